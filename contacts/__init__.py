@@ -1,0 +1,1 @@
+"""Contacts: persons and companies, their items, addresses, custom fields, notes, tags and API keys."""

@@ -1,0 +1,95 @@
+"""The contact filters every face shares (UI query string, dialects after renaming).
+
+`contacts.selectors.contact_list(filters=...)` applies this FilterSet, so a
+filter means the same thing in the UI and in every API dialect.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from contacts.models import Contact, ContactItem, ContactStage, ContactType, Visibility
+from projects.models import Project
+
+DIGITS = re.compile(r"\D+")
+
+
+def search_q(text: str) -> Q:
+    """Each word must match one of: names, company, job title, email or phone."""
+    condition = Q()
+    for word in text.split():
+        item_match = Q(value__icontains=word)
+        digits = DIGITS.sub("", word)
+        if len(digits) >= 3:
+            item_match |= Q(normalized__contains=digits)
+        items = ContactItem.objects.filter(item_match, kind__in=[ContactItem.Kind.EMAIL, ContactItem.Kind.TEL]).values(
+            "contact_id"
+        )
+        condition &= (
+            Q(display_name__icontains=word)
+            | Q(company__name__icontains=word)
+            | Q(job_title__icontains=word)
+            | Q(pk__in=items)
+        )
+    return condition
+
+
+class ProjectKeyFilter(django_filters.CharFilter):
+    """A project by numeric id or identifier."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in (None, ""):
+            return qs
+        value = str(value).strip()
+        project = Q(pk=int(value)) if value.isdigit() else Q(identifier=value)
+        ids = Project.objects.filter(project).values("pk")
+        return qs.filter(pk__in=Contact.projects.through.objects.filter(project_id__in=ids).values("contact_id"))
+
+
+class ContactFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search")
+    tags = django_filters.CharFilter(method="filter_tags", help_text="Comma-separated; all must match.")
+    any_tag = django_filters.CharFilter(method="filter_any_tag", help_text="Comma-separated; one must match.")
+    project = ProjectKeyFilter()
+    is_company = django_filters.BooleanFilter()
+    assigned_to = django_filters.NumberFilter(field_name="assigned_to_id")
+    author = django_filters.NumberFilter(field_name="author_id")
+    company = django_filters.NumberFilter(field_name="company_id")
+    contact_type = django_filters.ModelChoiceFilter(queryset=ContactType.objects.all())
+    stage = django_filters.ModelChoiceFilter(queryset=ContactStage.objects.all())
+    visibility = django_filters.ChoiceFilter(choices=Visibility.choices)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(search_q(value)) if value.strip() else qs
+
+    def filter_tags(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        for tag in (t.strip() for t in value.split(",")):
+            if tag:
+                qs = qs.filter(
+                    pk__in=Contact.tags.through.objects.filter(tag__name__iexact=tag).values("content_object_id")
+                )
+        return qs
+
+    def filter_any_tag(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        names = [t.strip() for t in value.split(",") if t.strip()]
+        if not names:
+            return qs
+        match = Q()
+        for tag in names:
+            match |= Q(tag__name__iexact=tag)
+        return qs.filter(pk__in=Contact.tags.through.objects.filter(match).values("content_object_id"))

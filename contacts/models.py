@@ -1,0 +1,664 @@
+"""The domain core: contacts (persons and companies) and what hangs off them.
+
+Persons and companies share one table (`Contact.is_company`) because three of
+the four vendor APIs list both in one id space. Ways to reach a contact are
+modelled on vCard (RFC 6350) so every vendor's phone/email/messenger list maps
+onto `ContactItem`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from projects.models import Project
+
+COLOR_HELP = "A CSS colour such as #3b82f6."
+HEX_COLOR_LENGTH = 7
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PROJECT = "project", "Project"
+    PRIVATE = "private", "Private"
+
+
+class ContactType(models.Model):
+    """What a contact is to us: client, prospect, supplier..."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    color = models.CharField(max_length=HEX_COLOR_LENGTH, blank=True, help_text=COLOR_HELP)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactStage(models.Model):
+    """Where a contact stands (cold, warm, hot...); ONLYOFFICE calls these statuses."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    color = models.CharField(max_length=HEX_COLOR_LENGTH, blank=True, help_text=COLOR_HELP)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(TagBase):
+    """A tag with a colour, shown as a chip."""
+
+    color = models.CharField(max_length=HEX_COLOR_LENGTH, blank=True, help_text=COLOR_HELP)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class TaggedContact(TaggedItemBase):
+    content_object = models.ForeignKey("Contact", on_delete=models.CASCADE, related_name="tagged_items")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_contacts")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_contact_tag")]
+
+
+class Contact(models.Model):
+    """A person or a company."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    is_company = models.BooleanField(default=False)
+    # Persons
+    salutation = models.CharField(max_length=30, blank=True, help_text="Mr, Ms, Dr...")
+    first_name = models.CharField(max_length=255, blank=True)
+    middle_name = models.CharField(max_length=255, blank=True)
+    last_name = models.CharField(max_length=255, blank=True)
+    # Companies
+    name = models.CharField(max_length=255, blank=True, help_text="Company name.")
+    # Both
+    company = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        limit_choices_to={"is_company": True},
+        help_text="The company a person works for.",
+    )
+    job_title = models.CharField(max_length=255, blank=True)
+    department = models.CharField(max_length=255, blank=True)
+    background = models.TextField(blank=True)
+    industry = models.CharField(max_length=255, blank=True)
+    birthday = models.DateField(null=True, blank=True)
+    contact_type = models.ForeignKey(ContactType, null=True, blank=True, on_delete=models.SET_NULL)
+    stage = models.ForeignKey(ContactStage, null=True, blank=True, on_delete=models.SET_NULL)
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. EUR.")
+    priority = models.IntegerField(null=True, blank=True)
+    avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_contacts",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_contacts",
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    access_list = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="shared_contacts",
+        help_text="Users who may see this contact when it is private.",
+    )
+    projects = models.ManyToManyField(Project, blank=True, related_name="contacts")
+    tags = TaggableManager(through=TaggedContact, blank=True)
+    display_name = models.CharField(max_length=800, editable=False, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        indexes = [models.Index(fields=["is_company", "display_name"], name="contact_kind_name_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name or f"Contact #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.currency = self.currency.upper()
+        self.display_name = self.compute_display_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "display_name", "currency", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact-detail", args=[self.pk])
+
+    def compute_display_name(self) -> str:
+        if self.is_company:
+            return self.name.strip()
+        parts = (self.first_name, self.middle_name, self.last_name)
+        return " ".join(p.strip() for p in parts if p and p.strip())
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.is_company:
+            if not self.name.strip():
+                errors["name"] = "Name cannot be blank."
+            if self.company_id is not None:
+                errors["company"] = "A company cannot belong to another company."
+        else:
+            if not (self.first_name.strip() or self.last_name.strip()):
+                errors["first_name"] = "First name cannot be blank."
+            if self.company_id is not None:
+                company = self.company
+                if not company.is_company:
+                    errors["company"] = "The company must be a company, not a person."
+        if self.currency and (len(self.currency) != 3 or not self.currency.isalpha()):
+            errors["currency"] = "Currency must be a three-letter ISO 4217 code."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def company_name(self) -> str:
+        return self.company.display_name if self.company_id else ""
+
+    def items_of(self, kind: str) -> list[ContactItem]:
+        """Items of one kind, in display order (works on prefetched items)."""
+        return [item for item in self.items.all() if item.kind == kind]
+
+    @property
+    def phones(self) -> list[ContactItem]:
+        return self.items_of(ContactItem.Kind.TEL)
+
+    @property
+    def emails(self) -> list[ContactItem]:
+        return self.items_of(ContactItem.Kind.EMAIL)
+
+    @property
+    def primary_address(self) -> Address | None:
+        addresses = list(self.addresses.all())
+        for address in addresses:
+            if address.is_primary:
+                return address
+        return addresses[0] if addresses else None
+
+
+class ContactItem(models.Model):
+    """One way to reach a contact, after vCard's TEL, EMAIL, URL and IMPP."""
+
+    class Kind(models.TextChoices):
+        TEL = "tel", "Phone"
+        EMAIL = "email", "Email"
+        URL = "url", "Website"
+        SKYPE = "skype", "Skype"
+        MESSENGER = "messenger", "Messenger"
+        SOCIAL = "social", "Social network"
+
+    class TelType(models.TextChoices):
+        VOICE = "voice", "Voice"
+        CELL = "cell", "Mobile"
+        FAX = "fax", "Fax"
+        PAGER = "pager", "Pager"
+
+    class Context(models.TextChoices):
+        WORK = "work", "Work"
+        HOME = "home", "Home"
+        OTHER = "other", "Other"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    tel_type = models.CharField(max_length=10, choices=TelType.choices, blank=True)
+    context = models.CharField(max_length=10, choices=Context.choices, default=Context.WORK)
+    service = models.CharField(
+        max_length=30, blank=True, help_text="For messengers and social networks: icq, jabber, twitter..."
+    )
+    value = models.CharField(max_length=255)
+    normalized = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    is_primary = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["kind", "value"], name="item_kind_value_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self) -> None:
+        self.value = (self.value or "").strip()
+        if not self.value:
+            raise ValidationError({"value": "Value cannot be blank."})
+        if self.kind == self.Kind.TEL:
+            if not self.tel_type:
+                self.tel_type = self.TelType.VOICE
+            self.normalized = normalize_phone(self.value)
+        else:
+            self.tel_type = ""
+            if self.kind == self.Kind.EMAIL:
+                try:
+                    EmailValidator()(self.value)
+                except ValidationError:
+                    raise ValidationError({"value": f"{self.value} is not a valid email address."}) from None
+                self.normalized = self.value.lower()
+            elif self.kind == self.Kind.URL:
+                try:
+                    URLValidator(schemes=["http", "https"])(self.value)
+                except ValidationError:
+                    raise ValidationError({"value": f"{self.value} is not a valid web address."}) from None
+                self.normalized = self.value.lower()
+            else:
+                self.normalized = self.value.lower()
+
+    @property
+    def href(self) -> str:
+        """A link for the item: tel:, mailto: or the URL itself."""
+        if self.kind == self.Kind.TEL:
+            return f"tel:{self.normalized or self.value}"
+        if self.kind == self.Kind.EMAIL:
+            return f"mailto:{self.value}"
+        if self.kind == self.Kind.URL:
+            return self.value
+        if self.kind == self.Kind.SKYPE:
+            return f"skype:{self.value}?call"
+        return ""
+
+
+def normalize_phone(value: str) -> str:
+    """E.164 form of a phone number, or raise a ValidationError naming it.
+
+    Numbers without a country prefix are read in settings.PHONE_DEFAULT_REGION.
+    """
+    region = getattr(settings, "PHONE_DEFAULT_REGION", "US")
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        raise ValidationError({"value": f"{value} is not a valid phone number."}) from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError({"value": f"{value} is not a valid phone number."})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class Address(models.Model):
+    class Context(models.TextChoices):
+        HOME = "home", "Home"
+        WORK = "work", "Work"
+        POSTAL = "postal", "Postal"
+        BILLING = "billing", "Billing"
+        DELIVERY = "delivery", "Delivery"
+        OTHER = "other", "Other"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
+    street1 = models.CharField(max_length=255, blank=True)
+    street2 = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=255, blank=True)
+    region = models.CharField(max_length=255, blank=True)
+    postcode = models.CharField(max_length=30, blank=True)
+    country = CountryField(blank=True)
+    context = models.CharField(max_length=10, choices=Context.choices, default=Context.WORK)
+    is_primary = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return self.full_address or "(empty address)"
+
+    ADDRESS_FIELDS = ("street1", "street2", "city", "region", "postcode", "country")
+
+    def clean(self) -> None:
+        if self.is_empty:
+            raise ValidationError("An address needs at least one line.")
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(str(getattr(self, f) or "").strip() for f in self.ADDRESS_FIELDS)
+
+    @property
+    def street(self) -> str:
+        return ", ".join(p for p in (self.street1, self.street2) if p)
+
+    @property
+    def full_address(self) -> str:
+        parts = (self.street1, self.street2, self.city, self.postcode, self.region, self.country_name)
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def country_name(self) -> str:
+        return str(self.country.name) if self.country else ""
+
+
+class CustomField(models.Model):
+    """A field an administrator adds to contacts, typed by its format."""
+
+    class Format(models.TextChoices):
+        STRING = "string", "Text (one line)"
+        TEXT = "text", "Long text"
+        INTEGER = "integer", "Integer"
+        DECIMAL = "decimal", "Decimal"
+        DATE = "date", "Date"
+        BOOLEAN = "boolean", "Yes/no"
+        LIST = "list", "List (one choice)"
+        MULTI_LIST = "multi-list", "List (several choices)"
+        URL = "url", "Web address"
+        EMAIL = "email", "Email"
+        HEADING = "heading", "Heading (no value)"
+
+    class AppliesTo(models.TextChoices):
+        PERSONS = "persons", "Persons"
+        COMPANIES = "companies", "Companies"
+        BOTH = "both", "Persons and companies"
+
+    name = models.CharField(max_length=255)
+    field_format = models.CharField(max_length=12, choices=Format.choices, default=Format.STRING)
+    choices = models.JSONField(default=list, blank=True, help_text="The choices of a list field.")
+    is_required = models.BooleanField(default=False)
+    default = models.CharField(max_length=255, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    applies_to = models.CharField(max_length=10, choices=AppliesTo.choices, default=AppliesTo.BOTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_list(self) -> bool:
+        return self.field_format in (self.Format.LIST, self.Format.MULTI_LIST)
+
+    @property
+    def is_multiple(self) -> bool:
+        return self.field_format == self.Format.MULTI_LIST
+
+    def clean(self) -> None:
+        if not isinstance(self.choices, list) or not all(isinstance(c, str) for c in self.choices):
+            raise ValidationError({"choices": "Choices must be a list of strings."})
+        if self.is_list and not self.choices:
+            raise ValidationError({"choices": "A list field needs at least one choice."})
+        if self.default:
+            try:
+                self.to_storage(self.default)
+            except ValidationError as exc:
+                raise ValidationError({"default": exc.messages}) from None
+
+    def applies_to_contact(self, contact: Contact) -> bool:
+        if self.applies_to == self.AppliesTo.BOTH:
+            return True
+        return (self.applies_to == self.AppliesTo.COMPANIES) == contact.is_company
+
+    def to_storage(self, raw: Any) -> str:
+        """Validate a value of this field and return its canonical stored text.
+
+        An empty value is stored as "". Raises ValidationError naming the field.
+        """
+        fmt = self.field_format
+        if fmt == self.Format.HEADING:
+            return ""
+        if fmt == self.Format.MULTI_LIST:
+            values = _as_list(raw)
+            bad = [v for v in values if v not in self.choices]
+            if bad:
+                raise ValidationError(f"{self.name}: {', '.join(bad)} is not one of the choices.")
+            return json.dumps(values) if values else ""
+        if isinstance(raw, (list, tuple)):
+            raise ValidationError(f"{self.name} takes one value, not a list.")
+        text = "" if raw is None else str(raw).strip()
+        if isinstance(raw, bool):
+            text = "1" if raw else "0"
+        if text == "":
+            return ""
+        if fmt in (self.Format.STRING, self.Format.TEXT):
+            if fmt == self.Format.STRING and len(text) > 255:
+                raise ValidationError(f"{self.name} is too long (255 characters at most).")
+            return text
+        if fmt == self.Format.INTEGER:
+            try:
+                return str(int(text))
+            except ValueError:
+                raise ValidationError(f"{self.name} must be a whole number.") from None
+        if fmt == self.Format.DECIMAL:
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise ValidationError(f"{self.name} must be a number.") from None
+            if not number.is_finite():
+                raise ValidationError(f"{self.name} must be a number.")
+            return str(number)
+        if fmt == self.Format.DATE:
+            try:
+                parsed = parse_date(text)
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                raise ValidationError(f"{self.name} must be a date (YYYY-MM-DD).")
+            return parsed.isoformat()
+        if fmt == self.Format.BOOLEAN:
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return "1"
+            if lowered in ("0", "false", "no", "off"):
+                return "0"
+            raise ValidationError(f"{self.name} must be yes or no.")
+        if fmt == self.Format.LIST:
+            if text not in self.choices:
+                raise ValidationError(f"{self.name}: {text} is not one of the choices.")
+            return text
+        if fmt == self.Format.URL:
+            try:
+                URLValidator(schemes=["http", "https"])(text)
+            except ValidationError:
+                raise ValidationError(f"{self.name} must be a web address.") from None
+            return text
+        if fmt == self.Format.EMAIL:
+            try:
+                EmailValidator()(text)
+            except ValidationError:
+                raise ValidationError(f"{self.name} must be an email address.") from None
+            return text
+        raise ValidationError(f"{self.name} has an unknown format.")
+
+    def from_storage(self, stored: str) -> Any:
+        """The typed value of stored text: int, Decimal, date, bool, list or str (None when empty)."""
+        if stored == "":
+            return [] if self.is_multiple else None
+        fmt = self.field_format
+        if fmt == self.Format.INTEGER:
+            return int(stored)
+        if fmt == self.Format.DECIMAL:
+            return Decimal(stored)
+        if fmt == self.Format.DATE:
+            return date.fromisoformat(stored)
+        if fmt == self.Format.BOOLEAN:
+            return stored == "1"
+        if fmt == self.Format.MULTI_LIST:
+            return json.loads(stored)
+        return stored
+
+
+def _as_list(raw: Any) -> list[str]:
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str):
+        stripped = raw.strip()
+        if stripped.startswith("["):
+            try:
+                loaded = json.loads(stripped)
+            except ValueError:
+                loaded = None
+            if isinstance(loaded, list):
+                return [str(v).strip() for v in loaded if str(v).strip()]
+        return [part.strip() for part in stripped.split(",") if part.strip()]
+    if isinstance(raw, (list, tuple)):
+        return [str(v).strip() for v in raw if v is not None and str(v).strip()]
+    return [str(raw).strip()]
+
+
+class CustomValue(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="custom_values")
+    field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="values")
+    value = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "field"], name="unique_custom_value")]
+        ordering = ["field__position", "field_id"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.value}"
+
+    @property
+    def typed_value(self) -> Any:
+        return self.field.from_storage(self.value)
+
+    @property
+    def display_value(self) -> str:
+        typed = self.typed_value
+        if isinstance(typed, bool):
+            return "Yes" if typed else "No"
+        if isinstance(typed, list):
+            return ", ".join(typed)
+        return "" if typed is None else str(typed)
+
+
+class Note(models.Model):
+    """A dated entry on a contact's timeline."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        CALL = "call", "Call"
+        MEETING = "meeting", "Meeting"
+        EMAIL = "email", "Email"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    subject = models.CharField(max_length=255, blank=True)
+    content = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="crm_notes"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject or self.content[:50]
+
+    def clean(self) -> None:
+        if not (self.content or "").strip():
+            raise ValidationError({"content": "Content cannot be blank."})
+
+
+def new_key() -> str:
+    return secrets.token_hex(20)
+
+
+class ApiKey(models.Model):
+    """A user's secret for the REST APIs (every dialect accepts it)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_key")
+    key = models.CharField(max_length=40, unique=True, default=new_key)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"API key of {self.user}"
+
+
+class WebForm(models.Model):
+    """A project's public intake form, posted from other sites.
+
+    It has its own create-only key: a user's API key is never put in a page.
+    """
+
+    DEFAULT_FIELDS = ["first_name", "last_name", "company", "phone", "email"]
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="web_forms")
+    name = models.CharField(max_length=255)
+    key = models.CharField(max_length=40, unique=True, default=new_key)
+    allowed_fields = models.JSONField(default=list, blank=True, help_text="Contact fields the form may set.")
+    custom_fields = models.ManyToManyField(CustomField, blank=True, help_text="Custom fields shown on the form.")
+    tags = models.CharField(max_length=255, blank=True, help_text="Comma-separated tags given to every lead.")
+    redirect_url = models.URLField(blank=True, help_text="Where the visitor goes after a successful post.")
+    allowed_hosts = models.JSONField(
+        default=list, blank=True, help_text="Hosts a redirect_on_success may point to (besides redirect_url's)."
+    )
+    honeypot_field = models.CharField(
+        max_length=50, default="website_url", help_text="A hidden field people leave empty and bots fill in."
+    )
+    rate_limit_per_hour = models.PositiveIntegerField(default=20, help_text="Posts accepted per IP per hour.")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="web_forms"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.project})"
+
+    def clean(self) -> None:
+        unknown = set(self.allowed_fields or []) - set(WEBFORM_FIELDS)
+        if unknown:
+            raise ValidationError({"allowed_fields": f"Unknown fields: {', '.join(sorted(unknown))}."})
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.allowed_fields or self.DEFAULT_FIELDS)
+
+
+# The contact fields a web form may set, in the seed form's names.
+WEBFORM_FIELDS = [
+    "first_name",
+    "last_name",
+    "middle_name",
+    "company",
+    "job_title",
+    "phone",
+    "email",
+    "website",
+    "background",
+    "tag_list",
+]

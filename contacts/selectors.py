@@ -1,0 +1,152 @@
+"""Reads of contacts: the one visibility-aware path every face goes through.
+
+`contact_list(user=...)` is the only way any part of the CRM (each API dialect,
+the UI, search, exports, tag counts, the web form's duplicate check) reads
+contacts, so the visibility rule below exists once:
+
+- superusers see everything;
+- a contact's author, assignee and access list always see it;
+- a public contact is seen by every signed-in user;
+- a project contact by members of one of its projects;
+- a private contact by nobody else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from contacts.filters import ContactFilter
+from contacts.models import Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
+from projects.models import Membership
+from projects.selectors import WRITE_ROLES, member_project_ids
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def contact_visibility_q(*, user: AnyUser) -> Q:
+    """The condition a contact must meet for the user to see it."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    in_member_project = Q(
+        pk__in=Contact.projects.through.objects.filter(project_id__in=member_project_ids(user=user)).values(
+            "contact_id"
+        )
+    )
+    shared = Q(pk__in=Contact.access_list.through.objects.filter(user_id=user.pk).values("contact_id"))
+    return (
+        Q(visibility=Visibility.PUBLIC)
+        | Q(author_id=user.pk)
+        | Q(assigned_to_id=user.pk)
+        | shared
+        | (Q(visibility=Visibility.PROJECT) & in_member_project)
+    )
+
+
+def contact_prefetches() -> list[Any]:
+    """Everything a page of contacts shows, fetched in a fixed number of queries."""
+    return [
+        Prefetch("items", queryset=ContactItem.objects.order_by("position", "id")),
+        "addresses",
+        Prefetch("custom_values", queryset=CustomValue.objects.select_related("field")),
+        Prefetch("tagged_items", queryset=TaggedContact.objects.select_related("tag")),
+        "projects",
+    ]
+
+
+def contact_list(
+    *,
+    user: AnyUser,
+    filters: Mapping[str, Any] | None = None,
+    order_by: list[str] | tuple[str, ...] | None = None,
+    prefetch: bool = True,
+) -> QuerySet[Contact]:
+    """Contacts the user may see, filtered and ordered.
+
+    `filters` takes the keys of `contacts.filters.ContactFilter` (search, tags,
+    project, is_company, assigned_to, contact_type, stage, visibility, company...);
+    invalid filter values raise ValidationError naming the filter.
+    """
+    qs = Contact.objects.filter(contact_visibility_q(user=user))
+    if filters:
+        filterset = ContactFilter(data=filters, queryset=qs, user=user)
+        if not filterset.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
+        qs = filterset.qs
+    if order_by:
+        qs = qs.order_by(*order_by, "pk")
+    if prefetch:
+        qs = qs.select_related("company", "author", "assigned_to", "contact_type", "stage").prefetch_related(
+            *contact_prefetches()
+        )
+    return qs
+
+
+def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Contact | None:
+    """One contact the user may see, or None (callers answer 404, never 403, so nothing leaks)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return contact_list(user=user, prefetch=prefetch).filter(pk=pk).first()
+
+
+def contact_tags(contact: Contact) -> list[Tag]:
+    """The tags of a contact from its prefetched tagged items (no extra query)."""
+    return sorted((ti.tag for ti in contact.tagged_items.all()), key=lambda t: t.name.lower())
+
+
+def contact_can_edit(*, user: AnyUser, contact: Contact) -> bool:
+    """Superusers, the author, the assignee, the access list, writing members of its projects;
+    anyone signed in for a public contact outside any project."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.pk in (contact.author_id, contact.assigned_to_id):
+        return True
+    if contact.pk is None:
+        return True
+    if contact.access_list.filter(pk=user.pk).exists():
+        return True
+    project_ids = member_project_ids(user=user, roles=WRITE_ROLES)
+    if contact.projects.filter(pk__in=project_ids).exists():
+        return True
+    return contact.visibility == Visibility.PUBLIC and not contact.projects.exists()
+
+
+def contact_can_delete(*, user: AnyUser, contact: Contact) -> bool:
+    """Superusers, the author, and managers of one of its projects."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.pk == contact.author_id:
+        return True
+    managed = member_project_ids(user=user, roles=(Membership.Role.MANAGER,))
+    return contact.projects.filter(pk__in=managed).exists()
+
+
+def company_people(*, user: AnyUser, company: Contact) -> QuerySet[Contact]:
+    return contact_list(user=user).filter(company=company)
+
+
+def note_list(*, user: AnyUser, contact: Contact | None = None) -> QuerySet[Note]:
+    """Notes on contacts the user may see, newest first."""
+    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
+    qs = Note.objects.filter(contact_id__in=visible).select_related("author", "contact")
+    if contact is not None:
+        qs = qs.filter(contact=contact)
+    return qs
+
+
+def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
+    """Tags used on contacts the user can see, with how many such contacts carry each."""
+    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
+    return (
+        Tag.objects.filter(tagged_contacts__content_object_id__in=visible)
+        .annotate(count=Count("tagged_contacts"))
+        .order_by("name")
+    )

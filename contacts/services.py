@@ -1,0 +1,552 @@
+"""Writes of contacts and what hangs off them.
+
+Every write that touches nested data (items, addresses, custom values, tags,
+projects) runs in one transaction: it all lands, or nothing does. Validation
+errors are collected per field and raised together as one ValidationError whose
+keys name the field (`first_name`, `items[1].value`, `custom_fields[3]`...), so
+each dialect can render them in its own error format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import (
+    Address,
+    ApiKey,
+    Contact,
+    ContactItem,
+    CustomField,
+    CustomValue,
+    Note,
+    Tag,
+    TaggedContact,
+    Visibility,
+    WebForm,
+    new_key,
+)
+from contacts.selectors import contact_can_delete, contact_can_edit, contact_list
+from projects.models import Project
+from projects.selectors import project_can_add_contacts
+
+User = get_user_model()
+NestedMode = Literal["replace", "merge"]
+
+# Fields of Contact a caller may set directly.
+CONTACT_FIELDS = frozenset(
+    {
+        "is_company",
+        "salutation",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "name",
+        "company",
+        "job_title",
+        "department",
+        "background",
+        "industry",
+        "birthday",
+        "contact_type",
+        "stage",
+        "currency",
+        "priority",
+        "avatar",
+        "assigned_to",
+        "visibility",
+        "created_at",
+    }
+)
+ITEM_FIELDS = ("kind", "tel_type", "context", "service", "value", "is_primary", "position")
+ADDRESS_FIELDS = (
+    "street1",
+    "street2",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "context",
+    "is_primary",
+    "position",
+)
+MAX_TAG_LENGTH = 100
+
+
+class ErrorBag:
+    """Collects field errors so a write reports every problem at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, key: str, messages: Iterable[str]) -> None:
+        self.errors.setdefault(key, []).extend(messages)
+
+    def add_exc(self, prefix: str, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errs in exc.message_dict.items():
+                key = prefix if field == "__all__" else (f"{prefix}.{field}" if prefix else field)
+                self.add(key or "__all__", errs)
+        else:
+            self.add(prefix or "__all__", exc.messages)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def contact_create(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] = (),
+    addresses: Sequence[Mapping[str, Any]] = (),
+    custom_values: Mapping[int | str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    projects: Iterable[Project] | None = None,
+    access_list: Iterable[AbstractBaseUser] | None = None,
+    check_permissions: bool = True,
+) -> Contact:
+    """Create a contact with its nested data in one transaction.
+
+    `user` becomes the author. With `check_permissions`, the user must be
+    signed in and allowed to add contacts to every project given.
+    """
+    projects = list(projects or [])
+    author = user if user is not None and user.is_authenticated else None
+    if check_permissions:
+        if author is None:
+            raise PermissionDenied("Sign in to create contacts.")
+        for project in projects:
+            if not project_can_add_contacts(user=author, project=project):
+                raise PermissionDenied(f"You may not add contacts to {project}.")
+    contact = Contact(author=author)
+    with transaction.atomic():
+        _write(
+            contact=contact,
+            fields=fields,
+            items=items,
+            items_mode="replace",
+            addresses=addresses,
+            addresses_mode="replace",
+            custom_values=custom_values,
+            tags=tags,
+            projects=projects,
+            access_list=access_list,
+            creating=True,
+        )
+    return contact
+
+
+def contact_update(
+    *,
+    contact: Contact,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any] | None = None,
+    items: Sequence[Mapping[str, Any]] | None = None,
+    items_mode: NestedMode = "replace",
+    addresses: Sequence[Mapping[str, Any]] | None = None,
+    addresses_mode: NestedMode = "replace",
+    custom_values: Mapping[int | str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    projects: Iterable[Project] | None = None,
+    access_list: Iterable[AbstractBaseUser] | None = None,
+    check_permissions: bool = True,
+) -> Contact:
+    """Change a contact; only what is given changes.
+
+    Nested lists given in "replace" mode replace the stored ones; in "merge"
+    mode an entry with an `id` updates that row, one without is added, and rows
+    not mentioned stay. Custom values are always merged (an empty value clears
+    one). Tags and projects given replace the stored ones.
+    """
+    if check_permissions and (user is None or not contact_can_edit(user=user, contact=contact)):
+        raise PermissionDenied("You may not edit this contact.")
+    if check_permissions and projects is not None:
+        current = set(contact.projects.values_list("pk", flat=True))
+        for project in projects:
+            if project.pk not in current and not project_can_add_contacts(user=user, project=project):
+                raise PermissionDenied(f"You may not add contacts to {project}.")
+    with transaction.atomic():
+        _write(
+            contact=contact,
+            fields=fields or {},
+            items=items,
+            items_mode=items_mode,
+            addresses=addresses,
+            addresses_mode=addresses_mode,
+            custom_values=custom_values,
+            tags=tags,
+            projects=None if projects is None else list(projects),
+            access_list=access_list,
+            creating=False,
+        )
+    return contact
+
+
+def contact_delete(*, contact: Contact, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    if user is None or not contact_can_delete(user=user, contact=contact):
+        raise PermissionDenied("You may not delete this contact.")
+    contact.delete()
+
+
+def _write(
+    *,
+    contact: Contact,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] | None,
+    items_mode: NestedMode,
+    addresses: Sequence[Mapping[str, Any]] | None,
+    addresses_mode: NestedMode,
+    custom_values: Mapping[int | str, Any] | None,
+    tags: Iterable[str] | None,
+    projects: list[Project] | None,
+    access_list: Iterable[AbstractBaseUser] | None,
+    creating: bool,
+) -> None:
+    """Validate everything, then write everything. Runs inside a transaction."""
+    bag = ErrorBag()
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise ValueError(f"Not contact fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(contact, name, "" if value is None and _is_text_field(name) else value)
+    if contact.visibility not in Visibility.values:
+        bag.add("visibility", [f"Visibility must be one of {', '.join(Visibility.values)}."])
+    try:
+        # clean() checks the company link with a clearer message than limit_choices_to.
+        contact.full_clean(exclude=["display_name", "visibility", "company"])
+    except ValidationError as exc:
+        bag.add_exc("", exc)
+
+    new_items, kept_items, items_to_delete = _prepare_nested(
+        contact=contact,
+        model=ContactItem,
+        allowed=ITEM_FIELDS,
+        entries=items,
+        mode=items_mode,
+        prefix="items",
+        bag=bag,
+        creating=creating,
+    )
+    new_addresses, kept_addresses, addresses_to_delete = _prepare_nested(
+        contact=contact,
+        model=Address,
+        allowed=ADDRESS_FIELDS,
+        entries=addresses,
+        mode=addresses_mode,
+        prefix="addresses",
+        bag=bag,
+        creating=creating,
+    )
+    values = _prepare_custom_values(contact=contact, raw=custom_values, bag=bag, creating=creating)
+    tag_names = None if tags is None else _clean_tags(tags, bag)
+    bag.raise_if_any()
+
+    contact.save()
+    if items is not None:
+        _save_nested(contact, ContactItem, new_items, kept_items, items_to_delete)
+    if addresses is not None:
+        _save_nested(contact, Address, new_addresses, kept_addresses, addresses_to_delete)
+    for field, stored in values:
+        if stored == "":
+            CustomValue.objects.filter(contact=contact, field=field).delete()
+        else:
+            CustomValue.objects.update_or_create(contact=contact, field=field, defaults={"value": stored})
+    if tag_names is not None:
+        contact.tags.set(tag_names)
+    if projects is not None:
+        contact.projects.set(projects)
+    if access_list is not None:
+        contact.access_list.set(list(access_list))
+
+
+def _is_text_field(name: str) -> bool:
+    field = Contact._meta.get_field(name)
+    return field.get_internal_type() in ("CharField", "TextField")
+
+
+def _prepare_nested(
+    *,
+    contact: Contact,
+    model: type[ContactItem] | type[Address],
+    allowed: tuple[str, ...],
+    entries: Sequence[Mapping[str, Any]] | None,
+    mode: NestedMode,
+    prefix: str,
+    bag: ErrorBag,
+    creating: bool,
+) -> tuple[list[Any], list[Any], list[int]]:
+    """Build (rows to insert, rows to update, ids to delete) for items or addresses."""
+    if entries is None:
+        return [], [], []
+    existing = {} if creating else {row.pk: row for row in model.objects.filter(contact_id=contact.pk)}
+    new_rows: list[Any] = []
+    updated: list[Any] = []
+    mentioned: set[int] = set()
+    for index, entry in enumerate(entries):
+        key = f"{prefix}[{index}]"
+        unknown = set(entry) - set(allowed) - {"id"}
+        if unknown:
+            bag.add(key, [f"Unknown fields: {', '.join(sorted(unknown))}."])
+            continue
+        row_id = entry.get("id")
+        if row_id not in (None, ""):
+            row = existing.get(_as_int(row_id))
+            if row is None:
+                bag.add(f"{key}.id", [f"No {model._meta.verbose_name} with id {row_id} on this contact."])
+                continue
+            mentioned.add(row.pk)
+            target = updated
+        else:
+            row = model(contact=contact, position=len(existing) + index if mode == "merge" else index)
+            target = new_rows
+        for name in allowed:
+            if name in entry:
+                value = entry[name]
+                setattr(row, name, "" if value is None and name not in ("is_primary", "position") else value)
+        try:
+            row.full_clean(exclude=["contact"])
+        except ValidationError as exc:
+            bag.add_exc(key, exc)
+            continue
+        target.append(row)
+    to_delete = [pk for pk in existing if pk not in mentioned] if mode == "replace" else []
+    return new_rows, updated, to_delete
+
+
+def _save_nested(
+    contact: Contact,
+    model: type[ContactItem] | type[Address],
+    new_rows: list[Any],
+    updated: list[Any],
+    to_delete: list[int],
+) -> None:
+    if to_delete:
+        model.objects.filter(contact=contact, pk__in=to_delete).delete()
+    for row in updated:
+        row.save()
+    for row in new_rows:
+        row.contact = contact
+        row.save()
+
+
+def _prepare_custom_values(
+    *, contact: Contact, raw: Mapping[int | str, Any] | None, bag: ErrorBag, creating: bool
+) -> list[tuple[CustomField, str]]:
+    """Validate custom values (keyed by field id) and fill defaults and required checks on create."""
+    raw = dict(raw or {})
+    fields = {f.pk: f for f in CustomField.objects.all()}
+    result: list[tuple[CustomField, str]] = []
+    given: set[int] = set()
+    for key, value in raw.items():
+        field_id = _as_int(key)
+        field = fields.get(field_id) if field_id is not None else None
+        label = f"custom_fields[{key}]"
+        if field is None:
+            bag.add(label, [f"There is no custom field with id {key}."])
+            continue
+        if not field.applies_to_contact(contact):
+            bag.add(label, [f"{field.name} does not apply to {'companies' if contact.is_company else 'persons'}."])
+            continue
+        try:
+            stored = field.to_storage(value)
+        except ValidationError as exc:
+            bag.add(label, exc.messages)
+            continue
+        if stored == "" and field.is_required:
+            bag.add(label, [f"{field.name} cannot be blank."])
+            continue
+        given.add(field.pk)
+        result.append((field, stored))
+    if creating:
+        for field in fields.values():
+            if field.pk in given or not field.applies_to_contact(contact):
+                continue
+            if field.default:
+                result.append((field, field.to_storage(field.default)))
+            elif field.is_required and field.field_format != CustomField.Format.HEADING:
+                bag.add(f"custom_fields[{field.pk}]", [f"{field.name} cannot be blank."])
+    return result
+
+
+def _clean_tags(tags: Iterable[str], bag: ErrorBag) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in tags:
+        name = str(raw).strip()
+        if not name:
+            continue
+        if "," in name:
+            bag.add("tags", [f"Tag {name} cannot contain a comma."])
+            continue
+        if len(name) > MAX_TAG_LENGTH:
+            bag.add("tags", [f"Tag {name[:20]}... is too long ({MAX_TAG_LENGTH} characters at most)."])
+            continue
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            names.append(name)
+    return names
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def split_tag_list(text: str) -> list[str]:
+    """Tags from a comma-separated string, as Redmine's tag_list sends them."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def company_for_name(*, user: AbstractBaseUser, name: str, projects: Iterable[Project] = ()) -> Contact | None:
+    """The company of that name the user can see, created if there is none.
+
+    This is how a person's free-text company name links to a company (Redmine,
+    web forms). Returns None for a blank name.
+    """
+    name = (name or "").strip()
+    if not name:
+        return None
+    found = contact_list(user=user, prefetch=False).filter(is_company=True, name__iexact=name).order_by("pk").first()
+    if found is not None:
+        return found
+    return contact_create(
+        user=user, fields={"is_company": True, "name": name}, projects=projects, check_permissions=False
+    )
+
+
+@transaction.atomic
+def contact_link_project(*, contact: Contact, project: Project, user: AbstractBaseUser) -> None:
+    if not contact_can_edit(user=user, contact=contact) or not project_can_add_contacts(user=user, project=project):
+        raise PermissionDenied("You may not add this contact to that project.")
+    contact.projects.add(project)
+
+
+@transaction.atomic
+def contact_unlink_project(*, contact: Contact, project: Project, user: AbstractBaseUser) -> None:
+    if not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not change this contact's projects.")
+    contact.projects.remove(project)
+
+
+def contact_add_tags(*, contact: Contact, user: AbstractBaseUser, tags: Iterable[str]) -> None:
+    if not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    bag = ErrorBag()
+    names = _clean_tags(tags, bag)
+    bag.raise_if_any()
+    contact.tags.add(*names)
+
+
+def contact_remove_tags(*, contact: Contact, user: AbstractBaseUser, tags: Iterable[str]) -> None:
+    if not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    contact.tags.remove(*[t for t in tags if t])
+
+
+def note_create(
+    *,
+    contact: Contact,
+    user: AbstractBaseUser | None,
+    content: str,
+    subject: str = "",
+    kind: str = Note.Kind.NOTE,
+    created_at: Any = None,
+    check_permissions: bool = True,
+) -> Note:
+    """Add a note to a contact's timeline. Anyone who may see a contact may note on it."""
+    if check_permissions and (
+        user is None or not contact_list(user=user, prefetch=False).filter(pk=contact.pk).exists()
+    ):
+        raise PermissionDenied("You may not add notes to this contact.")
+    note = Note(
+        contact=contact,
+        author=user if user is not None and user.is_authenticated else None,
+        content=content,
+        subject=subject,
+        kind=kind,
+        created_at=created_at or timezone.now(),
+    )
+    note.full_clean()
+    note.save()
+    return note
+
+
+def note_update(*, note: Note, user: AbstractBaseUser, **fields: Any) -> Note:
+    if not (user.is_superuser or note.author_id == user.pk):
+        raise PermissionDenied("Only the author may change a note.")
+    for name, value in fields.items():
+        setattr(note, name, value)
+    note.full_clean()
+    note.save()
+    return note
+
+
+def note_delete(*, note: Note, user: AbstractBaseUser) -> None:
+    if not (user.is_superuser or note.author_id == user.pk):
+        raise PermissionDenied("Only the author may delete a note.")
+    note.delete()
+
+
+@transaction.atomic
+def tag_rename(*, tag: Tag, name: str, color: str | None = None) -> Tag:
+    """Rename a tag; renaming onto an existing tag merges the two."""
+    name = name.strip()
+    other = Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).first()
+    if other is not None:
+        return tag_merge(source=tag, target=other)
+    tag.name = name
+    tag.slug = ""
+    if color is not None:
+        tag.color = color
+    tag.full_clean(exclude=["slug"])
+    tag.save()
+    return tag
+
+
+@transaction.atomic
+def tag_merge(*, source: Tag, target: Tag) -> Tag:
+    """Move every contact of `source` to `target` and delete `source`."""
+    already = TaggedContact.objects.filter(tag=target).values("content_object_id")
+    TaggedContact.objects.filter(tag=source, content_object_id__in=already).delete()
+    TaggedContact.objects.filter(tag=source).update(tag=target)
+    source.delete()
+    return target
+
+
+def apikey_get_or_create(*, user: AbstractBaseUser) -> ApiKey:
+    api_key, _ = ApiKey.objects.get_or_create(user=user)
+    return api_key
+
+
+def apikey_reset(*, user: AbstractBaseUser) -> ApiKey:
+    api_key, created = ApiKey.objects.get_or_create(user=user)
+    if not created:
+        api_key.key = new_key()
+        api_key.created_at = timezone.now()
+        api_key.save(update_fields=["key", "created_at"])
+    return api_key
+
+
+def webform_create(
+    *, project: Project, name: str, created_by: AbstractBaseUser | None = None, **fields: Any
+) -> WebForm:
+    form = WebForm(project=project, name=name, created_by=created_by, **fields)
+    form.full_clean()
+    form.save()
+    return form
+
+
+def webform_reset_key(*, webform: WebForm) -> WebForm:
+    webform.key = new_key()
+    webform.save(update_fields=["key"])
+    return webform

@@ -1,0 +1,56 @@
+"""The admin: every model's list, search and add pages render; contact inlines save."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Contact, WebForm
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "contacts/contact",
+    "contacts/contacttype",
+    "contacts/contactstage",
+    "contacts/tag",
+    "contacts/customfield",
+    "contacts/note",
+    "contacts/apikey",
+    "contacts/webform",
+    "firms/firm",
+    "projects/project",
+    "projects/membership",
+]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_admin_list_search_and_add_pages_render(admin_client, model, make_contact):
+    make_contact(tags=["vip"])
+    base = f"/admin/{model}/"
+    assert admin_client.get(base).status_code == 200
+    assert admin_client.get(base, {"q": "ada"}).status_code == 200
+    assert admin_client.get(base + "add/").status_code == 200
+
+
+def test_admin_change_page_of_contact_shows_inlines(admin_client, make_contact):
+    contact = make_contact(items=[{"kind": "email", "value": "ada@example.com"}])
+    response = admin_client.get(reverse("admin:contacts_contact_change", args=[contact.pk]))
+    assert response.status_code == 200
+    assert b"ada@example.com" in response.content
+
+
+def test_admin_webform_page_shows_embeddable_snippet(admin_client, project):
+    form = WebForm.objects.create(project=project, name="Leads")
+    response = admin_client.get(reverse("admin:contacts_webform_change", args=[form.pk]))
+    assert response.status_code == 200
+    assert form.key.encode() in response.content
+    assert b"/redmine/contacts.json" in response.content
+
+
+def test_admin_firm_list_shows_only_companies(admin_client, make_contact):
+    make_contact(is_company=True, name="Acme")
+    make_contact(first_name="Person")
+    response = admin_client.get("/admin/firms/firm/")
+    assert b"Acme" in response.content and b"Person Lovelace" not in response.content
+    assert Contact.objects.count() == 2

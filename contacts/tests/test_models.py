@@ -1,0 +1,115 @@
+"""Model rules: custom field formats, items, addresses."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from contacts.models import Address, Contact, ContactItem, CustomField, normalize_phone
+
+pytestmark = pytest.mark.django_db
+
+F = CustomField.Format
+
+
+@pytest.mark.parametrize(
+    ("fmt", "raw", "stored", "typed"),
+    [
+        (F.STRING, "  hello ", "hello", "hello"),
+        (F.TEXT, "line1\nline2", "line1\nline2", "line1\nline2"),
+        (F.INTEGER, "42", "42", 42),
+        (F.INTEGER, 7, "7", 7),
+        (F.DECIMAL, "3.50", "3.50", Decimal("3.50")),
+        (F.DATE, "2024-02-29", "2024-02-29", date(2024, 2, 29)),
+        (F.BOOLEAN, "yes", "1", True),
+        (F.BOOLEAN, False, "0", False),
+        (F.BOOLEAN, "0", "0", False),
+        (F.LIST, "Pro", "Pro", "Pro"),
+        (F.MULTI_LIST, "Basic, Pro", '["Basic", "Pro"]', ["Basic", "Pro"]),
+        (F.MULTI_LIST, ["Pro"], '["Pro"]', ["Pro"]),
+        (F.URL, "https://example.com/x", "https://example.com/x", "https://example.com/x"),
+        (F.EMAIL, "a@example.com", "a@example.com", "a@example.com"),
+        (F.HEADING, "ignored", "", None),
+        (F.INTEGER, "", "", None),
+    ],
+)
+def test_custom_field_accepts_and_types_values(fmt, raw, stored, typed):
+    field = CustomField(name="F", field_format=fmt, choices=["Basic", "Pro"])
+    assert field.to_storage(raw) == stored
+    assert field.from_storage(stored) == typed
+
+
+@pytest.mark.parametrize(
+    ("fmt", "raw", "message"),
+    [
+        (F.INTEGER, "4.5", "F must be a whole number."),
+        (F.DECIMAL, "abc", "F must be a number."),
+        (F.DECIMAL, "NaN", "F must be a number."),
+        (F.DATE, "2023-02-30", "F must be a date (YYYY-MM-DD)."),
+        (F.DATE, "yesterday", "F must be a date (YYYY-MM-DD)."),
+        (F.BOOLEAN, "maybe", "F must be yes or no."),
+        (F.LIST, "Gold", "F: Gold is not one of the choices."),
+        (F.MULTI_LIST, "Pro,Gold", "F: Gold is not one of the choices."),
+        (F.URL, "ftp://x", "F must be a web address."),
+        (F.EMAIL, "nope", "F must be an email address."),
+        (F.STRING, "x" * 256, "F is too long (255 characters at most)."),
+        (F.STRING, ["a", "b"], "F takes one value, not a list."),
+    ],
+)
+def test_custom_field_refuses_bad_values(fmt, raw, message):
+    field = CustomField(name="F", field_format=fmt, choices=["Basic", "Pro"])
+    with pytest.raises(ValidationError) as info:
+        field.to_storage(raw)
+    assert info.value.messages == [message]
+
+
+def test_list_field_needs_choices_and_a_valid_default():
+    with pytest.raises(ValidationError) as info:
+        CustomField(name="L", field_format=F.LIST, choices=[]).full_clean()
+    assert info.value.message_dict["choices"] == ["A list field needs at least one choice."]
+    with pytest.raises(ValidationError) as info:
+        CustomField(name="N", field_format=F.INTEGER, default="many").full_clean()
+    assert info.value.message_dict["default"] == ["N must be a whole number."]
+
+
+def test_phone_numbers_are_normalized_to_e164(settings):
+    settings.PHONE_DEFAULT_REGION = "GB"
+    assert normalize_phone("020 7946 0018") == "+442079460018"
+    assert normalize_phone("+1 (202) 555-0143") == "+12025550143"
+    with pytest.raises(ValidationError):
+        normalize_phone("12")
+
+
+def test_item_kinds_validate_their_values():
+    contact = Contact(first_name="X")
+    for kind, value in (("email", "x@"), ("url", "not a url"), ("tel", "call me")):
+        with pytest.raises(ValidationError):
+            ContactItem(contact=contact, kind=kind, value=value).clean()
+    skype = ContactItem(contact=contact, kind="skype", value="ada.l", tel_type="cell")
+    skype.clean()
+    assert skype.tel_type == ""
+    assert skype.href == "skype:ada.l?call"
+
+
+def test_address_full_address_and_country_name():
+    address = Address(street1="Calle Valencia, 87-89", city="Barcelona", postcode="08029", country="ES")
+    assert address.full_address == "Calle Valencia, 87-89, Barcelona, 08029, Spain"
+    assert address.postcode == "08029"
+
+
+def test_contact_types_are_seeded():
+    from contacts.models import ContactType
+
+    assert list(ContactType.objects.values_list("code", flat=True)) == [
+        "client",
+        "prospect",
+        "supplier",
+        "press",
+        "partner",
+        "staff",
+        "personal",
+        "other",
+    ]

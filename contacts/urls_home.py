@@ -1,0 +1,7 @@
+"""The home page."""
+
+from django.urls import path
+
+from contacts import views
+
+urlpatterns = [path("", views.home, name="home")]

@@ -1,0 +1,1 @@
+"""The Django project: settings, root URLs and the WSGI/ASGI entry points."""

@@ -1,0 +1,18 @@
+"""Root URLs: the HTML UI, the admin, and one line per API dialect."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("firms/", include("firms.urls")),
+    path("projects/", include("projects.urls")),
+    path("", include("contacts.urls_home")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

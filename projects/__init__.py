@@ -1,0 +1,1 @@
+"""Projects: groups of contacts with members, roles and web forms."""

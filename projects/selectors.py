@@ -1,0 +1,58 @@
+"""Reads of projects, aware of who is asking."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from projects.models import Membership, Project
+
+WRITE_ROLES = (Membership.Role.MANAGER, Membership.Role.MEMBER)
+
+
+def project_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
+    """Projects the user may see: public ones and those they belong to (all, for superusers)."""
+    qs = Project.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if not user.is_superuser:
+        qs = qs.filter(Q(is_public=True) | Q(pk__in=member_project_ids(user=user)))
+    return qs
+
+
+def project_list_with_counts(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
+    return project_list(user=user).annotate(member_count=Count("memberships", distinct=True))
+
+
+def member_project_ids(*, user: AbstractBaseUser, roles: tuple[str, ...] | None = None) -> QuerySet:
+    """A subquery of the ids of the projects the user is a member of (optionally with given roles)."""
+    qs = Membership.objects.filter(user=user)
+    if roles:
+        qs = qs.filter(role__in=roles)
+    return qs.values("project_id")
+
+
+def project_get(*, user: AbstractBaseUser | AnonymousUser, key: int | str) -> Project | None:
+    """A project visible to the user by numeric id or identifier, or None."""
+    qs = project_list(user=user)
+    key = str(key).strip()
+    if key.isdigit():
+        return qs.filter(pk=int(key)).first()
+    return qs.filter(identifier=key).first()
+
+
+def project_role(*, user: AbstractBaseUser | AnonymousUser, project: Project) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Membership.Role.MANAGER
+    membership = Membership.objects.filter(user=user, project=project).only("role").first()
+    return membership.role if membership else None
+
+
+def project_can_add_contacts(*, user: AbstractBaseUser | AnonymousUser, project: Project) -> bool:
+    return project_role(user=user, project=project) in WRITE_ROLES
+
+
+def project_can_manage(*, user: AbstractBaseUser | AnonymousUser, project: Project) -> bool:
+    return project_role(user=user, project=project) == Membership.Role.MANAGER
