@@ -15,7 +15,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -257,20 +259,27 @@ class Command(BaseCommand):
         now = timezone.now()
         companies: list[Contact] = list(Contact.objects.filter(is_company=True, author__in=users)[:500])
         bar = tqdm(total=stop - start, disable=quiet, unit="contact", desc="Demo contacts")
+        # Contacts are inserted with explicit ids so their children can point at them
+        # without a round trip per row; the id sequence is reset afterwards.
+        next_id = (Contact.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         for batch_start in range(start, stop, BATCH):
             batch_stop = min(stop, batch_start + BATCH)
             # Companies first, so the batch's persons can work for them.
             indexes = range(batch_start, batch_stop)
             firms = [self._contact(i, rng, True, users, types, stages, companies, now) for i in indexes if i % 10 == 0]
-            Contact.objects.bulk_create(firms, batch_size=BATCH)
             companies.extend(firms)
             people = [self._contact(i, rng, False, users, types, stages, companies, now) for i in indexes if i % 10]
-            Contact.objects.bulk_create(people, batch_size=BATCH)
             contacts = firms + people
-            # SQLite and PostgreSQL both return primary keys from bulk_create.
+            for contact in contacts:
+                contact.pk = next_id
+                next_id += 1
+            _insert_contacts(contacts)
             self._children(contacts, rng, users, projects, tags, fields, now)
             bar.update(batch_stop - batch_start)
         bar.close()
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Contact]):
+                cursor.execute(sql)
 
     def _contact(
         self,
@@ -283,16 +292,15 @@ class Command(BaseCommand):
         companies: list[Contact],
         now: Any,
     ) -> Contact:
-        author = users[i % len(users)]
         visibility = rng.choices([Visibility.PUBLIC, Visibility.PROJECT, Visibility.PRIVATE], weights=[70, 25, 5])[0]
         contact = Contact(
             uuid=uuid.uuid5(DEMO_NAMESPACE, str(i)),
             is_company=is_company,
-            author=author,
-            assigned_to=rng.choice(users),
+            author_id=users[i % len(users)].pk,
+            assigned_to_id=rng.choice(users).pk,
             visibility=visibility,
-            contact_type=rng.choice(types) if types else None,
-            stage=rng.choice(stages) if stages and rng.random() < 0.6 else None,
+            contact_type_id=rng.choice(types).pk if types else None,
+            stage_id=rng.choice(stages).pk if stages and rng.random() < 0.6 else None,
             created_at=now - timedelta(days=rng.randint(0, 900), minutes=rng.randint(0, 1440)),
         )
         if is_company:
@@ -306,10 +314,11 @@ class Command(BaseCommand):
             contact.first_name = rng.choice(FIRST)
             contact.last_name = rng.choice(LAST)
             contact.job_title = rng.choice(TITLES)
-            contact.company = rng.choice(companies) if companies and rng.random() < 0.8 else None
+            contact.company_id = rng.choice(companies).pk if companies and rng.random() < 0.8 else None
             if rng.random() < 0.3:
                 contact.birthday = date(1960, 1, 1) + timedelta(days=rng.randint(0, 14000))
         contact.display_name = contact.compute_display_name()
+        contact.updated_at = contact.created_at
         return contact
 
     def _children(
@@ -355,7 +364,7 @@ class Command(BaseCommand):
                     values.append((pk, field.pk, self._value(field, rng)))
             if rng.random() < 0.2:
                 content = rng.choice(["Called, wants a quote.", "Met at the fair.", "Sent the brochure."])
-                when = now - timedelta(days=rng.randint(0, 300))
+                when = connection.ops.adapt_datetimefield_value(now - timedelta(days=rng.randint(0, 300)))
                 notes.append((pk, rng.choice(Note.Kind.values), "", content, rng.choice(users).pk, when, when))
         _insert(ContactItem, items)
         _insert(Address, addresses)
@@ -406,10 +415,16 @@ INSERT_COLUMNS = {
 }
 
 
-def _insert(model: Any, rows: list[tuple]) -> None:
+def _insert_contacts(contacts: list[Contact]) -> None:
+    fields = [f for f in Contact._meta.concrete_fields]
+    rows = [tuple(f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields) for c in contacts]
+    _insert(Contact, rows, columns=[f.column for f in fields])
+
+
+def _insert(model: Any, rows: list[tuple], columns: list[str] | None = None) -> None:
     if not rows:
         return
-    columns = INSERT_COLUMNS[model]
+    columns = columns or INSERT_COLUMNS[model]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
