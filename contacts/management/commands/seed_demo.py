@@ -267,12 +267,13 @@ class Command(BaseCommand):
             # Companies first, so the batch's persons can work for them.
             indexes = range(batch_start, batch_stop)
             firms = [self._contact(i, rng, True, users, types, stages, companies, now) for i in indexes if i % 10 == 0]
+            for contact in firms:
+                contact.pk, next_id = next_id, next_id + 1
             companies.extend(firms)
             people = [self._contact(i, rng, False, users, types, stages, companies, now) for i in indexes if i % 10]
+            for contact in people:
+                contact.pk, next_id = next_id, next_id + 1
             contacts = firms + people
-            for contact in contacts:
-                contact.pk = next_id
-                next_id += 1
             _insert_contacts(contacts)
             self._children(contacts, rng, users, projects, tags, fields, now)
             bar.update(batch_stop - batch_start)
