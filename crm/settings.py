@@ -186,6 +186,8 @@ REST_FRAMEWORK = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+# Sessions live in the database, read through the cache (shared when CACHE_URL is Redis).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,
