@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from contacts.filters import ContactFilter
-from contacts.models import Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
+from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
 
@@ -150,3 +150,10 @@ def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
         .annotate(count=Count("tagged_contacts"))
         .order_by("name")
     )
+
+
+def apikey_get(*, key: str) -> ApiKey | None:
+    """The API key with this secret, if its user is active (with the user, in one query)."""
+    if not key:
+        return None
+    return ApiKey.objects.select_related("user").filter(key=key, user__is_active=True).first()
