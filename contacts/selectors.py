@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from contacts.filters import ContactFilter
-from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
+from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
 
@@ -157,3 +157,11 @@ def apikey_get(*, key: str) -> ApiKey | None:
     if not key:
         return None
     return ApiKey.objects.select_related("user").filter(key=key, user__is_active=True).first()
+
+
+def webform_for_key(*, key: str) -> WebForm | None:
+    """The active web form with this key (with its project), or None."""
+    if not key:
+        return None
+    forms = WebForm.objects.select_related("project", "created_by", "assigned_to")
+    return forms.filter(key=key, is_active=True).first()

@@ -207,7 +207,8 @@ class DialectErrors:
     """How a dialect writes an error. Subclasses override `body` (and `validation_status`).
 
     `field_labels` renames the services' keys to the dialect's field names in
-    messages (a company's `name` is Redmine's `first_name`).
+    messages (a company's `name` is Redmine's `first_name`); an empty label
+    leaves a message that already names what it is about as it is.
     """
 
     validation_status: ClassVar[int] = 422
@@ -233,8 +234,11 @@ class DialectErrors:
                     result.append(text)
                 elif text.lower().startswith(default.lower()):
                     result.append(label + text[len(default) :])
+                elif not label:
+                    result.append(text)
                 else:
-                    result.append(f"{label}: {text[:1].lower()}{text[1:]}" if text else label)
+                    # "is invalid" reads on from the label, as Rails' full messages do.
+                    result.append(f"{label} {text}" if text[:1].islower() else f"{label}: {text}")
         return result
 
     def response(self, error: ApiError, request: Request) -> Response:
