@@ -132,6 +132,9 @@ def format_suffixes(
 
 # Errors
 
+# Messages that read on from a field's name ("is invalid"), as Rails' full messages do.
+PREDICATES = ("is ", "are ", "must ", "can", "should ", "has ", "does ", "may ")
+
 
 @dataclass
 class ApiError:
@@ -232,14 +235,16 @@ class DialectErrors:
                 label = self.label(key)
                 if key == "__all__":
                     result.append(text)
+                elif text.startswith("This field "):
+                    # Django's and DRF's generic wording, said of the field by name.
+                    result.append(f"{label or default} {text[len('This field ') :]}")
                 elif text.lower().startswith(default.lower()):
                     result.append(label + text[len(default) :])
                 elif not label:
                     result.append(text)
                 else:
-                    # "is invalid" reads on from the label, as Rails' full messages do.
-                    result.append(f"{label} {text}" if text[:1].islower() else f"{label}: {text}")
-        return result
+                    result.append(f"{label} {text}" if text.startswith(PREDICATES) else f"{label}: {text}")
+        return list(dict.fromkeys(result))
 
     def response(self, error: ApiError, request: Request) -> Response:
         return Response(self.body(error), status=error.status, headers=error.headers or None)
