@@ -47,7 +47,7 @@ def test_the_rate_limit_counts_per_form_and_address(form):
 
 
 def test_a_duplicate_is_looked_up_only_among_contacts_the_form_owner_sees_in_its_project(
-    form, make_contact, other_project
+    form, make_contact, other_project, outsider
 ):
     make_contact(
         user=outsider,
