@@ -26,6 +26,7 @@ from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
 
 AnyUser = AbstractBaseUser | AnonymousUser
+MAX_ID = 2**63 - 1
 
 
 def contact_visibility_q(*, user: AnyUser) -> Q:
@@ -93,6 +94,8 @@ def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Conta
     try:
         pk = int(pk)
     except (TypeError, ValueError):
+        return None
+    if not 0 < pk <= MAX_ID:  # larger ids overflow the database's integer, they exist nowhere
         return None
     return contact_list(user=user, prefetch=prefetch).filter(pk=pk).first()
 

@@ -268,6 +268,8 @@ class DialectMixin:
     errors: ClassVar[DialectErrors] = DialectErrors()
     auth_challenge: ClassVar[str] = ""
     content_negotiation_class = SuffixFirstNegotiation
+    # No OPTIONS self-description: the vendors have none, and it would guess at our serializers.
+    metadata_class = None
 
     def get_exception_handler(self) -> Any:
         return dialect_exception_handler

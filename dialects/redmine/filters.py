@@ -37,7 +37,8 @@ def contact_filters(params: Mapping[str, Any], *, user: Any, project: Project | 
         filters["is_company"] = BOOLEANS.get(str(params["is_company"]).lower(), params["is_company"])
     assigned = params.get("assigned_to_id")
     if assigned:
-        filters["assigned_to"] = str(user.pk) if assigned == "me" else assigned
+        # An id past the database's integer matches nobody (and must not reach the database).
+        filters["assigned_to"] = str(user.pk) if assigned == "me" else (assigned if len(assigned) < 19 else "0")
     return filters
 
 

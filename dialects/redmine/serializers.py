@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from contacts.models import Address, Contact, ContactItem, CustomValue, Note, Visibility
-from contacts.selectors import contact_tags
+from contacts.selectors import MAX_ID, contact_tags
 from contacts.services import split_tag_list
 
 User = get_user_model()
@@ -253,7 +253,7 @@ class AddressInputSerializer(serializers.Serializer):
 
 
 class CustomFieldInputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     value = AnyValueField(required=False, allow_null=True)
 
 
@@ -283,7 +283,8 @@ class RedmineContactInputSerializer(serializers.Serializer):
     def validate_assigned_to_id(self, value: str | None) -> Any:
         if value in (None, ""):
             return None
-        user = User.objects.filter(pk=int(value), is_active=True).first() if str(value).isdigit() else None
+        valid = str(value).isdigit() and int(value) <= MAX_ID
+        user = User.objects.filter(pk=int(value), is_active=True).first() if valid else None
         if user is None:
             raise serializers.ValidationError("is invalid.")
         return user
@@ -362,7 +363,7 @@ class RedmineNoteInputSerializer(serializers.Serializer):
     """The `note` hash (the plugin's notes_controller): a note on a contact."""
 
     source_type = serializers.ChoiceField(choices=["Contact"], required=False)
-    source_id = serializers.IntegerField(required=False)
+    source_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     subject = _text()
     content = serializers.CharField(required=False, allow_blank=True)
     type_id = serializers.ChoiceField(choices=sorted(NOTE_KIND_BY_CODE), required=False, allow_null=True)

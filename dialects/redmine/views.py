@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from contacts.exporters import contacts_csv, contacts_vcard
 from contacts.intake import TooManySubmissions, webform_submit
 from contacts.models import WEBFORM_FIELDS, Contact, Note, WebForm
-from contacts.selectors import company_people, contact_get, contact_list, note_list, tag_counts
+from contacts.selectors import MAX_ID, company_people, contact_get, contact_list, note_list, tag_counts
 from contacts.services import (
     contact_delete,
     contact_link_project,
@@ -277,7 +277,7 @@ class NoteDetailView(RedmineView):
     serializer_classes = {"json": RedmineNoteSerializer, "xml": RedmineNoteSerializer}
 
     def note(self, pk: int) -> Note:
-        note = note_list(user=self.request.user).filter(pk=pk).first()
+        note = note_list(user=self.request.user).filter(pk=pk).first() if pk <= MAX_ID else None
         if note is None:
             raise Http404
         return note

@@ -103,3 +103,25 @@ def test_an_update_with_a_bad_value_changes_nothing(api, apple):
     apple.refresh_from_db()
     assert apple.name == "Apple Inc." and sorted(apple.tags.names()) == ["cold call", "referral", "vip"]
     assert apple.items.filter(value="info@apple.example").exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("get", "/redmine/contacts/99999999999999999999999.json", 404),
+        ("get", "/redmine/notes/99999999999999999999999.xml", 404),
+        ("get", "/redmine/contacts.json?project_id=99999999999999999999999", 404),
+        ("get", "/redmine/contacts.json?assigned_to_id=99999999999999999999999", 200),
+        ("delete", "/redmine/contacts/99999999999999999999999/projects/99999999999999999999999.json", 404),
+        ("options", "/redmine/contacts.json", 405),
+    ],
+)
+def test_ids_past_the_databases_integers_and_odd_methods_are_clean_answers(api, apple, method, url, status):
+    assert getattr(api, method)(url).status_code == status
+
+
+def test_an_id_past_the_databases_integers_in_a_body_is_422(api, count_nothing_written):
+    body = {"contact": {"project_id": "support", "first_name": "J", "assigned_to_id": "9" * 30}}
+    assert api.post("/redmine/contacts.json", body, format="json").status_code == 422
+    body = {"note": {"source_id": int("9" * 30), "content": "x"}}
+    assert api.post("/redmine/notes.json", body, format="json").status_code == 422

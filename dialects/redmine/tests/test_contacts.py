@@ -401,3 +401,22 @@ def test_unknown_paths_under_redmine_are_empty_404s(api):
 def test_a_contact_created_elsewhere_is_listed(api, alice, project):
     contact_create(user=alice, fields={"first_name": "Zed"}, projects=[project])
     assert names(api.get("/redmine/contacts.json")) == ["Zed"]
+
+
+def test_update_from_an_xml_body(api, steve):
+    body = "<contact><job_title>CEO</job_title><phone>+1 555 0100</phone><tag_list>founder</tag_list></contact>"
+    response = api.put(f"/redmine/contacts/{steve.pk}.xml", body, content_type="application/xml")
+    assert (response.status_code, response.content) == (204, b"")
+    steve.refresh_from_db()
+    assert (steve.job_title, list(steve.tags.names())) == ("CEO", ["founder"])
+    assert steve.items.get().value == "+1 555 0100"
+
+
+def test_create_in_a_projects_route_from_a_form_body(api, project):
+    response = api.post(
+        "/redmine/projects/support/contacts.xml",
+        "contact[first_name]=Formed&contact[tag_list]=a,b",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 201
+    assert sorted(Contact.objects.get(first_name="Formed").tags.names()) == ["a", "b"]
