@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
 from contacts.intake import TooManySubmissions, webform_count_submission, webform_redirect_allowed, webform_submit
 from contacts.models import Contact, WebForm
@@ -61,8 +62,6 @@ def test_a_duplicate_is_looked_up_only_among_contacts_the_form_owner_sees_in_its
 
 
 def test_a_blank_post_is_refused_naming_the_field(form):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as caught:
         webform_submit(webform=form, fields={}, ip="10.0.0.9")
     assert "first_name" in caught.value.message_dict

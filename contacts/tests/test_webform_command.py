@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from contacts.models import WebForm
 
@@ -53,3 +55,22 @@ def test_refuses_an_invalid_redirect_url(project):
     with pytest.raises(CommandError):
         run("support", "Leads", "--redirect-url", "not a url")
     assert not WebForm.objects.exists()
+
+
+def test_the_admin_creates_a_web_form_and_shows_its_snippet(admin_client, project):
+    response = admin_client.post(
+        reverse("admin:contacts_webform_add"),
+        {
+            "project": project.pk,
+            "name": "From the admin",
+            "allowed_fields": '["first_name", "email"]',
+            "allowed_hosts": '["shop.example"]',
+            "honeypot_field": "website_url",
+            "rate_limit_per_hour": 20,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content
+    form = WebForm.objects.get(name="From the admin")
+    page = html.unescape(admin_client.get(reverse("admin:contacts_webform_change", args=[form.pk])).content.decode())
+    assert form.key in page and "/redmine/contacts.json" in page and 'name="contact[email]"' in page

@@ -13,6 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from contacts.models import Contact, CustomField, Note
+from contacts.services import apikey_get_or_create
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXED_TIME = datetime.datetime(2024, 5, 14, 12, 43, 23, tzinfo=datetime.UTC)
@@ -26,8 +27,6 @@ def client_for() -> Callable[[Any], APIClient]:
     def make(user: Any) -> APIClient:
         client = APIClient()
         if user is not None:
-            from contacts.services import apikey_get_or_create
-
             client.credentials(HTTP_X_REDMINE_API_KEY=apikey_get_or_create(user=user).key)
         return client
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import vobject
+from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,4 @@ def test_exports_open_in_a_signed_in_browser(client, alice, apple):
 
 
 def test_exports_need_credentials(db):
-    from rest_framework.test import APIClient
-
     assert APIClient().get("/redmine/contacts.csv").status_code == 401

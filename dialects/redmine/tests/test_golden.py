@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from dialects.redmine.renderers import RedmineXMLRenderer
+from dialects.redmine.tests.conftest import GOLDEN
+from dialects.xml import parse_tree
+
 pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
 
@@ -62,10 +66,6 @@ def test_validation_error_matches_the_golden_file(api, project, golden, fmt):
 
 @pytest.mark.parametrize("name", ["list.xml", "show.xml", "create.xml", "error.xml"])
 def test_golden_xml_parses_and_renders_back_to_the_same_bytes(name):
-    from dialects.redmine.renderers import RedmineXMLRenderer
-    from dialects.redmine.tests.conftest import GOLDEN
-    from dialects.xml import parse_tree
-
     body = (GOLDEN / name).read_bytes()
     tree = parse_tree(body)
     shape = next(s for s in RedmineXMLRenderer.shapes if s.root.name == tree.tag)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contacts.models import Note
+from contacts.models import Note, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +54,6 @@ def test_a_blank_note_is_422(api, apple):
 
 def test_a_note_on_an_invisible_contact_is_404(client_for, outsider, apple, steve):
     note = Note.objects.get(contact=apple)
-    from contacts.models import Visibility
-
     apple.visibility = Visibility.PRIVATE
     apple.save()
     assert client_for(outsider).get(f"/redmine/notes/{note.pk}.json").status_code == 404

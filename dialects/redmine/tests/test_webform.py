@@ -11,6 +11,7 @@ from django.test import Client
 
 from contacts.models import Contact, CustomField, Note, Visibility, WebForm
 from contacts.services import webform_create
+from contacts.webforms import webform_snippet
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db
@@ -200,8 +201,6 @@ def test_fields_the_form_does_not_allow_are_ignored(webform):
 
 
 def test_the_snippet_of_a_webform_posts_back_into_the_intake(webform):
-    from contacts.webforms import webform_snippet
-
     html = webform_snippet(webform, base_url="http://testserver/")
     typed = {
         "contact[first_name]": "Snip",
