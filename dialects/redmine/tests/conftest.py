@@ -12,12 +12,15 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from contacts.models import Contact, CustomField, Note
-from contacts.services import apikey_get_or_create
+from contacts.models import Contact, CustomField, Note, WebForm
+from contacts.services import apikey_get_or_create, webform_create
+from projects.services import project_create
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXED_TIME = datetime.datetime(2024, 5, 14, 12, 43, 23, tzinfo=datetime.UTC)
 TIME = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+SEED_FORM = (Path(__file__).parent / "seed_webform.html").read_text()
+SEED_KEY = "9a13f31770b80767a57d753961acbd3a18eb1370"
 
 
 @pytest.fixture
@@ -87,3 +90,33 @@ def golden() -> Callable[[str, bytes], None]:
         assert body == path.read_bytes(), f"{name} differs:\n{body.decode()}"
 
     return check
+
+
+@pytest.fixture
+def plugin_project(alice):
+    return project_create(name="Contacts plugin", identifier="contacts-plugin", creator=alice)
+
+
+@pytest.fixture
+def license_one(db):
+    return CustomField.objects.create(
+        pk=1, name="License", field_format=CustomField.Format.LIST, choices=["Basic", "Pro"], position=1
+    )
+
+
+@pytest.fixture
+def webform(plugin_project, alice, license_one):
+    form = webform_create(
+        project=plugin_project,
+        name="Leads",
+        created_by=alice,
+        allowed_fields=["first_name", "last_name", "company", "phone", "email", "tag_list"],
+        allowed_hosts=["shop.example"],
+    )
+    form.custom_fields.add(license_one)
+    return form
+
+
+def seed_form(webform: WebForm, fmt: str = "json") -> str:
+    """The seed's form, unchanged but for its action URL and key."""
+    return SEED_FORM.replace('action=""', f'action="/redmine/contacts.{fmt}"').replace(SEED_KEY, webform.key)

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from contacts.models import Contact, CustomField, Note, Visibility, WebForm
-from contacts.services import webform_create
+from contacts.models import Contact, Note, Visibility
 from contacts.webforms import webform_snippet
-from projects.services import project_create
+from dialects.redmine.tests.conftest import SEED_FORM, SEED_KEY, seed_form
 
 pytestmark = pytest.mark.django_db
 
-SEED_FORM = (Path(__file__).parent / "seed_webform.html").read_text()
-SEED_KEY = "9a13f31770b80767a57d753961acbd3a18eb1370"
 TYPED = {
     "contact[first_name]": "Grace",
     "contact[last_name]": "Hopper",
@@ -60,36 +56,6 @@ def submit(html: str, typed: dict[str, str], **extra: str):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-
-
-@pytest.fixture
-def plugin_project(alice):
-    return project_create(name="Contacts plugin", identifier="contacts-plugin", creator=alice)
-
-
-@pytest.fixture
-def license_one(db):
-    return CustomField.objects.create(
-        pk=1, name="License", field_format=CustomField.Format.LIST, choices=["Basic", "Pro"], position=1
-    )
-
-
-@pytest.fixture
-def webform(plugin_project, alice, license_one):
-    form = webform_create(
-        project=plugin_project,
-        name="Leads",
-        created_by=alice,
-        allowed_fields=["first_name", "last_name", "company", "phone", "email", "tag_list"],
-        allowed_hosts=["shop.example"],
-    )
-    form.custom_fields.add(license_one)
-    return form
-
-
-def seed_form(webform: WebForm, fmt: str = "json") -> str:
-    """The seed's form, unchanged but for its action URL and key."""
-    return SEED_FORM.replace('action=""', f'action="/redmine/contacts.{fmt}"').replace(SEED_KEY, webform.key)
 
 
 def test_the_seeds_form_creates_a_contact_in_the_forms_project(webform, plugin_project):
