@@ -21,11 +21,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from contacts.filters import ContactFilter
-from contacts.models import Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
+from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
 
 AnyUser = AbstractBaseUser | AnonymousUser
+MAX_ID = 2**63 - 1
 
 
 def contact_visibility_q(*, user: AnyUser) -> Q:
@@ -94,6 +95,8 @@ def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Conta
         pk = int(pk)
     except (TypeError, ValueError):
         return None
+    if not 0 < pk <= MAX_ID:  # larger ids overflow the database's integer, they exist nowhere
+        return None
     return contact_list(user=user, prefetch=prefetch).filter(pk=pk).first()
 
 
@@ -150,3 +153,18 @@ def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
         .annotate(count=Count("tagged_contacts"))
         .order_by("name")
     )
+
+
+def apikey_get(*, key: str) -> ApiKey | None:
+    """The API key with this secret, if its user is active (with the user, in one query)."""
+    if not key or "\x00" in key:
+        return None
+    return ApiKey.objects.select_related("user").filter(key=key, user__is_active=True).first()
+
+
+def webform_for_key(*, key: str) -> WebForm | None:
+    """The active web form with this key (with its project), or None."""
+    if not key or "\x00" in key:
+        return None
+    forms = WebForm.objects.select_related("project", "created_by", "assigned_to")
+    return forms.filter(key=key, is_active=True).first()

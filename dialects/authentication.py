@@ -1,0 +1,173 @@
+"""DRF authentication classes for the API key in every form the dialects use, plus the session.
+
+One `ApiKey` per user is accepted by every dialect; what differs is where the
+key travels. Each class is configured by class attributes, so a dialect picks
+and tunes them in its views:
+
+- `ApiKeyQueryAuthentication`: `?key=` (and, if `form_field` is set, a form field);
+- `ApiKeyHeaderAuthentication`: a header, `header = "X-Redmine-API-Key"`;
+- `BasicAuthentication`: HTTP Basic with username:password, or the key as username;
+- `BearerKeyAuthentication`: `Authorization: Bearer <key>` (or another `keyword`);
+- `SessionAuthentication`: a signed-in browser, CSRF enforced on unsafe methods;
+- `WebFormKeyAuthentication`: a web form's own key in a posted form body; the
+  request then acts for no user (`request.auth` is the WebForm) and
+  `WebFormMayCreate` lets it create contacts only. A user's API key sent as a
+  form key is refused: it must never sit in a public page.
+
+A wrong key raises `InvalidApiKey`, whose 401 carries no WWW-Authenticate
+challenge (Redmine leaves it out when a key was given but was wrong). A
+missing one lets the next class try; with none left the view answers 401
+with its dialect's challenge.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import AnonymousUser
+from rest_framework import authentication, exceptions, permissions
+from rest_framework.request import Request
+
+from contacts.models import WebForm
+from contacts.selectors import apikey_get, webform_for_key
+from contacts.services import apikey_mark_used
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InvalidApiKey(exceptions.AuthenticationFailed):
+    """A key was sent but matches no active user's key."""
+
+    challenge = False
+    default_detail = "Invalid API key."
+
+
+def user_for_key(key: str) -> Any:
+    """The active user owning `key`, or raise InvalidApiKey."""
+    api_key = apikey_get(key=key.strip())
+    if api_key is None:
+        raise InvalidApiKey()
+    apikey_mark_used(api_key=api_key)
+    return api_key.user
+
+
+def form_value(request: Request, name: str) -> str:
+    """A top-level field of a posted form body (parsed by the view's own parsers), or ""."""
+    if request.method != "POST" or not request.content_type.startswith(FORM_TYPES):
+        return ""
+    data = request.data
+    value = data.get(name) if isinstance(data, Mapping) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+class ApiKeyQueryAuthentication(authentication.BaseAuthentication):
+    """The key in the query string (`?key=`), optionally also in a form body field."""
+
+    query_param: ClassVar[str] = "key"
+    form_field: ClassVar[str | None] = None
+
+    def get_key(self, request: Request) -> str | None:
+        key = request.query_params.get(self.query_param)
+        if not key and self.form_field:
+            key = form_value(request, self.form_field)
+        return key or None
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        key = self.get_key(request)
+        if key is None:
+            return None
+        return user_for_key(key), key
+
+
+class ApiKeyHeaderAuthentication(authentication.BaseAuthentication):
+    """The key in a header of the dialect's choosing."""
+
+    header: ClassVar[str] = "X-Api-Key"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        key = request.headers.get(self.header)
+        if not key:
+            return None
+        return user_for_key(key), key
+
+
+class BasicAuthentication(authentication.BaseAuthentication):
+    """HTTP Basic: username and password, or the API key as username with any password.
+
+    The password is tried first, as Redmine does (application_controller#find_current_user).
+    """
+
+    realm: ClassVar[str] = "api"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        auth = authentication.get_authorization_header(request).split()
+        if not auth or auth[0].lower() != b"basic":
+            return None
+        if len(auth) != 2:
+            raise exceptions.AuthenticationFailed("Invalid basic header.")
+        try:
+            username, _, password = base64.b64decode(auth[1]).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise exceptions.AuthenticationFailed("Invalid basic header.") from None
+        if "\x00" in username + password:
+            raise exceptions.AuthenticationFailed("Invalid basic header.")
+        user = authenticate(request=request._request, username=username, password=password)
+        if user is not None and user.is_active:
+            return user, None
+        api_key = apikey_get(key=username)
+        if api_key is not None:
+            apikey_mark_used(api_key=api_key)
+            return api_key.user, username
+        raise exceptions.AuthenticationFailed("Invalid username or password.")
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'Basic realm="{self.realm}"'
+
+
+class BearerKeyAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <key>`; `keyword` may name another scheme."""
+
+    keyword: ClassVar[str] = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        auth = authentication.get_authorization_header(request).split()
+        if not auth or auth[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(auth) != 2:
+            raise InvalidApiKey("Invalid bearer header.")
+        return user_for_key(auth[1].decode("latin-1")), auth[1].decode("latin-1")
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """A signed-in browser session; DRF enforces CSRF on unsafe methods."""
+
+
+class WebFormKeyAuthentication(authentication.BaseAuthentication):
+    """A web form's key in the posted form body (field `form_field`)."""
+
+    form_field: ClassVar[str] = "key"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        key = form_value(request, self.form_field)
+        if not key:
+            return None
+        webform = webform_for_key(key=key)
+        if webform is not None:
+            return AnonymousUser(), webform
+        if apikey_get(key=key) is not None:
+            raise exceptions.PermissionDenied("A user's API key cannot be used as a web form key.")
+        raise InvalidApiKey("Unknown web form key.")
+
+
+class WebFormMayCreate(permissions.BasePermission):
+    """A web form may only post (create); nothing else."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.auth, WebForm) and request.method == "POST"
