@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from contacts.filters import ContactFilter
-from contacts.models import Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
+from contacts.models import Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
 
@@ -150,3 +150,28 @@ def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
         .annotate(count=Count("tagged_contacts"))
         .order_by("name")
     )
+
+
+def tag_can_manage(*, user: AnyUser) -> bool:
+    """Tags are shared by the whole CRM, so renaming and merging them is for staff."""
+    return user.is_authenticated and user.is_staff
+
+
+def contact_counts(*, user: AnyUser) -> dict[str, int]:
+    """How many persons and companies the user may see, in one query."""
+    return contact_list(user=user, prefetch=False).aggregate(
+        persons=Count("pk", filter=Q(is_company=False)), companies=Count("pk", filter=Q(is_company=True))
+    )
+
+
+def tag_names(*, user: AnyUser, prefix: str = "", limit: int = 10) -> list[str]:
+    """Names of the tags on contacts the user may see, for autocompletion."""
+    tags = tag_counts(user=user)
+    if prefix:
+        tags = tags.filter(name__istartswith=prefix)
+    return [tag.name for tag in tags[:limit]]
+
+
+def webform_list(*, project: Any) -> QuerySet[WebForm]:
+    """The web forms of a project (callers have checked the user may see the project)."""
+    return WebForm.objects.filter(project=project).prefetch_related("custom_fields").select_related("project")

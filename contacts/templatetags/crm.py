@@ -1,0 +1,41 @@
+"""Small template filters of the UI: avatar initials and colours, the active navigation entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from contacts.models import Contact, Tag
+from contacts.selectors import contact_tags
+
+register = template.Library()
+
+
+@register.filter
+def initials(contact: Any) -> str:
+    """Up to two capital letters standing for a contact (its avatar when it has no picture)."""
+    words = contact.name.split() if getattr(contact, "is_company", False) else [contact.first_name, contact.last_name]
+    letters = [word.strip()[0] for word in words if word and word.strip()]
+    return "".join(letters[:2]).upper() or "?"
+
+
+@register.filter
+def hue(value: Any) -> int:
+    """A stable hue (0-359) per object, so each contact keeps its avatar colour."""
+    return (int(getattr(value, "pk", 0) or 0) * 47) % 360
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context: Any, prefix: str) -> SafeString:
+    """`aria-current="page"` on the navigation link of the section being shown."""
+    path = context["request"].path
+    current = path == "/" if prefix == "/" else path.startswith(prefix)
+    return mark_safe('aria-current="page"' if current else "")  # noqa: S308 (a constant)
+
+
+@register.filter
+def tags(contact: Contact) -> list[Tag]:
+    """A contact's tags, from its prefetched tagged items."""
+    return contact_tags(contact)
