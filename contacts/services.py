@@ -355,6 +355,7 @@ def _prepare_custom_values(
         if not field.applies_to_contact(contact):
             bag.add(label, [f"{field.name} does not apply to {'companies' if contact.is_company else 'persons'}."])
             continue
+        given.add(field.pk)
         try:
             stored = field.to_storage(value)
         except ValidationError as exc:
@@ -363,7 +364,6 @@ def _prepare_custom_values(
         if stored == "" and field.is_required:
             bag.add(label, [f"{field.name} cannot be blank."])
             continue
-        given.add(field.pk)
         result.append((field, stored))
     if creating:
         for field in fields.values():

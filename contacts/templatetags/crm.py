@@ -39,3 +39,11 @@ def nav_current(context: Any, prefix: str) -> SafeString:
 def tags(contact: Contact) -> list[Tag]:
     """A contact's tags, from its prefetched tagged items."""
     return contact_tags(contact)
+
+
+@register.filter
+def user_name(user: Any, fallback: str = "") -> str:
+    """A user's full name, else their username, else the fallback (for a missing user)."""
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.get_username()
