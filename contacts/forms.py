@@ -151,7 +151,12 @@ class BulkActionForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS)
     ids = forms.TypedMultipleChoiceField(coerce=int, error_messages={"required": "Select at least one contact."})
     tag = forms.CharField(required=False, max_length=100)
-    project = forms.ModelChoiceField(Project.objects.none(), required=False)
+    project = forms.ModelChoiceField(
+        Project.objects.none(),
+        required=False,
+        empty_label="Choose a project",
+        widget=forms.Select(attrs={"id": "bulk-project"}),
+    )
     confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:

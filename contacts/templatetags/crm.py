@@ -1,11 +1,14 @@
-"""Small template filters of the UI: avatar initials and colours, the active navigation entry."""
+"""Small template filters of the UI: avatar initials and colours, names, times, the active navigation entry."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 from contacts.models import Contact, Tag
 from contacts.selectors import contact_tags
@@ -47,3 +50,11 @@ def user_name(user: Any, fallback: str = "") -> str:
     if user is None:
         return fallback
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def ago(moment: datetime) -> str:
+    """ "just now" or "3 hours ago" (timesince alone says "0 minutes" for fresh changes)."""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
