@@ -366,6 +366,7 @@ class ContactEditor:
         is_company: bool = False,
         data: Mapping[str, Any] | None = None,
         files: Mapping[str, Any] | None = None,
+        initial: Mapping[str, Any] | None = None,
     ) -> None:
         self.user = user
         self.contact = contact
@@ -377,7 +378,7 @@ class ContactEditor:
             files,
             user=user,
             is_company=is_company,
-            initial=contact_initial(contact) if contact is not None else {},
+            initial=contact_initial(contact) if contact is not None else dict(initial or {}),
         )
         self.items = ItemFormSet(data, prefix="items", initial=items or [{"kind": "tel"}, {"kind": "email"}])
         self.addresses = AddressFormSet(data, prefix="addresses", initial=addresses)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from contacts.exporters import contacts_csv, contacts_vcard
 from contacts.forms import (
+    PAGE_SIZES,
     BulkActionForm,
     ContactEditor,
     ContactFilterForm,
@@ -88,6 +89,7 @@ def detail_context(request: HttpRequest, contact: Contact, **extra: Any) -> dict
         "contact": contact,
         "notes": note_list(user=user, contact=contact)[:50],
         "people": company_people(user=user, company=contact) if contact.is_company else [],
+        "projects": project_list(user=user).filter(contacts=contact),
         "note_form": NoteForm(),
         "tag_form": TagAddForm(),
         "can_edit": contact_can_edit(user=user, contact=contact),
@@ -112,7 +114,8 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
     filter_form = ContactFilterForm(request.GET, user=request.user)
     contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
     page = Paginator(contacts, filter_form.page_size()).get_page(request.GET.get("page"))
-    context = {"filter_form": filter_form, "page": page, "bulk_form": BulkActionForm(user=request.user)}
+    context = {"filter_form": filter_form, "page": page, "page_sizes": PAGE_SIZES}
+    context["bulk_form"] = BulkActionForm(user=request.user)
     template = "contacts/contact_list_results.html" if is_htmx(request) else "contacts/contact_list.html"
     return render(request, template, context)
 
@@ -155,7 +158,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_create_view(request: HttpRequest) -> HttpResponse:
     is_company = request.GET.get("kind") == "company"
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    editor = ContactEditor(user=request.user, is_company=is_company, data=data, files=files)
+    initial = {"company": request.GET.get("company")}
+    editor = ContactEditor(user=request.user, is_company=is_company, data=data, files=files, initial=initial)
     if data is not None and editor.is_valid() and (contact := editor.save()) is not None:
         messages.success(request, f"{contact} was created.")
         return redirect(contact)

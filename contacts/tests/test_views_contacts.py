@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from contacts.models import Contact, ContactItem, CustomField, Note
 from contacts.services import note_create
@@ -419,3 +423,43 @@ def test_primary_item_flag_is_saved_from_the_form(alice_client, contact_form_dat
     data = contact_form_data(first_name="Ada", items=[{"kind": "email", "value": "a@example.com", "is_primary": "on"}])
     alice_client.post(reverse("contacts:contact-create"), data)
     assert ContactItem.objects.get().is_primary
+
+
+def test_contact_page_names_only_the_projects_the_user_may_see(make_contact, client, outsider, project, other_project):
+    contact = make_contact(user=outsider, projects=[other_project], visibility="public")
+    contact.projects.add(project)
+    client.force_login(outsider)
+    html = client.get(contact.get_absolute_url()).content.decode()
+    assert "Elsewhere" in html
+    assert "Support" not in html
+
+
+def test_add_person_from_a_company_page_preselects_the_company(make_contact, alice_client):
+    acme = make_contact(is_company=True, name="Acme")
+    editor = alice_client.get(reverse("contacts:contact-create"), {"company": acme.pk}).context["editor"]
+    assert editor.form["company"].value() == str(acme.pk)
+
+
+def test_page_size_links_keep_the_filters(make_contact, alice_client):
+    make_contact(tags=["vip"])
+    html = alice_client.get(LIST, {"tag": "vip"}).content.decode()
+    assert "?tag=vip&amp;per_page=50" in html
+
+
+def test_avatar_upload_is_saved_and_shown(alice_client, contact_form_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(image, "PNG")
+    upload = SimpleUploadedFile("ada.png", image.getvalue(), content_type="image/png")
+    alice_client.post(reverse("contacts:contact-create"), contact_form_data(first_name="Ada") | {"avatar": upload})
+    contact = Contact.objects.get()
+    assert contact.avatar.name.endswith(".png")
+    assert f'src="{contact.avatar.url}"' in alice_client.get(contact.get_absolute_url()).content.decode()
+
+
+def test_a_file_that_is_not_an_image_is_refused_as_avatar(alice_client, contact_form_data):
+    upload = SimpleUploadedFile("ada.png", b"not an image", content_type="image/png")
+    data = contact_form_data(first_name="Ada") | {"avatar": upload}
+    response = alice_client.post(reverse("contacts:contact-create"), data)
+    assert "avatar" in response.context["editor"].form.errors
+    assert not Contact.objects.exists()
