@@ -478,7 +478,20 @@ class TagRenameForm(forms.Form):
 
 
 class TagMergeForm(forms.Form):
-    target = forms.ModelChoiceField(Tag.objects.all(), label="Merge into")
+    """Fold one tag into another, both among the tags the user sees."""
+
+    source = forms.ModelChoiceField(Tag.objects.none(), label="Merge", empty_label="Choose a tag")
+    target = forms.ModelChoiceField(Tag.objects.none(), label="into", empty_label="Choose a tag")
+
+    def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = self.fields["target"].queryset = tag_counts(user=user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("source") and data.get("source") == data.get("target"):
+            raise ValidationError("Choose two different tags.")
+        return data
 
 
 class CustomFieldForm(forms.ModelForm):

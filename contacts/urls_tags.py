@@ -9,5 +9,5 @@ urlpatterns = [
     path("", views.tag_list_view, name="tag-list"),
     path("suggest/", views.tag_suggest, name="tag-suggest"),
     path("<int:pk>/", views.tag_update, name="tag-update"),
-    path("<int:pk>/merge/", views.tag_merge_view, name="tag-merge"),
+    path("merge/", views.tag_merge_view, name="tag-merge"),
 ]

@@ -222,7 +222,8 @@ def contact_tag_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tag_list_view(request: HttpRequest) -> HttpResponse:
     tags = tag_counts(user=request.user)
-    context = {"tags": tags, "can_manage": tag_can_manage(user=request.user), "merge_form": TagMergeForm()}
+    context = {"tags": tags, "can_manage": tag_can_manage(user=request.user)}
+    context["merge_form"] = TagMergeForm(user=request.user)
     return render(request, "contacts/tag_list.html", context)
 
 
@@ -249,14 +250,16 @@ def tag_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tag_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    tag = managed_tag(request, pk)
-    form = TagMergeForm(request.POST)
-    if form.is_valid() and form.cleaned_data["target"].pk != tag.pk:
-        target = tag_merge(source=tag, target=form.cleaned_data["target"])
-        messages.success(request, f"{tag.name} was merged into {target.name}.")
+def tag_merge_view(request: HttpRequest) -> HttpResponse:
+    if not tag_can_manage(user=request.user):
+        raise Http404("No such page.")
+    form = TagMergeForm(request.POST, user=request.user)
+    if form.is_valid():
+        source, target = form.cleaned_data["source"], form.cleaned_data["target"]
+        tag_merge(source=source, target=target)
+        messages.success(request, f"{source.name} was merged into {target.name}.")
     else:
-        messages.error(request, "Choose another tag to merge into.")
+        messages.error(request, "Choose two different tags to merge.")
     return redirect("tags:tag-list")
 
 

@@ -77,7 +77,7 @@ def test_staff_rename_recolour_and_merge_tags(make_contact, client, admin_user):
     vip.refresh_from_db()
     assert (vip.name, vip.color) == ("VIP", "#ff0000")
     dotted = Tag.objects.get(name="v.i.p.")
-    response = client.post(reverse("tags:tag-merge", args=[dotted.pk]), {"target": vip.pk}, follow=True)
+    response = client.post(reverse("tags:tag-merge"), {"source": dotted.pk, "target": vip.pk}, follow=True)
     assert "v.i.p. was merged into VIP." in response.content.decode()
     assert list(Tag.objects.values_list("name", flat=True)) == ["VIP"]
     assert first.tags.get().name == "VIP"
@@ -96,7 +96,7 @@ def test_only_staff_may_rename_or_merge_tags(make_contact, alice_client):
     make_contact(tags=["vip", "lead"])
     vip, lead = Tag.objects.get(name="vip"), Tag.objects.get(name="lead")
     assert alice_client.post(reverse("tags:tag-update", args=[vip.pk]), {"name": "x"}).status_code == 404
-    assert alice_client.post(reverse("tags:tag-merge", args=[vip.pk]), {"target": lead.pk}).status_code == 404
+    assert alice_client.post(reverse("tags:tag-merge"), {"source": vip.pk, "target": lead.pk}).status_code == 404
     assert Tag.objects.count() == 2
 
 
@@ -156,3 +156,12 @@ def test_unknown_pages_are_a_friendly_404(alice_client):
     response = alice_client.get("/contacts/999999/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_merging_a_tag_into_itself_is_refused(make_contact, client, admin_user):
+    make_contact(tags=["vip"])
+    client.force_login(admin_user)
+    vip = Tag.objects.get()
+    response = client.post(reverse("tags:tag-merge"), {"source": vip.pk, "target": vip.pk}, follow=True)
+    assert "Choose two different tags to merge." in response.content.decode()
+    assert Tag.objects.filter(pk=vip.pk).exists()
