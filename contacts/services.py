@@ -554,7 +554,8 @@ def webform_reset_key(*, webform: WebForm) -> WebForm:
 
 def _bulk_contacts(*, user: AbstractBaseUser, contact_ids: Iterable[int | str]) -> list[Contact]:
     """The contacts of `contact_ids` the user may see; ids they may not see are ignored, as in a 404."""
-    ids = [pk for pk in (_as_int(raw) for raw in contact_ids) if pk is not None]
+    # Out-of-range ids match nothing; SQLite would raise OverflowError on them instead.
+    ids = [pk for pk in (_as_int(raw) for raw in contact_ids) if pk is not None and 0 < pk < 2**63]
     return list(contact_list(user=user, prefetch=False).filter(pk__in=ids))
 
 

@@ -463,3 +463,11 @@ def test_a_file_that_is_not_an_image_is_refused_as_avatar(alice_client, contact_
     response = alice_client.post(reverse("contacts:contact-create"), data)
     assert "avatar" in response.context["editor"].form.errors
     assert not Contact.objects.exists()
+
+
+def test_bulk_ignores_ids_out_of_the_database_range(make_contact, alice_client):
+    contact = make_contact()
+    data = {"action": "tag", "tag": "x", "ids": ["99999999999999999999999", str(contact.pk)]}
+    assert alice_client.post(reverse("contacts:contact-bulk"), data).status_code == 302
+    assert [t.name for t in contact.tags.all()] == ["x"]
+    assert alice_client.get("/contacts/99999999999999999999999/").status_code == 404
