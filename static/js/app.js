@@ -72,6 +72,12 @@
       }
       return;
     }
+    var toggle = event.target.closest("[data-toggle-filters]");
+    if (toggle) {
+      var open = toggle.form.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+      return;
+    }
     var dismiss = event.target.closest("[data-dismiss]");
     if (dismiss) dismiss.closest(".message").remove();
   });
