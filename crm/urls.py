@@ -7,13 +7,12 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The browser UI
     path("accounts/", include("contacts.urls_accounts")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("tags/", include("contacts.urls_tags")),
     path("contacts/", include("contacts.urls")),
     path("firms/", include("firms.urls")),
     path("projects/", include("projects.urls")),
-    path("tags/", include("contacts.urls_tags")),
     path("", include("contacts.urls_home")),
 ]
 
