@@ -67,3 +67,15 @@ def test_merging_needs_the_right_to_delete_the_source(make_contact, client, bob)
     response = client.post(reverse("firms:firm-merge", args=[source.pk]), {"target": target.pk}, follow=True)
     assert "You may not merge these companies." in response.content.decode()
     assert Contact.objects.filter(pk=source.pk).exists()
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_firm_list_costs_a_fixed_number_of_queries(count, make_contact, client, alice, django_assert_num_queries):
+    for index in range(count):
+        firm = make_contact(is_company=True, name=f"Firm {index}", items=[{"kind": "email", "value": "a@b.example"}])
+        make_contact(first_name="Employee", company=firm)
+    client.force_login(alice)
+    # Session, user, count, page, and one query per prefetched relation.
+    with django_assert_num_queries(9):
+        response = client.get(LIST)
+    assert len(response.context["page"].object_list) == min(count, 25)

@@ -69,3 +69,18 @@ def test_only_managers_create_web_forms(client, bob, project):
     assert "New web form" not in client.get(project.get_absolute_url()).content.decode()
     assert client.post(reverse("projects:webform-create", args=[project.pk]), {"name": "x"}).status_code == 404
     assert not WebForm.objects.exists()
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_project_page_costs_a_fixed_number_of_queries(
+    count, make_contact, client, alice, project, django_assert_num_queries
+):
+    for index in range(count):
+        make_contact(first_name=f"C{index}", items=[{"kind": "email", "value": f"c{index}@example.com"}])
+    webform_create(project=project, name="Leads")
+    client.force_login(alice)
+    # Session, user, project, role, members, count, page, five prefetched relations, web forms
+    # and their custom fields.
+    with django_assert_num_queries(14):
+        response = client.get(project.get_absolute_url())
+    assert len(response.context["page"].object_list) == min(count, 25)
