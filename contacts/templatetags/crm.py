@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from contacts.models import Contact, Tag
 from contacts.selectors import contact_tags
 
 register = template.Library()
+HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 
 @register.filter
@@ -58,3 +60,9 @@ def ago(moment: datetime) -> str:
     if timezone.now() - moment < timedelta(minutes=1):
         return "just now"
     return f"{timesince(moment)} ago"
+
+
+@register.filter
+def css_color(value: str) -> str:
+    """A stored colour if it is a hex colour, else "" (it goes into a style attribute)."""
+    return value if HEX_COLOR.fullmatch(value or "") else ""

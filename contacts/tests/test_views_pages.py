@@ -165,3 +165,11 @@ def test_merging_a_tag_into_itself_is_refused(make_contact, client, admin_user):
     response = client.post(reverse("tags:tag-merge"), {"source": vip.pk, "target": vip.pk}, follow=True)
     assert "Choose two different tags to merge." in response.content.decode()
     assert Tag.objects.filter(pk=vip.pk).exists()
+
+
+def test_a_stored_colour_that_is_not_a_hex_colour_never_reaches_a_style(make_contact, alice_client):
+    contact = make_contact(tags=["vip"])
+    Tag.objects.update(color="red;x:y")
+    html = alice_client.get(contact.get_absolute_url()).content.decode()
+    assert "red;x:y" not in html
+    assert ">vip</a>" in html
