@@ -89,7 +89,7 @@ class ContactFilterForm(forms.Form):
     contact_type = forms.ModelChoiceField(ContactType.objects.all(), required=False, empty_label="Any type")
     stage = forms.ModelChoiceField(ContactStage.objects.all(), required=False, empty_label="Any stage")
     kind = forms.ChoiceField(
-        required=False, choices=[("", "Persons and companies"), ("person", "Persons"), ("company", "Companies")]
+        required=False, choices=[("", "Any kind"), ("person", "Persons"), ("company", "Companies")]
     )
     assigned_to = UserChoiceField(user_choices(), required=False, empty_label="Anyone")
     visibility = forms.ChoiceField(required=False, choices=[("", "Any visibility"), *Visibility.choices])
