@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.urls import Resolver404, resolve
 
-from contacts.models import Contact, CustomField, Tag
+from contacts.models import Contact, ContactStage, ContactType, CustomField, Tag
 from contacts.services import contact_create, note_create, webform_create
 from contacts.webforms import webform_snippet
 from projects.models import Membership
@@ -131,6 +131,9 @@ def showcase(alice: Any, bob: Any, project: Any) -> dict[str, Any]:
         ("Barbara", "Liskov", "Architect", ["customer"]),
         ("Edsger", "Dijkstra", "Consultant", ["partner", "newsletter"]),
     ]
+    client, _ = ContactType.objects.get_or_create(code="client", defaults={"name": "Client", "color": "#0891b2"})
+    partner, _ = ContactType.objects.get_or_create(code="partner", defaults={"name": "Partner", "color": "#7c3aed"})
+    hot, _ = ContactStage.objects.get_or_create(name="Hot", defaults={"color": "#dc2626"})
     contacts = []
     for index, (first, last, title, tags) in enumerate(people):
         contacts.append(
@@ -142,6 +145,8 @@ def showcase(alice: Any, bob: Any, project: Any) -> dict[str, Any]:
                     "job_title": title,
                     "company": acme if index < 3 else None,
                     "assigned_to": alice if index % 2 == 0 else None,
+                    "contact_type": partner if "partner" in tags else client,
+                    "stage": hot if "vip" in tags else None,
                 },
                 items=[
                     {"kind": "tel", "tel_type": "cell", "value": f"+1 415 555 01{10 + index}"},
