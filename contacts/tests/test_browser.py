@@ -55,7 +55,7 @@ def intake_exists() -> bool:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    sync_playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # around it are still plain synchronous code.
