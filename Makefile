@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo lint format check bench clean
+.PHONY: run test install install-dev migrate demo lint format check screenshots bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ format: install-dev
 check: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+## Refresh the README's screenshots (taken by the browser tests)
+screenshots: install-dev
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -m browser contacts/tests/test_browser.py
 
 bench: install-dev
 	$(PY) bench/run.py

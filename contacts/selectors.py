@@ -168,3 +168,28 @@ def webform_for_key(*, key: str) -> WebForm | None:
         return None
     forms = WebForm.objects.select_related("project", "created_by", "assigned_to")
     return forms.filter(key=key, is_active=True).first()
+
+
+def tag_can_manage(*, user: AnyUser) -> bool:
+    """Tags are shared by the whole CRM, so renaming and merging them is for staff."""
+    return user.is_authenticated and user.is_staff
+
+
+def contact_counts(*, user: AnyUser) -> dict[str, int]:
+    """How many persons and companies the user may see, in one query."""
+    return contact_list(user=user, prefetch=False).aggregate(
+        persons=Count("pk", filter=Q(is_company=False)), companies=Count("pk", filter=Q(is_company=True))
+    )
+
+
+def tag_names(*, user: AnyUser, prefix: str = "", limit: int = 10) -> list[str]:
+    """Names of the tags on contacts the user may see, for autocompletion."""
+    tags = tag_counts(user=user)
+    if prefix:
+        tags = tags.filter(name__istartswith=prefix)
+    return [tag.name for tag in tags[:limit]]
+
+
+def webform_list(*, project: Any) -> QuerySet[WebForm]:
+    """The web forms of a project (callers have checked the user may see the project)."""
+    return WebForm.objects.filter(project=project).prefetch_related("custom_fields").select_related("project")

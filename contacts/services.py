@@ -356,6 +356,7 @@ def _prepare_custom_values(
         if not field.applies_to_contact(contact):
             bag.add(label, [f"{field.name} does not apply to {'companies' if contact.is_company else 'persons'}."])
             continue
+        given.add(field.pk)
         try:
             stored = field.to_storage(value)
         except ValidationError as exc:
@@ -364,7 +365,6 @@ def _prepare_custom_values(
         if stored == "" and field.is_required:
             bag.add(label, [f"{field.name} cannot be blank."])
             continue
-        given.add(field.pk)
         result.append((field, stored))
     if creating:
         for field in fields.values():
@@ -600,3 +600,60 @@ def webform_reset_key(*, webform: WebForm) -> WebForm:
     webform.key = new_key()
     webform.save(update_fields=["key"])
     return webform
+
+
+def _bulk_contacts(*, user: AbstractBaseUser, contact_ids: Iterable[int | str]) -> list[Contact]:
+    """The contacts of `contact_ids` the user may see; ids they may not see are ignored, as in a 404."""
+    # Out-of-range ids match nothing; SQLite would raise OverflowError on them instead.
+    ids = [pk for pk in (_as_int(raw) for raw in contact_ids) if pk is not None and 0 < pk < 2**63]
+    return list(contact_list(user=user, prefetch=False).filter(pk__in=ids))
+
+
+@transaction.atomic
+def contacts_bulk_add_tag(*, user: AbstractBaseUser, contact_ids: Iterable[int | str], tag: str) -> int:
+    """Tag every given contact, or none if the user may not edit one of them. Returns how many."""
+    bag = ErrorBag()
+    names = _clean_tags([tag], bag)
+    if not names:
+        bag.add("tag", ["Give a tag name."])
+    bag.raise_if_any()
+    contacts = _bulk_contacts(user=user, contact_ids=contact_ids)
+    for contact in contacts:
+        if not contact_can_edit(user=user, contact=contact):
+            raise PermissionDenied(f"You may not edit {contact}.")
+    for contact in contacts:
+        contact.tags.add(names[0])
+    return len(contacts)
+
+
+@transaction.atomic
+def contacts_bulk_link_project(*, user: AbstractBaseUser, contact_ids: Iterable[int | str], project: Project) -> int:
+    """Add every given contact to the project, or none if one is not allowed. Returns how many."""
+    if not project_can_add_contacts(user=user, project=project):
+        raise PermissionDenied(f"You may not add contacts to {project}.")
+    contacts = _bulk_contacts(user=user, contact_ids=contact_ids)
+    for contact in contacts:
+        if not contact_can_edit(user=user, contact=contact):
+            raise PermissionDenied(f"You may not edit {contact}.")
+    project.contacts.add(*contacts)
+    return len(contacts)
+
+
+@transaction.atomic
+def contacts_bulk_delete(*, user: AbstractBaseUser, contact_ids: Iterable[int | str]) -> int:
+    """Delete every given contact, or none if the user may not delete one of them. Returns how many."""
+    contacts = _bulk_contacts(user=user, contact_ids=contact_ids)
+    for contact in contacts:
+        if not contact_can_delete(user=user, contact=contact):
+            raise PermissionDenied(f"You may not delete {contact}.")
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
+    return len(contacts)
+
+
+def customfield_save(*, user: AbstractBaseUser, field: CustomField) -> CustomField:
+    """Create or change a custom field definition; only staff may."""
+    if not (user.is_authenticated and user.is_staff):
+        raise PermissionDenied("Only staff may define custom fields.")
+    field.full_clean()
+    field.save()
+    return field

@@ -1,3 +1,5 @@
+"""URLs of the contact pages, under /contacts/."""
+
 from django.urls import path
 
 from contacts import views
@@ -5,5 +7,16 @@ from contacts import views
 app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list_view, name="contact-list"),
+    path("new/", views.contact_create_view, name="contact-create"),
+    path("export.csv", views.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
+    path("export.vcf", views.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
+    path("bulk/", views.contact_bulk, name="contact-bulk"),
     path("<int:pk>/", views.contact_detail, name="contact-detail"),
+    path("<int:pk>/edit/", views.contact_update_view, name="contact-update"),
+    path("<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),
+    path("<int:pk>/notes/", views.note_create_view, name="note-create"),
+    path("<int:pk>/tags/", views.contact_tag_add, name="contact-tag-add"),
+    path("custom-fields/", views.customfield_list, name="customfield-list"),
+    path("custom-fields/new/", views.customfield_edit, name="customfield-create"),
+    path("custom-fields/<int:pk>/", views.customfield_edit, name="customfield-update"),
 ]

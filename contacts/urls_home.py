@@ -1,4 +1,4 @@
-"""The home page."""
+"""The dashboard."""
 
 from django.urls import path
 

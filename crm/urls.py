@@ -7,7 +7,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("contacts.urls_accounts")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("tags/", include("contacts.urls_tags")),
     path("contacts/", include("contacts.urls")),
     path("firms/", include("firms.urls")),
     path("projects/", include("projects.urls")),

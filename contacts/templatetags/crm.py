@@ -1,0 +1,68 @@
+"""Small template filters of the UI: avatar initials and colours, names, times, the active navigation entry."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+
+from contacts.models import Contact, Tag
+from contacts.selectors import contact_tags
+
+register = template.Library()
+HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+
+
+@register.filter
+def initials(contact: Any) -> str:
+    """Up to two capital letters standing for a contact (its avatar when it has no picture)."""
+    words = contact.name.split() if getattr(contact, "is_company", False) else [contact.first_name, contact.last_name]
+    letters = [word.strip()[0] for word in words if word and word.strip()]
+    return "".join(letters[:2]).upper() or "?"
+
+
+@register.filter
+def hue(value: Any) -> int:
+    """A stable hue (0-359) per object, so each contact keeps its avatar colour."""
+    return (int(getattr(value, "pk", 0) or 0) * 47) % 360
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context: Any, prefix: str) -> SafeString:
+    """`aria-current="page"` on the navigation link of the section being shown."""
+    path = context["request"].path
+    current = path == "/" if prefix == "/" else path.startswith(prefix)
+    return mark_safe('aria-current="page"' if current else "")  # noqa: S308 (a constant)
+
+
+@register.filter
+def tags(contact: Contact) -> list[Tag]:
+    """A contact's tags, from its prefetched tagged items."""
+    return contact_tags(contact)
+
+
+@register.filter
+def user_name(user: Any, fallback: str = "") -> str:
+    """A user's full name, else their username, else the fallback (for a missing user)."""
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def ago(moment: datetime) -> str:
+    """ "just now" or "3 hours ago" (timesince alone says "0 minutes" for fresh changes)."""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
+
+
+@register.filter
+def css_color(value: str) -> str:
+    """A stored colour if it is a hex colour, else "" (it goes into a style attribute)."""
+    return value if HEX_COLOR.fullmatch(value or "") else ""

@@ -1,0 +1,13 @@
+"""URLs of the tags page, under /tags/."""
+
+from django.urls import path
+
+from contacts import views
+
+app_name = "tags"
+urlpatterns = [
+    path("", views.tag_list_view, name="tag-list"),
+    path("suggest/", views.tag_suggest, name="tag-suggest"),
+    path("<int:pk>/", views.tag_update, name="tag-update"),
+    path("merge/", views.tag_merge_view, name="tag-merge"),
+]
