@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 
 import vobject
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 
 from contacts.models import Contact, ContactItem
 from contacts.selectors import contact_tags
@@ -176,3 +177,17 @@ def iter_vcard(contacts: Iterable[Contact]) -> Iterator[str]:
 def contacts_vcard(contacts: Iterable[Contact]) -> str:
     """All contacts as one vCard 3.0 stream."""
     return "".join(iter_vcard(contacts))
+
+
+EXPORT_FORMATS = {
+    "csv": (iter_csv, "text/csv; charset=utf-8"),
+    "vcf": (iter_vcard, "text/vcard; charset=utf-8"),
+}
+
+
+def export_response(contacts: Iterable[Contact], *, fmt: str, filename: str) -> StreamingHttpResponse:
+    """A download of the contacts as CSV or vCard ("csv"/"vcf"), streamed as it is written."""
+    stream, content_type = EXPORT_FORMATS[fmt]
+    response = StreamingHttpResponse(stream(contacts), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from contacts.exporters import contacts_csv, contacts_vcard
+from contacts.exporters import export_response
 from contacts.forms import (
     PAGE_SIZES,
     BulkActionForm,
@@ -56,8 +56,6 @@ from contacts.services import (
     tag_rename,
 )
 from projects.selectors import project_list
-
-EXPORTS = {"csv": (contacts_csv, "text/csv; charset=utf-8"), "vcf": (contacts_vcard, "text/vcard; charset=utf-8")}
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -124,10 +122,7 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
 def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filter_form = ContactFilterForm(request.GET, user=request.user)
     contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
-    write, content_type = EXPORTS[fmt]
-    response = HttpResponse(write(contacts), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="contacts.{fmt}"'
-    return response
+    return export_response(contacts, fmt=fmt, filename=f"contacts.{fmt}")
 
 
 @login_required

@@ -71,3 +71,20 @@ def test_export_costs_fixed_queries(export, make_contact, alice, django_assert_n
         make_contact(first_name=f"P{i}", items=[{"kind": "email", "value": f"p{i}@example.com"}], tags=["t"])
     with django_assert_num_queries(6):
         export(contact_list(user=alice))
+
+
+def test_export_response_streams_in_chunks_with_fixed_queries_per_chunk(
+    make_contact, alice, django_assert_num_queries, monkeypatch
+):
+    from contacts import exporters
+
+    monkeypatch.setattr(exporters, "EXPORT_CHUNK", 5)
+    for i in range(12):
+        make_contact(first_name=f"P{i}")
+    response = exporters.export_response(contact_list(user=alice), fmt="csv", filename="x.csv")
+    assert response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+    # One query for the contacts, then five prefetches per chunk of 5: three chunks.
+    with django_assert_num_queries(1 + 5 * 3):
+        lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 13

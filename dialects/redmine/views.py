@@ -7,11 +7,12 @@ Redmine's JSON and XML contacts differ.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
@@ -19,7 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts.exporters import contacts_csv, contacts_vcard
+from contacts.exporters import export_response
 from contacts.intake import TooManySubmissions, webform_submit
 from contacts.models import WEBFORM_FIELDS, Contact, Note, WebForm
 from contacts.selectors import MAX_ID, company_people, contact_get, contact_list, note_list, tag_counts
@@ -317,38 +318,30 @@ class NoteDetailView(RedmineView):
 
 
 class ContactsExportView(RedmineView):
-    """GET /contacts.vcf and /contacts.csv: the list's contacts and filters, as a file."""
+    """GET /contacts.vcf and /contacts.csv: the list's contacts and filters, as a streamed file."""
 
-    exporter: ClassVar[Callable[[Any], str]]
-    content_type: ClassVar[str]
-    filename: ClassVar[str]
+    export_format: ClassVar[str]
 
-    def get(self, request: Request, project: str | None = None) -> HttpResponse:
-        response = HttpResponse(type(self).exporter(self.contacts(project)), content_type=self.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
-        return response
+    def get(self, request: Request, project: str | None = None) -> HttpResponseBase:
+        return export_response(
+            self.contacts(project), fmt=self.export_format, filename=f"contacts.{self.export_format}"
+        )
 
 
 class ContactsVCardView(ContactsExportView):
-    exporter = staticmethod(contacts_vcard)
-    content_type = "text/vcard; charset=utf-8"
-    filename = "contacts.vcf"
+    export_format = "vcf"
 
 
 class ContactsCSVView(ContactsExportView):
-    exporter = staticmethod(contacts_csv)
-    content_type = "text/csv; charset=utf-8"
-    filename = "contacts.csv"
+    export_format = "csv"
 
 
 class ContactVCardView(RedmineView):
     """GET /contacts/<id>.vcf."""
 
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         contact = self.contact(pk)
-        response = HttpResponse(contacts_vcard([contact]), content_type="text/vcard; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.vcf"'
-        return response
+        return export_response([contact], fmt="vcf", filename=f"contact-{contact.pk}.vcf")
 
 
 class NotFoundView(RedmineView):
