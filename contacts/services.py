@@ -17,12 +17,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from contacts.models import (
     Address,
     ApiKey,
     Contact,
     ContactItem,
+    ContactStage,
+    ContactType,
     CustomField,
     CustomValue,
     Note,
@@ -32,7 +35,7 @@ from contacts.models import (
     WebForm,
     new_key,
 )
-from contacts.selectors import contact_can_delete, contact_can_edit, contact_list
+from contacts.selectors import contact_can_delete, contact_can_edit, contact_list, contact_rights
 from projects.models import Project
 from projects.selectors import project_can_add_contacts
 
@@ -550,3 +553,132 @@ def webform_reset_key(*, webform: WebForm) -> WebForm:
     webform.key = new_key()
     webform.save(update_fields=["key"])
     return webform
+
+
+@transaction.atomic
+def contact_delete_many(*, contacts: Iterable[Contact], user: AbstractBaseUser | AnonymousUser | None) -> list[Contact]:
+    """Delete several contacts: all of them, or none when the user may not delete one."""
+    contacts = list(contacts)
+    rights = contact_rights(user=user or AnonymousUser(), contacts=contacts)
+    refused = [c for c in contacts if not rights[c.pk].can_delete]
+    if refused:
+        raise PermissionDenied(f"You may not delete {refused[0]}.")
+    for contact in contacts:
+        contact.delete()
+    return contacts
+
+
+def _require_perm(user: AbstractBaseUser | AnonymousUser | None, perm: str) -> None:
+    if user is None or not user.is_authenticated or not user.has_perm(perm):
+        raise PermissionDenied("Only administrators may change this.")
+
+
+def custom_field_create(*, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]) -> CustomField:
+    _require_perm(user, "contacts.add_customfield")
+    field = CustomField(**fields)
+    field.full_clean()
+    field.save()
+    return field
+
+
+@transaction.atomic
+def custom_field_update(
+    *, field: CustomField, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]
+) -> CustomField:
+    """Change a custom field. Its format cannot change once contacts have values for it,
+    since those values were validated by the old format."""
+    _require_perm(user, "contacts.change_customfield")
+    if "field_format" in fields and fields["field_format"] != field.field_format and field.values.exists():
+        raise ValidationError({"field_format": "The format cannot change once contacts have values for the field."})
+    for name, value in fields.items():
+        setattr(field, name, value)
+    field.full_clean()
+    field.save()
+    return field
+
+
+def custom_field_delete(*, field: CustomField, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    _require_perm(user, "contacts.delete_customfield")
+    field.delete()
+
+
+def list_item_create(
+    *,
+    model: type[ContactType] | type[ContactStage],
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+) -> ContactType | ContactStage:
+    """Create a contact type or a contact stage (a code is made from the name when a type has none)."""
+    _require_perm(user, f"contacts.add_{model._meta.model_name}")
+    item = model(**fields)
+    if isinstance(item, ContactType) and not item.code:
+        item.code = _unique_code(item.name)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def list_item_update(
+    *, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]
+) -> ContactType | ContactStage:
+    _require_perm(user, f"contacts.change_{item._meta.model_name}")
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def list_item_delete(*, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Delete a contact type or stage; contacts that had it keep everything else."""
+    _require_perm(user, f"contacts.delete_{item._meta.model_name}")
+    item.delete()
+
+
+def _unique_code(name: str) -> str:
+    base = (slugify(name) or "type")[:24]
+    code, n = base, 1
+    while ContactType.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def tag_create(*, user: AbstractBaseUser | AnonymousUser | None, name: str) -> Tag:
+    """Add a tag to the dictionary (or return the existing one of that name, whatever its case)."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("Sign in to add tags.")
+    bag = ErrorBag()
+    names = _clean_tags([name], bag)
+    if not names and not bag.errors:
+        bag.add("tags", ["Tag name cannot be blank."])
+    bag.raise_if_any()
+    existing = Tag.objects.filter(name__iexact=names[0]).first()
+    if existing is not None:
+        return existing
+    tag = Tag(name=names[0])
+    tag.save()
+    return tag
+
+
+def tag_delete(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Remove a tag from the dictionary and from every contact carrying it."""
+    _require_perm(user, "contacts.delete_tag")
+    tag.delete()
+
+
+def tag_delete_unused(*, user: AbstractBaseUser | AnonymousUser | None) -> list[str]:
+    """Remove the tags no contact carries; returns their names."""
+    _require_perm(user, "contacts.delete_tag")
+    unused = Tag.objects.filter(tagged_contacts__isnull=True)
+    names = list(unused.values_list("name", flat=True))
+    unused.delete()
+    return names
+
+
+@transaction.atomic
+def contact_add_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseUser, tags: Iterable[str]) -> None:
+    """Tag several contacts: all of them, or none when one may not be edited."""
+    tags = list(tags)
+    for contact in contacts:
+        contact_add_tags(contact=contact, user=user, tags=tags)
