@@ -23,7 +23,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from contacts.filters import ContactFilter
-from contacts.models import Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
+from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
 
@@ -206,3 +206,10 @@ def custom_value_counts(*, user: AnyUser) -> dict[int, int]:
     visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
     rows = CustomValue.objects.filter(contact_id__in=visible).order_by().values("field_id").annotate(n=Count("pk"))
     return {row["field_id"]: row["n"] for row in rows}
+
+
+def apikey_get(*, key: str) -> ApiKey | None:
+    """The API key with this secret, if its user is active (with the user, in one query)."""
+    if not key:
+        return None
+    return ApiKey.objects.select_related("user").filter(key=key, user__is_active=True).first()

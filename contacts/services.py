@@ -10,6 +10,7 @@ each dialect can render them in its own error format.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
@@ -538,6 +539,19 @@ def apikey_reset(*, user: AbstractBaseUser) -> ApiKey:
         api_key.created_at = timezone.now()
         api_key.save(update_fields=["key", "created_at"])
     return api_key
+
+
+# A key's last use is recorded at most this often, so each request is not a write.
+APIKEY_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def apikey_mark_used(*, api_key: ApiKey) -> None:
+    """Record that the key was just used (at most once a minute)."""
+    now = timezone.now()
+    if api_key.last_used_at is not None and now - api_key.last_used_at < APIKEY_TOUCH_INTERVAL:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now
 
 
 def webform_create(

@@ -1,0 +1,134 @@
+"""DRF authentication classes for the API key in every form the dialects use, plus the session.
+
+One `ApiKey` per user is accepted by every dialect; what differs is where the
+key travels. Each class is configured by class attributes, so a dialect picks
+and tunes them in its views:
+
+- `ApiKeyQueryAuthentication`: `?key=` (and, if `form_field` is set, a form field);
+- `ApiKeyHeaderAuthentication`: a header, `header = "X-Redmine-API-Key"`;
+- `BasicAuthentication`: HTTP Basic with username:password, or the key as username;
+- `BearerKeyAuthentication`: `Authorization: Bearer <key>` (or another `keyword`);
+- `SessionAuthentication`: a signed-in browser, CSRF enforced on unsafe methods.
+
+A wrong key raises `InvalidApiKey`, whose 401 carries no WWW-Authenticate
+challenge (Redmine leaves it out when a key was given but was wrong). A
+missing one lets the next class try; with none left the view answers 401
+with its dialect's challenge.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, ClassVar
+
+from django.contrib.auth import authenticate
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from contacts.selectors import apikey_get
+from contacts.services import apikey_mark_used
+
+
+class InvalidApiKey(exceptions.AuthenticationFailed):
+    """A key was sent but matches no active user's key."""
+
+    challenge = False
+    default_detail = "Invalid API key."
+
+
+def user_for_key(key: str) -> Any:
+    """The active user owning `key`, or raise InvalidApiKey."""
+    api_key = apikey_get(key=key.strip())
+    if api_key is None:
+        raise InvalidApiKey()
+    apikey_mark_used(api_key=api_key)
+    return api_key.user
+
+
+class ApiKeyQueryAuthentication(authentication.BaseAuthentication):
+    """The key in the query string (`?key=`), optionally also in a form body field."""
+
+    query_param: ClassVar[str] = "key"
+    form_field: ClassVar[str | None] = None
+
+    def get_key(self, request: Request) -> str | None:
+        key = request.query_params.get(self.query_param)
+        if (
+            not key
+            and self.form_field
+            and request.method == "POST"
+            and request.content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+        ):
+            key = request._request.POST.get(self.form_field)
+        return key or None
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        key = self.get_key(request)
+        if key is None:
+            return None
+        return user_for_key(key), key
+
+
+class ApiKeyHeaderAuthentication(authentication.BaseAuthentication):
+    """The key in a header of the dialect's choosing."""
+
+    header: ClassVar[str] = "X-Api-Key"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        key = request.headers.get(self.header)
+        if not key:
+            return None
+        return user_for_key(key), key
+
+
+class BasicAuthentication(authentication.BaseAuthentication):
+    """HTTP Basic: username and password, or the API key as username with any password.
+
+    The password is tried first, as Redmine does (application_controller#find_current_user).
+    """
+
+    realm: ClassVar[str] = "api"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        auth = authentication.get_authorization_header(request).split()
+        if not auth or auth[0].lower() != b"basic":
+            return None
+        if len(auth) != 2:
+            raise exceptions.AuthenticationFailed("Invalid basic header.")
+        try:
+            username, _, password = base64.b64decode(auth[1]).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise exceptions.AuthenticationFailed("Invalid basic header.") from None
+        user = authenticate(request=request._request, username=username, password=password)
+        if user is not None and user.is_active:
+            return user, None
+        api_key = apikey_get(key=username)
+        if api_key is not None:
+            apikey_mark_used(api_key=api_key)
+            return api_key.user, username
+        raise exceptions.AuthenticationFailed("Invalid username or password.")
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'Basic realm="{self.realm}"'
+
+
+class BearerKeyAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <key>`; `keyword` may name another scheme."""
+
+    keyword: ClassVar[str] = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        auth = authentication.get_authorization_header(request).split()
+        if not auth or auth[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(auth) != 2:
+            raise InvalidApiKey("Invalid bearer header.")
+        return user_for_key(auth[1].decode("latin-1")), auth[1].decode("latin-1")
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """A signed-in browser session; DRF enforces CSRF on unsafe methods."""

@@ -1,0 +1,264 @@
+"""What every API dialect shares: the view mixin, bounded parsers, error mapping, format suffixes.
+
+A dialect view is configured by class attributes only:
+
+    class AcmeContactList(DialectMixin, generics.GenericAPIView):
+        renderer_classes = [AcmeJSONRenderer, AcmeXMLRenderer]
+        parser_classes = [BoundedJSONParser, AcmeXMLParser]
+        authentication_classes = [...]
+        pagination_class = AcmePagination
+        errors = AcmeErrors()                # dialects/acme/errors.py
+        auth_challenge = 'Basic realm="Acme"'
+
+Every exception a client can cause (Django's ValidationError with the
+services' per-field dicts, PermissionDenied, Http404, DRF's parse, media-type
+and authentication errors, oversized bodies) becomes an `ApiError`, and the
+dialect's `errors` object only says how a status and its messages look on its
+wire. Anything else is a bug and stays a 500.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.urls import URLPattern, URLResolver
+from rest_framework import exceptions, parsers
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.urlpatterns import format_suffix_patterns
+
+# Bodies
+
+CHUNK = 64 * 1024
+
+
+def max_body_bytes() -> int:
+    return settings.API_MAX_BODY_BYTES
+
+
+def check_content_length(parser_context: Mapping[str, Any] | None) -> None:
+    """Refuse a body whose declared length is over the limit before reading any of it."""
+    request = (parser_context or {}).get("request")
+    if request is None:
+        return
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > max_body_bytes():
+        raise RequestDataTooBig(f"The body is larger than {max_body_bytes()} bytes.")
+
+
+def read_body(stream: Any, parser_context: Mapping[str, Any] | None) -> bytes:
+    """The request body, read at most one byte past the limit (chunked bodies have no length)."""
+    check_content_length(parser_context)
+    if stream is None:
+        return b""
+    limit = max_body_bytes()
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise RequestDataTooBig(f"The body is larger than {limit} bytes.")
+    return b"".join(chunks)
+
+
+class BoundedJSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with the body size checked before decoding."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
+        body = read_body(stream, parser_context)
+        if not body.strip():
+            raise exceptions.ParseError("The body is empty.")
+        return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+class BoundedFormParser(parsers.FormParser):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
+        return super().parse(io.BytesIO(read_body(stream, parser_context)), media_type, parser_context)
+
+
+class BoundedMultiPartParser(parsers.MultiPartParser):
+    """Django's multipart parser limits field data itself; the declared length is checked first."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
+        check_content_length(parser_context)
+        return super().parse(stream, media_type, parser_context)
+
+
+# Content negotiation
+
+
+class SuffixFirstNegotiation(DefaultContentNegotiation):
+    """A format suffix (`.xml`) decides the renderer whatever the Accept header says, as the
+    vendors do; without a suffix the Accept header decides, and the first renderer is the
+    fallback instead of a 406."""
+
+    def select_renderer(
+        self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        if format_suffix:
+            for renderer in renderers:
+                if renderer.format == format_suffix:
+                    return renderer, renderer.media_type
+            raise exceptions.NotFound()
+        try:
+            return super().select_renderer(request, renderers, None)
+        except exceptions.NotAcceptable:
+            return renderers[0], renderers[0].media_type
+
+
+def format_suffixes(
+    urlpatterns: list[URLPattern | URLResolver], *, allowed: Sequence[str], required: bool
+) -> list[URLPattern | URLResolver]:
+    """Add `.json`/`.xml`-style suffixes to routes (required or optional), passed to views as `format`."""
+    return format_suffix_patterns(urlpatterns, suffix_required=required, allowed=list(allowed))
+
+
+# Errors
+
+
+@dataclass
+class ApiError:
+    """A failure a client caused, before a dialect spells it.
+
+    `fields` maps the services' keys (`first_name`, `items[1].value`,
+    `custom_fields[3]`, `__all__`) to messages; `challenge` says whether a 401
+    should carry the dialect's WWW-Authenticate header.
+    """
+
+    status: int
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    code: str = "error"
+    challenge: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def messages(self) -> list[str]:
+        return [message for messages in self.fields.values() for message in messages]
+
+
+def flatten_detail(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"items[1].value": ["..."]}, the services' key style."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(detail, Mapping):
+        for key, value in detail.items():
+            name = "__all__" if key in ("non_field_errors", "__all__") and not prefix else str(key)
+            path = f"{prefix}.{name}" if prefix and name != "__all__" else (prefix or name)
+            for sub, messages in flatten_detail(value, path).items():
+                flat.setdefault(sub, []).extend(messages)
+    elif isinstance(detail, (list, tuple)):
+        if all(not isinstance(entry, (Mapping, list, tuple)) for entry in detail):
+            flat.setdefault(prefix or "__all__", []).extend(str(entry) for entry in detail)
+        else:
+            for index, entry in enumerate(detail):
+                for sub, messages in flatten_detail(entry, f"{prefix}[{index}]").items():
+                    flat.setdefault(sub, []).extend(messages)
+    elif detail is not None:
+        flat.setdefault(prefix or "__all__", []).append(str(detail))
+    return flat
+
+
+def api_error(exc: Exception, *, validation_status: int) -> ApiError | None:
+    """The ApiError for an exception a client can cause, or None for a bug."""
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return ApiError(validation_status, {k: list(v) for k, v in fields.items()}, "invalid")
+    if isinstance(exc, exceptions.ValidationError):
+        return ApiError(validation_status, flatten_detail(exc.detail), "invalid")
+    if isinstance(exc, (Http404, ObjectDoesNotExist, exceptions.NotFound)):
+        return ApiError(404, {"__all__": ["Not found."]}, "not_found")
+    if isinstance(exc, (DjangoPermissionDenied, exceptions.PermissionDenied)):
+        return ApiError(403, {"__all__": [str(exc) or "You may not do this."]}, "forbidden")
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return ApiError(401, {"__all__": [str(exc.detail)]}, "not_authenticated", challenge=True)
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        # A wrong key gets no challenge (the client knows how to authenticate); see authentication.py.
+        challenge = getattr(exc, "challenge", True)
+        return ApiError(401, {"__all__": [str(exc.detail)]}, "authentication_failed", challenge=challenge)
+    if isinstance(exc, RequestDataTooBig):
+        return ApiError(413, {"__all__": [str(exc) or "The body is too large."]}, "too_large")
+    if isinstance(exc, SuspiciousOperation):
+        return ApiError(400, {"__all__": [str(exc) or "Bad request."]}, "bad_request")
+    if isinstance(exc, exceptions.Throttled):
+        headers = {"Retry-After": str(int(exc.wait))} if exc.wait else {}
+        return ApiError(429, {"__all__": [str(exc.detail)]}, "throttled", headers=headers)
+    if isinstance(exc, exceptions.APIException):
+        return ApiError(exc.status_code, flatten_detail(exc.detail), exc.default_code)
+    return None
+
+
+class DialectErrors:
+    """How a dialect writes an error. Subclasses override `body` (and `validation_status`).
+
+    `field_labels` renames the services' keys to the dialect's field names in
+    messages (a company's `name` is Redmine's `first_name`).
+    """
+
+    validation_status: ClassVar[int] = 422
+    field_labels: ClassVar[Mapping[str, str]] = {}
+
+    def body(self, error: ApiError) -> Any:
+        """The data handed to the renderer; None for an empty body."""
+        return None
+
+    def label(self, key: str) -> str:
+        base = key.split("[")[0].split(".")[0]
+        return self.field_labels.get(base, base.replace("_", " ").capitalize())
+
+    def full_messages(self, error: ApiError) -> list[str]:
+        """Messages that name their field, like Rails' full messages ("First name cannot be blank")."""
+        result: list[str] = []
+        for key, messages in error.fields.items():
+            for message in messages:
+                text = message[:-1] if message.endswith(".") else message
+                default = key.split("[")[0].split(".")[0].replace("_", " ").capitalize()
+                label = self.label(key)
+                if key == "__all__":
+                    result.append(text)
+                elif text.lower().startswith(default.lower()):
+                    result.append(label + text[len(default) :])
+                else:
+                    result.append(f"{label}: {text[:1].lower()}{text[1:]}" if text else label)
+        return result
+
+    def response(self, error: ApiError, request: Request) -> Response:
+        return Response(self.body(error), status=error.status, headers=error.headers or None)
+
+
+def dialect_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+    """DRF exception handler that hands every client error to the view's dialect `errors`."""
+    view = context["view"]
+    error = api_error(exc, validation_status=view.errors.validation_status)
+    if error is None:
+        return None
+    response = view.errors.response(error, context["request"])
+    if error.status == 401 and error.challenge and view.auth_challenge:
+        response["WWW-Authenticate"] = view.auth_challenge
+    return response
+
+
+class DialectMixin:
+    """Mix into a DRF view; set the class attributes below in each dialect's views."""
+
+    errors: ClassVar[DialectErrors] = DialectErrors()
+    auth_challenge: ClassVar[str] = ""
+    content_negotiation_class = SuffixFirstNegotiation
+
+    def get_exception_handler(self) -> Any:
+        return dialect_exception_handler
