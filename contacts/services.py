@@ -696,3 +696,31 @@ def contact_add_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseUser
     tags = list(tags)
     for contact in contacts:
         contact_add_tags(contact=contact, user=user, tags=tags)
+
+
+@transaction.atomic
+def company_create(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+    people: Iterable[Contact] = (),
+    **nested: Any,
+) -> Contact:
+    """Create a company and make it the company of the given persons, all or nothing."""
+    company = contact_create(user=user, fields={**fields, "is_company": True}, **nested)
+    for person in people:
+        contact_update(contact=person, user=user, fields={"company": company})
+    return company
+
+
+@transaction.atomic
+def contact_link_project_many(*, contacts: Iterable[Contact], project: Project, user: AbstractBaseUser) -> None:
+    """Add several contacts to a project: all of them, or none when one is refused."""
+    for contact in contacts:
+        contact_link_project(contact=contact, project=project, user=user)
+
+
+@transaction.atomic
+def contact_unlink_project_many(*, contacts: Iterable[Contact], project: Project, user: AbstractBaseUser) -> None:
+    for contact in contacts:
+        contact_unlink_project(contact=contact, project=project, user=user)

@@ -1,0 +1,93 @@
+"""ONLYOFFICE's list parameters (research §1.2) in the names of contacts.filters.ContactFilter.
+
+`contact/filter` takes tags, contactStage, contactType, contactListView, responsibleid,
+isShared, fromDate, toDate and filterValue (free-text search); every contact list takes
+sortBy/sortOrder. A stage or type of -1 (ONLYOFFICE's default) means any.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+
+from contacts.models import Visibility
+from contacts.selectors import contact_list
+from dialects.onlyoffice.serializers import ContactListView, EnumField, GuidField, parse_api_datetime
+
+# sortBy (case-insensitive) → order_by; without sortBy, newest first.
+SORT_FIELDS = {
+    "displayname": ["display_name"],
+    "contacttype": ["contact_type__position", "contact_type__name", "display_name"],
+    "created": ["created_at"],
+    "firstname": ["first_name", "display_name"],
+    "lastname": ["last_name", "display_name"],
+}
+DEFAULT_ORDER = ["-created_at"]
+
+
+class ContactSortSerializer(serializers.Serializer):
+    """sortBy and sortOrder. An unknown sortBy is ignored, as ONLYOFFICE does."""
+
+    sortBy = serializers.CharField(required=False, allow_blank=True)
+    sortOrder = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        fields = SORT_FIELDS.get((attrs.get("sortBy") or "").strip().lower())
+        if fields is None:
+            return {"order_by": DEFAULT_ORDER}
+        if (attrs.get("sortOrder") or "").strip().lower() == "descending":
+            fields = [f"-{name}" for name in fields]
+        return {"order_by": fields}
+
+
+class ContactFilterSerializer(ContactSortSerializer):
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    contactStage = serializers.IntegerField(required=False)
+    contactType = serializers.IntegerField(required=False)
+    contactListView = EnumField(ContactListView, required=False)
+    responsibleid = GuidField(required=False)
+    isShared = serializers.BooleanField(required=False, allow_null=True, default=None)
+    fromDate = serializers.CharField(required=False, allow_blank=True)
+    toDate = serializers.CharField(required=False, allow_blank=True)
+    filterValue = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        filters: dict[str, Any] = {}
+        if attrs.get("tags"):
+            filters["tags"] = ",".join(attrs["tags"])
+        if (attrs.get("contactStage") or 0) > 0:
+            filters["stage"] = attrs["contactStage"]
+        if (attrs.get("contactType") or 0) > 0:
+            filters["contact_type"] = attrs["contactType"]
+        view = attrs.get("contactListView")
+        if view in (ContactListView.COMPANY, ContactListView.PERSON):
+            filters["is_company"] = view == ContactListView.COMPANY
+        if attrs.get("responsibleid"):
+            filters["assigned_to"] = attrs["responsibleid"]
+        if attrs.get("isShared"):
+            filters["visibility"] = Visibility.PUBLIC
+        for name, key, end in (("fromDate", "created_after", False), ("toDate", "created_before", True)):
+            if attrs.get(name):
+                try:
+                    filters[key] = parse_api_datetime(attrs[name], end_of_day=end).isoformat()
+                except serializers.ValidationError as exc:
+                    raise serializers.ValidationError({name: exc.detail}) from None
+        if attrs.get("filterValue", "").strip():
+            filters["search"] = attrs["filterValue"]
+        return {
+            **super().validate(attrs),
+            "filters": filters,
+            # We keep no opportunities, so no contact has one.
+            "none": view == ContactListView.WITH_OPPORTUNITY,
+            "not_shared": attrs.get("isShared") is False,
+        }
+
+
+def filtered_contacts(*, user: Any, query: dict[str, Any]) -> QuerySet:
+    """contacts.selectors.contact_list for a validated ContactFilterSerializer."""
+    qs = contact_list(user=user, filters=query["filters"], order_by=query["order_by"])
+    if query["not_shared"]:
+        qs = qs.exclude(visibility=Visibility.PUBLIC)
+    return qs.none() if query["none"] else qs
