@@ -562,7 +562,7 @@ class ContactBaseSerializer(serializers.Serializer):
 class ContactSerializer(ContactBaseSerializer):
     """PersonWrapper or CompanyWrapper, with the seed's ContactWrapper members between the
     subclass members and the base ones. Needs the prefetches of contacts.selectors.contact_list,
-    `access_list`, and in the context `visible_companies` (ids) and `persons_count` (by company id)."""
+    `access_list`, and the annotations `company_visible` and `persons_count` (views.contact_queryset)."""
 
     def to_representation(self, contact: Contact) -> dict[str, Any]:
         head = self._company_head(contact) if contact.is_company else self._person_head(contact)
@@ -584,7 +584,7 @@ class ContactSerializer(ContactBaseSerializer):
         return head | body | super().to_representation(contact)
 
     def _person_head(self, contact: Contact) -> dict[str, Any]:
-        company = contact.company if contact.company_id in self.context.get("visible_companies", ()) else None
+        company = contact.company if getattr(contact, "company_visible", False) else None
         return {
             "FirstName": contact.first_name,
             "LastName": contact.last_name,
@@ -595,7 +595,7 @@ class ContactSerializer(ContactBaseSerializer):
     def _company_head(self, contact: Contact) -> dict[str, Any]:
         return {
             "CompanyName": contact.name,
-            "PersonsCount": self.context.get("persons_count", {}).get(contact.pk, 0),
+            "PersonsCount": getattr(contact, "persons_count", 0),
         }
 
 
