@@ -237,7 +237,7 @@ def parse_api_datetime(value: Any, *, end_of_day: bool = False) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise serializers.ValidationError(f"{text} is not a date (use 2020-12-08 or 2020-12-08T17:37:04Z).") from None
+        raise serializers.ValidationError(f'"{text}" is not a date (use 2020-12-08 or 2020-12-08T17:37:04Z).') from None
     if len(text) <= 10 and end_of_day:
         parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -252,7 +252,7 @@ def enum_value(enum: type[IntegerChoices], raw: Any) -> int:
         if label.lower() == text.lower():
             return value
     names = ", ".join(label for _, label in enum.choices)
-    raise serializers.ValidationError(f"{text} is not one of {names}.")
+    raise serializers.ValidationError(f'"{text}" is not one of {names}.')
 
 
 def item_info_type(item: ContactItem) -> int:
@@ -305,7 +305,7 @@ def country_code(name: str) -> str:
         return name.upper()
     code = countries.by_name(name, insensitive=True)
     if not code:
-        raise serializers.ValidationError(f"{name} is not a known country.")
+        raise serializers.ValidationError(f'"{name}" is not a known country.')
     return code
 
 
@@ -621,7 +621,7 @@ class GuidField(serializers.Field):
     def to_internal_value(self, data: Any) -> int:
         user_id = user_id_from_guid(data)
         if user_id is None:
-            raise serializers.ValidationError(f"{data} is not a user id.")
+            raise serializers.ValidationError(f'"{data}" is not a user id.')
         return user_id
 
 

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from dialects.base import format_suffixes
 from dialects.onlyoffice import views
 
 app_name = "onlyoffice"
+
+
+class SignedIntConverter:
+    """Contact info ids: addresses have negative ones (serializers.ContactInfoSerializer)."""
+
+    regex = "-?[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(SignedIntConverter, "signedint")
 
 ENTITIES = ("contact", "person", "company")
 
@@ -37,14 +52,9 @@ urlpatterns = format_suffixes(
         ),
         path("crm/contact/<int:contactid>/data", views.ContactInfoListView.as_view(), name="contactinfo-list"),
         path(
-            "crm/contact/<int:contactid>/data/<int:infoid>",
+            "crm/contact/<int:contactid>/data/<signedint:infoid>",
             views.ContactInfoDetailView.as_view(),
             name="contactinfo-detail",
-        ),
-        re_path(
-            r"^crm/contact/(?P<contactid>[0-9]+)/data/(?P<infoid>-[0-9]+)$",
-            views.ContactInfoDetailView.as_view(),
-            name="contactinfo-address-detail",
         ),
         path("crm/contact/<int:contactid>/tag", views.ContactTagsView.as_view(), name="contact-tags"),
         path("crm/contact/tag/<int:contactid>", views.ContactTagsView.as_view(), name="contact-tags-alt"),

@@ -20,8 +20,9 @@ from django.test import Client
 from contacts.models import ContactStage, ContactType, CustomField
 from contacts.services import contact_create
 from dialects.onlyoffice.authentication import token_issue
+from dialects.onlyoffice.serializers import user_guid
 from projects.models import Membership
-from projects.services import membership_set
+from projects.services import membership_set, project_create
 
 GOLDEN = Path(__file__).parent / "golden"
 SEED_CREATED = datetime(2020, 12, 8, 17, 37, 4, 591640, tzinfo=UTC)
@@ -150,3 +151,67 @@ def assert_golden(name: str, response: HttpResponse) -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_text(actual)
     assert actual == path.read_text(), f"{name} differs"
+
+
+@pytest.fixture
+def world(alice: Any, bob: Any, project: Any, license_field: CustomField) -> dict[str, Any]:
+    """A company and one of its people with every kind of data, in `project`; a second project
+    where bob only views."""
+    birthdate = CustomField.objects.create(name="Birthdate", field_format=CustomField.Format.DATE, position=10)
+    company = contact_create(
+        user=alice,
+        fields={"is_company": True, "name": "Ascensio System SIA", "currency": "EUR", "created_at": SEED_CREATED},
+        items=[{"kind": "url", "value": "https://www.onlyoffice.com"}],
+        projects=[project],
+    )
+    person = contact_create(
+        user=alice,
+        fields={
+            "first_name": "Tadjeddine",
+            "last_name": "Bachir",
+            "job_title": "Programmer",
+            "company": company,
+            "background": "Met at a fair",
+            "industry": "Software",
+            "stage": ContactStage.objects.get(name="Warm"),
+            "contact_type": ContactType.objects.get(code="client"),
+            "currency": "USD",
+            "visibility": "project",
+            "assigned_to": bob,
+            "created_at": SEED_CREATED,
+        },
+        items=[
+            {"kind": "email", "value": "support@onlyoffice.com", "context": "home", "is_primary": True},
+            {"kind": "tel", "value": "+371 67 123 456", "context": "work"},
+            {"kind": "messenger", "service": "icq", "value": "123456", "context": "other"},
+        ],
+        addresses=[
+            {
+                "street1": "Lubanas st. 125a-25",
+                "city": "Riga",
+                "postcode": "LV-1021",
+                "country": "LV",
+                "context": "home",
+            }
+        ],
+        custom_values={license_field.pk: "Pro", birthdate.pk: "1990-05-01"},
+        tags=["Tag1", "Tag2"],
+        projects=[project],
+    )
+    sales = project_create(name="Sales", identifier="sales", creator=alice)
+    membership_set(project=sales, user=bob, role=Membership.Role.VIEWER)
+    return {
+        "person": person.pk,
+        "company": company.pk,
+        "project": project.pk,
+        "sales": sales.pk,
+        "email": person.items.get(kind="email").pk,
+        "phone": person.items.get(kind="tel").pk,
+        "address": -person.addresses.get().pk,
+        "license": license_field.pk,
+        "birthdate": birthdate.pk,
+        "client": ContactType.objects.get(code="client").pk,
+        "hot": ContactStage.objects.get(name="Hot").pk,
+        "bob_guid": user_guid(bob.pk),
+        "alice_guid": user_guid(alice.pk),
+    }
