@@ -323,6 +323,10 @@ def custom_field_value(field: CustomField, stored: str) -> str:
     return str(typed)
 
 
+def field_type_of(field: CustomField) -> int:
+    return int(FORMAT_FIELD_TYPE.get(field.field_format, FieldType.TEXT_FIELD))
+
+
 def custom_field_mask(field: CustomField) -> str:
     """ONLYOFFICE's Mask: the choices of a select box as a JSON array; sizes of text fields are not kept."""
     if field.is_list:
@@ -440,7 +444,7 @@ class CustomFieldValueSerializer(serializers.Serializer):
         return custom_field_value(value.field, value.value)
 
     def get_FieldType(self, value: Any) -> int:
-        return int(FORMAT_FIELD_TYPE.get(value.field.field_format, FieldType.TEXT_FIELD))
+        return field_type_of(value.field)
 
     def get_Mask(self, value: Any) -> str:
         return custom_field_mask(value.field)
@@ -465,7 +469,7 @@ class CustomFieldSerializer(serializers.Serializer):
         return ""
 
     def get_FieldType(self, field: CustomField) -> int:
-        return int(FORMAT_FIELD_TYPE.get(field.field_format, FieldType.TEXT_FIELD))
+        return field_type_of(field)
 
     def get_Mask(self, field: CustomField) -> str:
         return custom_field_mask(field)
@@ -809,7 +813,7 @@ class CustomFieldInputSerializer(serializers.Serializer):
         field_type = attrs.pop("fieldType")
         mask = attrs.pop("mask", "")
         current: CustomField | None = self.instance
-        if current is not None and FORMAT_FIELD_TYPE.get(current.field_format) == field_type:
+        if current is not None and field_type_of(current) == field_type:
             # Our finer formats (integer, URL...) read as TextField: sending it back keeps them.
             attrs["field_format"] = current.field_format
         else:

@@ -487,11 +487,11 @@ class ContactTagsView(OnlyofficeView):
     def delete(self, request: Request, contactid: int, format: str | None = None) -> Response:
         self.xml_shape = renderers.STRING_XML
         contact = self.contact(contactid)
-        name = self.params(TagNameSerializer)["tagName"]
-        if not Tag.objects.filter(name__iexact=name).exists():
+        tag = Tag.objects.filter(name__iexact=self.params(TagNameSerializer)["tagName"]).first()
+        if tag is None:
             raise Http404
-        contact_remove_tags(contact=contact, user=request.user, tags=[name])
-        return Response(name)
+        contact_remove_tags(contact=contact, user=request.user, tags=[tag.name])
+        return Response(tag.name)
 
 
 class TagDictionaryView(OnlyofficeView):
