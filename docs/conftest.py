@@ -1,1 +1,3 @@
 """Fixtures of the docs examples: one `docs_<page>` per page, which seeds data and returns env vars."""
+
+from dialects.onlyoffice.tests.docs_fixtures import docs_onlyoffice  # noqa: F401
