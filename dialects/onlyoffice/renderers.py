@@ -7,7 +7,7 @@ The XML is ONLYOFFICE's JSON converted under a root `<result>`: a list becomes r
 sibling elements named after its property (several `<response>`, `<Tags>Tag1</Tags><Tags>Tag2
 </Tags>`), so an empty list disappears; "" and null are both `<City />`; booleans are spelled
 `True`/`False` as in the seed; there is no XML declaration. Each view names the shape of its
-`response` member in its `xml_shape` attribute.
+`response` member in its `xml_shape` attribute (`xml_shapes` by method where they differ).
 """
 
 from __future__ import annotations
@@ -190,6 +190,8 @@ class OnlyofficeXMLRenderer(BaseRenderer):
         data = wrap(data, renderer_context)
         if data is None:
             return b""
-        view = (renderer_context or {}).get("view")
-        shape = getattr(view, "xml_shape", None) or STRING_XML
+        context = renderer_context or {}
+        view, request = context.get("view"), context.get("request")
+        method = request.method if request is not None else "GET"
+        shape = getattr(view, "xml_shapes", {}).get(method) or getattr(view, "xml_shape", None) or STRING_XML
         return shape.render(data)

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from contacts.models import ContactStage, ContactType, CustomField, Tag
+from contacts.models import ContactStage, ContactType, CustomField, CustomValue, Tag
 from contacts.selectors import (
     contact_counts_by,
     contact_get,
@@ -111,7 +111,9 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
     content_negotiation_class = OnlyofficeNegotiation
     errors = OnlyofficeErrors()
     pagination_class = OnlyofficePagination
+    # The XML shape of the reply's `response`, and per-method exceptions.
     xml_shape: ClassVar[Any] = renderers.CONTACT_XML
+    xml_shapes: ClassVar[dict[str, Any]] = {}
 
     def params(self, serializer_class: type[drf_serializers.Serializer], **context: Any) -> dict[str, Any]:
         """The request's values validated by an input serializer (ONLYOFFICE binding rules)."""
@@ -371,6 +373,7 @@ class ContactInfoListView(OnlyofficeView):
     """contact/{contactid}/data: every item, newest first, addresses included (GET); add one (POST)."""
 
     xml_shape = renderers.CONTACT_INFOS_XML
+    xml_shapes = {"POST": renderers.CONTACT_INFO_XML}
 
     def get(self, request: Request, contactid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid)
@@ -378,7 +381,6 @@ class ContactInfoListView(OnlyofficeView):
         return Response(ContactInfoSerializer(rows, many=True).data)
 
     def post(self, request: Request, contactid: int, format: str | None = None) -> Response:
-        self.xml_shape = renderers.CONTACT_INFO_XML
         contact = self.contact(contactid)
         data = self.params(ContactInfoInputSerializer)
         related = contact.addresses if "address" in data else contact.items
@@ -473,19 +475,18 @@ class ContactTagsView(OnlyofficeView):
     """contact/{contactid}/tag: the contact's tags (GET), add (POST) or remove (DELETE) tagName."""
 
     xml_shape = renderers.STRINGS_XML
+    xml_shapes = {"POST": renderers.STRING_XML, "DELETE": renderers.STRING_XML}
 
     def get(self, request: Request, contactid: int, format: str | None = None) -> Response:
         return Response([tag.name for tag in contact_tags(self.contact(contactid))])
 
     def post(self, request: Request, contactid: int, format: str | None = None) -> Response:
-        self.xml_shape = renderers.STRING_XML
         contact = self.contact(contactid)
         name = self.params(TagNameSerializer)["tagName"]
         contact_add_tags(contact=contact, user=request.user, tags=[name])
         return Response(name, status=201)
 
     def delete(self, request: Request, contactid: int, format: str | None = None) -> Response:
-        self.xml_shape = renderers.STRING_XML
         contact = self.contact(contactid)
         tag = Tag.objects.filter(name__iexact=self.params(TagNameSerializer)["tagName"]).first()
         if tag is None:
@@ -498,17 +499,16 @@ class TagDictionaryView(OnlyofficeView):
     """contact/tag: the dictionary with usage counts (GET), add (POST) or remove (DELETE) tagName."""
 
     xml_shape = renderers.TAGS_XML
+    xml_shapes = {"POST": renderers.STRING_XML, "DELETE": renderers.STRING_XML}
 
     def get(self, request: Request, format: str | None = None) -> Response:
         return Response(TagSerializer(tag_dictionary(user=request.user), many=True).data)
 
     def post(self, request: Request, format: str | None = None) -> Response:
-        self.xml_shape = renderers.STRING_XML
         tag = tag_create(user=request.user, name=self.params(TagNameSerializer)["tagName"])
         return Response(tag.name, status=201)
 
     def delete(self, request: Request, format: str | None = None) -> Response:
-        self.xml_shape = renderers.STRING_XML
         tag = Tag.objects.filter(name__iexact=self.params(TagNameSerializer)["tagName"]).first()
         if tag is None:
             raise Http404
@@ -600,22 +600,19 @@ class ContactCustomFieldsView(OnlyofficeView):
     """{et}/{contactid}/customfield (GET the values) and .../customfield/{fieldid} (POST fieldValue)."""
 
     xml_shape = renderers.CUSTOM_VALUES_XML
+    xml_shapes = {"POST": renderers.CUSTOM_VALUE_XML}
 
     def get(self, request: Request, entity: str, contactid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid, is_company=_entity_is_company(entity))
         return Response(CustomFieldValueSerializer(custom_values_of(contact), many=True).data)
 
     def post(self, request: Request, entity: str, contactid: int, fieldid: int, format: str | None = None) -> Response:
-        self.xml_shape = renderers.CUSTOM_VALUE_XML
         contact = self.contact(contactid, is_company=_entity_is_company(entity))
         value = self.params(FieldValueSerializer)["fieldValue"]
         contact_update(contact=contact, user=request.user, custom_values={fieldid: value})
         stored = contact.custom_values.select_related("field").filter(field_id=fieldid).first()
-        if stored is None:
-            field = CustomField.objects.get(pk=fieldid)
-            return Response(
-                CustomFieldSerializer(field, context={"counts": {}}).data | {"EntityId": contact.pk}, status=201
-            )
+        if stored is None:  # An empty value clears it.
+            stored = CustomValue(contact=contact, field=CustomField.objects.get(pk=fieldid), value="")
         return Response(CustomFieldValueSerializer(stored).data, status=201)
 
 
@@ -632,13 +629,13 @@ class ListItemsView(OnlyofficeView):
     model: ClassVar[type[ContactType] | type[ContactStage]] = ContactType
     count_field: ClassVar[str] = "contact_type"
     xml_shape = renderers.LIST_ITEMS_XML
+    xml_shapes = {"POST": renderers.LIST_ITEM_XML}
 
     def get(self, request: Request, format: str | None = None) -> Response:
         counts = contact_counts_by(user=request.user, field=self.count_field)
         return Response(ListItemSerializer(self.model.objects.all(), many=True, context={"counts": counts}).data)
 
     def post(self, request: Request, format: str | None = None) -> Response:
-        self.xml_shape = renderers.LIST_ITEM_XML
         item = list_item_create(model=self.model, user=request.user, fields=self.params(ListItemInputSerializer))
         return Response(ListItemSerializer(item, context={"counts": {}}).data, status=201)
 
