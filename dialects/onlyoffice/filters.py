@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from contacts.models import Visibility
 from contacts.selectors import contact_list
-from dialects.onlyoffice.serializers import ContactListView, EnumField, GuidField, parse_api_datetime
+from dialects.onlyoffice.serializers import ContactListView, EnumField, GuidField, IdField, parse_api_datetime
 
 # sortBy (case-insensitive) → order_by; without sortBy, newest first.
 SORT_FIELDS = {
@@ -44,8 +44,8 @@ class ContactSortSerializer(serializers.Serializer):
 
 class ContactFilterSerializer(ContactSortSerializer):
     tags = serializers.ListField(child=serializers.CharField(), required=False)
-    contactStage = serializers.IntegerField(required=False)
-    contactType = serializers.IntegerField(required=False)
+    contactStage = IdField(required=False, min_value=-1)
+    contactType = IdField(required=False, min_value=-1)
     contactListView = EnumField(ContactListView, required=False)
     responsibleid = GuidField(required=False)
     isShared = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -51,8 +51,8 @@ def envelope(
 
 
 class PageParamsSerializer(serializers.Serializer):
-    startIndex = serializers.IntegerField(required=False, min_value=0, default=0)
-    count = serializers.IntegerField(required=False, min_value=0, default=DEFAULT_COUNT)
+    startIndex = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1, default=0)
+    count = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1, default=DEFAULT_COUNT)
 
 
 class OnlyofficePagination(BasePagination):

@@ -619,6 +619,18 @@ class TagSerializer(serializers.Serializer):
 # --- Input ------------------------------------------------------------------------------
 
 
+MAX_ID = 2**63 - 1  # BigAutoField; a larger number would overflow the database
+
+
+class IdField(serializers.IntegerField):
+    """An object id, bounded so that a huge number is a 400 rather than a database overflow."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 class GuidField(serializers.Field):
     """A user by ONLYOFFICE GUID."""
 
@@ -643,7 +655,7 @@ class EnumField(serializers.Field):
 class KeyValueSerializer(serializers.Serializer):
     """One entry of `customFieldList`: {key: fieldId, value: ...}."""
 
-    key = serializers.IntegerField()
+    key = IdField()
     value = serializers.CharField(allow_blank=True, allow_null=True, required=False, default="")
 
 
@@ -700,7 +712,7 @@ class PersonInputSerializer(ContactInputSerializer):
     firstName = serializers.CharField(source="first_name", max_length=255)
     lastName = serializers.CharField(source="last_name", max_length=255)
     jobTitle = serializers.CharField(source="job_title", required=False, allow_blank=True, max_length=255)
-    companyId = serializers.IntegerField(source="company", required=False, allow_null=True)
+    companyId = IdField(source="company", required=False, allow_null=True)
 
     def validate_companyId(self, value: int | None) -> Contact | None:
         if not value:
@@ -713,7 +725,7 @@ class PersonInputSerializer(ContactInputSerializer):
 
 class CompanyInputSerializer(ContactInputSerializer):
     companyName = serializers.CharField(source="name", max_length=255)
-    personList = serializers.ListField(child=serializers.IntegerField(), required=False)
+    personList = serializers.ListField(child=IdField(), required=False)
 
 
 class ContactInfoInputSerializer(serializers.Serializer):
@@ -798,7 +810,7 @@ class ListItemInputSerializer(serializers.Serializer):
     title = serializers.CharField(source="name", max_length=100)
     description = serializers.CharField(required=False, allow_blank=True)
     color = serializers.CharField(required=False, allow_blank=True, max_length=7)
-    sortOrder = serializers.IntegerField(source="position", required=False, min_value=0)
+    sortOrder = serializers.IntegerField(source="position", required=False, min_value=0, max_value=2**31 - 1)
 
 
 class CustomFieldInputSerializer(serializers.Serializer):
@@ -806,7 +818,7 @@ class CustomFieldInputSerializer(serializers.Serializer):
 
     label = serializers.CharField(source="name", max_length=255)
     fieldType = EnumField(FieldType)
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     mask = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -74,6 +74,7 @@ from dialects.onlyoffice.serializers import (
     CustomFieldInputSerializer,
     CustomFieldSerializer,
     CustomFieldValueSerializer,
+    IdField,
     InfoType,
     ListItemInputSerializer,
     ListItemSerializer,
@@ -239,7 +240,7 @@ class ProjectContactsView(OnlyofficeView):
 
 
 class ContactIdsSerializer(drf_serializers.Serializer):
-    contactid = drf_serializers.ListField(child=drf_serializers.IntegerField(), allow_empty=False)
+    contactid = drf_serializers.ListField(child=IdField(), allow_empty=False)
 
 
 class ContactProjectView(OnlyofficeView):
@@ -298,7 +299,7 @@ class ContactBulkDeleteView(OnlyofficeView):
 
 
 class BulkIdsSerializer(drf_serializers.Serializer):
-    contactids = drf_serializers.ListField(child=drf_serializers.IntegerField(), allow_empty=False)
+    contactids = drf_serializers.ListField(child=IdField(), allow_empty=False)
 
 
 class PersonView(OnlyofficeView):
@@ -350,7 +351,7 @@ class ContactAccessView(OnlyofficeView):
 
 
 class ContactStatusInputSerializer(drf_serializers.Serializer):
-    contactStatusid = drf_serializers.IntegerField(min_value=0)
+    contactStatusid = IdField()
 
 
 class ContactSetStatusView(OnlyofficeView):
@@ -526,7 +527,7 @@ class UnusedTagsView(OnlyofficeView):
 
 
 class TagListInputSerializer(drf_serializers.Serializer):
-    entityid = drf_serializers.ListField(child=drf_serializers.IntegerField(), allow_empty=False)
+    entityid = drf_serializers.ListField(child=IdField(), allow_empty=False)
     tagName = drf_serializers.CharField(max_length=100)
 
 
