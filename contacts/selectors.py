@@ -23,11 +23,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from contacts.filters import ContactFilter
-from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility
+from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
 
 AnyUser = AbstractBaseUser | AnonymousUser
+MAX_ID = 2**63 - 1
 
 
 def contact_visibility_q(*, user: AnyUser) -> Q:
@@ -95,6 +96,8 @@ def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Conta
     try:
         pk = int(pk)
     except (TypeError, ValueError):
+        return None
+    if not 0 < pk <= MAX_ID:  # larger ids overflow the database's integer, they exist nowhere
         return None
     return contact_list(user=user, prefetch=prefetch).filter(pk=pk).first()
 
@@ -213,3 +216,11 @@ def apikey_get(*, key: str) -> ApiKey | None:
     if not key:
         return None
     return ApiKey.objects.select_related("user").filter(key=key, user__is_active=True).first()
+
+
+def webform_for_key(*, key: str) -> WebForm | None:
+    """The active web form with this key (with its project), or None."""
+    if not key:
+        return None
+    forms = WebForm.objects.select_related("project", "created_by", "assigned_to")
+    return forms.filter(key=key, is_active=True).first()

@@ -436,10 +436,46 @@ def contact_link_project(*, contact: Contact, project: Project, user: AbstractBa
 
 
 @transaction.atomic
-def contact_unlink_project(*, contact: Contact, project: Project, user: AbstractBaseUser) -> None:
+def contact_unlink_project(
+    *, contact: Contact, project: Project, user: AbstractBaseUser, keep_one: bool = False
+) -> None:
+    """Take a contact out of a project; with `keep_one`, never out of its last one (Redmine's rule)."""
     if not contact_can_edit(user=user, contact=contact):
         raise PermissionDenied("You may not change this contact's projects.")
+    if keep_one and not contact.projects.exclude(pk=project.pk).exists():
+        raise PermissionDenied("A contact must stay in at least one project.")
     contact.projects.remove(project)
+
+
+def contact_save_with_company_name(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    contact: Contact | None = None,
+    company_name: str | None = None,
+    fields: Mapping[str, Any],
+    projects: Iterable[Project] | None = None,
+    check_permissions: bool = True,
+    **nested: Any,
+) -> Contact:
+    """Create (`contact` None) or update a contact whose company is given by name, in one transaction.
+
+    The company of that name is found or created (see `company_for_name`); a
+    blank name clears the link, None leaves it alone. If the contact is
+    refused, the company is not created either.
+    """
+    projects = None if projects is None else list(projects)
+    with transaction.atomic():
+        if company_name is not None:
+            reader = user if user is not None else AnonymousUser()
+            company = company_for_name(user=reader, name=company_name, projects=projects or ())
+            fields = {**fields, "company": company}
+        if contact is None:
+            return contact_create(
+                user=user, fields=fields, projects=projects, check_permissions=check_permissions, **nested
+            )
+        return contact_update(
+            contact=contact, user=user, fields=fields, projects=projects, check_permissions=check_permissions, **nested
+        )
 
 
 def contact_add_tags(*, contact: Contact, user: AbstractBaseUser, tags: Iterable[str]) -> None:

@@ -8,7 +8,11 @@ and tunes them in its views:
 - `ApiKeyHeaderAuthentication`: a header, `header = "X-Redmine-API-Key"`;
 - `BasicAuthentication`: HTTP Basic with username:password, or the key as username;
 - `BearerKeyAuthentication`: `Authorization: Bearer <key>` (or another `keyword`);
-- `SessionAuthentication`: a signed-in browser, CSRF enforced on unsafe methods.
+- `SessionAuthentication`: a signed-in browser, CSRF enforced on unsafe methods;
+- `WebFormKeyAuthentication`: a web form's own key in a posted form body; the
+  request then acts for no user (`request.auth` is the WebForm) and
+  `WebFormMayCreate` lets it create contacts only. A user's API key sent as a
+  form key is refused: it must never sit in a public page.
 
 A wrong key raises `InvalidApiKey`, whose 401 carries no WWW-Authenticate
 challenge (Redmine leaves it out when a key was given but was wrong). A
@@ -20,14 +24,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.contrib.auth import authenticate
-from rest_framework import authentication, exceptions
+from django.contrib.auth.models import AnonymousUser
+from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
-from contacts.selectors import apikey_get
+from contacts.models import WebForm
+from contacts.selectors import apikey_get, webform_for_key
 from contacts.services import apikey_mark_used
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class InvalidApiKey(exceptions.AuthenticationFailed):
@@ -46,6 +55,15 @@ def user_for_key(key: str) -> Any:
     return api_key.user
 
 
+def form_value(request: Request, name: str) -> str:
+    """A top-level field of a posted form body (parsed by the view's own parsers), or ""."""
+    if request.method != "POST" or not request.content_type.startswith(FORM_TYPES):
+        return ""
+    data = request.data
+    value = data.get(name) if isinstance(data, Mapping) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
 class ApiKeyQueryAuthentication(authentication.BaseAuthentication):
     """The key in the query string (`?key=`), optionally also in a form body field."""
 
@@ -54,13 +72,8 @@ class ApiKeyQueryAuthentication(authentication.BaseAuthentication):
 
     def get_key(self, request: Request) -> str | None:
         key = request.query_params.get(self.query_param)
-        if (
-            not key
-            and self.form_field
-            and request.method == "POST"
-            and request.content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
-        ):
-            key = request._request.POST.get(self.form_field)
+        if not key and self.form_field:
+            key = form_value(request, self.form_field)
         return key or None
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
@@ -132,3 +145,27 @@ class BearerKeyAuthentication(authentication.BaseAuthentication):
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """A signed-in browser session; DRF enforces CSRF on unsafe methods."""
+
+
+class WebFormKeyAuthentication(authentication.BaseAuthentication):
+    """A web form's key in the posted form body (field `form_field`)."""
+
+    form_field: ClassVar[str] = "key"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        key = form_value(request, self.form_field)
+        if not key:
+            return None
+        webform = webform_for_key(key=key)
+        if webform is not None:
+            return AnonymousUser(), webform
+        if apikey_get(key=key) is not None:
+            raise exceptions.PermissionDenied("A user's API key cannot be used as a web form key.")
+        raise InvalidApiKey("Unknown web form key.")
+
+
+class WebFormMayCreate(permissions.BasePermission):
+    """A web form may only post (create); nothing else."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.auth, WebForm) and request.method == "POST"

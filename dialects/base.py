@@ -132,6 +132,9 @@ def format_suffixes(
 
 # Errors
 
+# Messages that read on from a field's name ("is invalid"), as Rails' full messages do.
+PREDICATES = ("is ", "are ", "must ", "can", "should ", "has ", "does ", "may ")
+
 
 @dataclass
 class ApiError:
@@ -207,7 +210,8 @@ class DialectErrors:
     """How a dialect writes an error. Subclasses override `body` (and `validation_status`).
 
     `field_labels` renames the services' keys to the dialect's field names in
-    messages (a company's `name` is Redmine's `first_name`).
+    messages (a company's `name` is Redmine's `first_name`); an empty label
+    leaves a message that already names what it is about as it is.
     """
 
     validation_status: ClassVar[int] = 422
@@ -231,11 +235,16 @@ class DialectErrors:
                 label = self.label(key)
                 if key == "__all__":
                     result.append(text)
+                elif text.startswith("This field "):
+                    # Django's and DRF's generic wording, said of the field by name.
+                    result.append(f"{label or default} {text[len('This field ') :]}")
                 elif text.lower().startswith(default.lower()):
                     result.append(label + text[len(default) :])
+                elif not label:
+                    result.append(text)
                 else:
-                    result.append(f"{label}: {text[:1].lower()}{text[1:]}" if text else label)
-        return result
+                    result.append(f"{label} {text}" if text.startswith(PREDICATES) else f"{label}: {text}")
+        return list(dict.fromkeys(result))
 
     def response(self, error: ApiError, request: Request) -> Response:
         return Response(self.body(error), status=error.status, headers=error.headers or None)
@@ -259,6 +268,8 @@ class DialectMixin:
     errors: ClassVar[DialectErrors] = DialectErrors()
     auth_challenge: ClassVar[str] = ""
     content_negotiation_class = SuffixFirstNegotiation
+    # No OPTIONS self-description: the vendors have none, and it would guess at our serializers.
+    metadata_class = None
 
     def get_exception_handler(self) -> Any:
         return dialect_exception_handler

@@ -37,7 +37,8 @@ def project_get(*, user: AbstractBaseUser | AnonymousUser, key: int | str) -> Pr
     qs = project_list(user=user)
     key = str(key).strip()
     if key.isdigit():
-        return qs.filter(pk=int(key)).first()
+        # Larger ids overflow the database's integer; they exist nowhere.
+        return qs.filter(pk=int(key)).first() if int(key) <= 2**63 - 1 else None
     return qs.filter(identifier=key).first()
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from rest_framework import permissions, renderers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
@@ -136,12 +139,8 @@ class TestAuthentication:
     def test_session_posts_need_the_csrf_token(self, alice):
         request = factory.post("/sample", {"thing": {"name": "x"}}, format="json")
         request._dont_enforce_csrf_checks = False
-        from django.contrib.sessions.backends.db import SessionStore
-
         request.session = SessionStore()
         request.user = alice
-        from rest_framework.request import Request
-
         request = Request(request)
         response = SampleView.as_view()(request._request)
         response.render()
@@ -212,6 +211,4 @@ def test_flatten_detail_names_nested_fields_like_the_services():
 
 
 def _b64(text: str) -> str:
-    import base64
-
     return base64.b64encode(text.encode()).decode()

@@ -1,0 +1,141 @@
+"""Redmine's JSON and XML renderers; the XML documents are declared as `XmlShape`s.
+
+The shapes follow the seed (REST API Contacts) and the plugin's
+`contacts/index.api.rsb` / `show.api.rsb`: element order, `type="array"`
+lists, `<author id=".." name=".."/>`, custom fields as
+`<custom_field id=".." name=".."><value>..</value></custom_field>`. The same
+shapes parse request bodies (`parsers.py`), so the contact shape also holds
+the input-only keys (`phone`, `email`, `tag_list`, `address_attributes`...).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework.renderers import JSONRenderer
+
+from dialects.xml import Array, Element, Leaf, XmlShape, XmlShapeRenderer
+
+
+def named(key: str, tag: str | None = None) -> Element:
+    """`<author id="4" name="Bezrukov Kirill"/>`: a reference written as attributes."""
+    return Element(key, tag or key, (Leaf("id", type=int, attribute=True), Leaf("name", attribute=True)))
+
+
+ADDRESS_FIELDS = ("full_address", "street", "city", "region", "country", "country_code", "postcode")
+ADDRESS_INPUT_FIELDS = ("street1", "street2", "city", "region", "postcode", "country_code", "country")
+
+CUSTOM_FIELD = Element(
+    "custom_field",
+    "custom_field",
+    (
+        Leaf("id", type=int, attribute=True),
+        Leaf("name", attribute=True),
+        Leaf("multiple", type=bool, attribute=True),
+        Array("value", "value", Leaf("value"), scalar_ok=True),
+    ),
+)
+
+NOTE = Element(
+    "note",
+    "note",
+    (
+        Leaf("id", type=int),
+        Element(
+            "source",
+            "source",
+            (
+                Leaf("id", type=int, attribute=True),
+                Leaf("name", attribute=True),
+                Leaf("type", attribute=True),
+            ),
+        ),
+        Leaf("subject"),
+        Leaf("content"),
+        Leaf("type_id", type=int),
+        named("author"),
+        Leaf("created_on"),
+        Leaf("updated_on"),
+        # Input only (notes_controller#create).
+        Leaf("source_id"),
+        Leaf("source_type"),
+        Leaf("project_id"),
+    ),
+)
+
+DEAL = Element(
+    "deal",
+    "deal",
+    (
+        Leaf("id", type=int),
+        Leaf("price", type=Decimal),
+        Leaf("currency"),
+        Leaf("name"),
+        named("project"),
+        named("status"),
+    ),
+)
+
+CONTACT = Element(
+    "contact",
+    "contact",
+    (
+        Leaf("id", type=int),
+        Element("avatar", "avatar", (Leaf("attachment_id", type=int, attribute=True),)),
+        Leaf("is_company", type=bool),
+        Leaf("first_name"),
+        Leaf("last_name"),
+        Leaf("middle_name"),
+        Leaf("company"),
+        Leaf("website"),
+        Leaf("skype_name"),
+        Leaf("birthday"),
+        Leaf("job_title"),
+        Leaf("background"),
+        named("author"),
+        named("assigned_to"),
+        Leaf("visibility", type=int),
+        Element("address", "address", tuple(Leaf(name) for name in ADDRESS_FIELDS)),
+        Array("phones", "phones", Leaf("phone")),
+        Array("emails", "emails", Leaf("email")),
+        Leaf("tags"),
+        Array("custom_fields", "custom_fields", CUSTOM_FIELD),
+        Leaf("created_on"),
+        Leaf("updated_on"),
+        # Show only.
+        Array("projects", "projects", named("project")),
+        Array("notes", "notes", NOTE),
+        Array("contacts", "contacts", named("contact")),
+        Array("deals", "deals", DEAL),
+        Array("tickets", "tickets", Leaf("ticket")),
+        # Input only (the seed's "Creating a contact" parameters).
+        Leaf("project_id"),
+        Leaf("phone"),
+        Leaf("email"),
+        Array("tag_list", "tag_list", Leaf("tag"), scalar_ok=True),
+        Element("address_attributes", "address_attributes", tuple(Leaf(name) for name in ADDRESS_INPUT_FIELDS)),
+        Leaf("assigned_to_id"),
+    ),
+)
+
+TAG = Element("tag", "tag", (Leaf("id", type=int), Leaf("name"), Leaf("color"), Leaf("count", type=int)))
+PROJECT_INPUT = Element("project", "project", (Leaf("id"),))
+
+# Redmine core's api_meta order in the seed's example: offset, limit, total_count.
+META = (Leaf("offset", type=int), Leaf("limit", type=int), Leaf("total_count", type=int))
+
+CONTACT_SHAPE = XmlShape(root=CONTACT)
+CONTACTS_SHAPE = XmlShape(root=Array("contacts", "contacts", CONTACT, meta=META))
+NOTE_SHAPE = XmlShape(root=NOTE)
+NOTES_SHAPE = XmlShape(root=Array("notes", "notes", NOTE, meta=META))
+TAGS_SHAPE = XmlShape(root=Array("tags", "tags", TAG))
+PROJECT_SHAPE = XmlShape(root=PROJECT_INPUT)
+ERRORS_SHAPE = XmlShape(root=Array("errors", "errors", Leaf("error")))
+
+
+class RedmineJSONRenderer(JSONRenderer):
+    format = "json"
+
+
+class RedmineXMLRenderer(XmlShapeRenderer):
+    shapes = (CONTACT_SHAPE, CONTACTS_SHAPE, NOTE_SHAPE, NOTES_SHAPE, TAGS_SHAPE, ERRORS_SHAPE)

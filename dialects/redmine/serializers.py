@@ -1,0 +1,387 @@
+"""Redmine field names and value formats, one serializer class per wire variant.
+
+Output follows the plugin's `contacts/show.api.rsb` order (seed 001 for XML):
+JSON and XML differ only in phones, emails and tags, so the XML classes
+override those three hooks. Input follows the seed's "Creating a contact"
+parameters and is turned into `contacts.services` arguments by
+`RedmineContactInputSerializer.service_arguments`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from contacts.models import Address, Contact, ContactItem, CustomValue, Note, Visibility
+from contacts.selectors import MAX_ID, contact_tags
+from contacts.services import split_tag_list
+
+User = get_user_model()
+
+# seed 001, "Creating a contact": visibility - ("0" - Project, "1" - Public, "2" - Private)
+VISIBILITY_CODES = {Visibility.PROJECT: 0, Visibility.PUBLIC: 1, Visibility.PRIVATE: 2}
+VISIBILITY_BY_CODE = {code: value for value, code in VISIBILITY_CODES.items()}
+# The plugin's note.rb: TYPE_EMAIL = 0, TYPE_CALL = 1, TYPE_MEETING = 2; a plain note has none.
+NOTE_TYPE_CODES = {Note.Kind.EMAIL: 0, Note.Kind.CALL: 1, Note.Kind.MEETING: 2}
+NOTE_KIND_BY_CODE = {code: kind for kind, code in NOTE_TYPE_CODES.items()}
+ITEM_INPUTS = {
+    "phone": ContactItem.Kind.TEL,
+    "email": ContactItem.Kind.EMAIL,
+    "website": ContactItem.Kind.URL,
+    "skype_name": ContactItem.Kind.SKYPE,
+}
+
+
+def redmine_time(value: datetime.datetime) -> str:
+    """Redmine's API times: ISO 8601 in UTC with a Z (Rails' xmlschema)."""
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def user_ref(user: Any) -> dict[str, Any]:
+    return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
+
+
+def text_or_none(value: str) -> str | None:
+    """Blank text is nil in Redmine's records, written `<x/>` and `null`."""
+    return value or None
+
+
+def custom_value_repr(value: CustomValue) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": value.field_id, "name": value.field.name}
+    if value.field.is_multiple:
+        data["multiple"] = True
+        data["value"] = json.loads(value.value) if value.value else []
+    else:
+        data["value"] = value.value
+    return data
+
+
+class RedmineContactSerializer(serializers.BaseSerializer):
+    """A contact as the plugin's JSON writes it (index and show)."""
+
+    def to_representation(self, contact: Contact) -> dict[str, Any]:
+        items = list(contact.items.all())
+        data: dict[str, Any] = {"id": contact.pk}
+        if contact.avatar:
+            # Our avatars are not attachments; the contact's id stands in for the attachment id.
+            data["avatar"] = {"attachment_id": contact.pk}
+        data["is_company"] = contact.is_company
+        data["first_name"] = text_or_none(contact.name if contact.is_company else contact.first_name)
+        data["last_name"] = text_or_none(contact.last_name)
+        data["middle_name"] = text_or_none(contact.middle_name)
+        data["company"] = text_or_none(contact.company_name)
+        data["website"] = _first(items, ContactItem.Kind.URL)
+        data["skype_name"] = _first(items, ContactItem.Kind.SKYPE)
+        data["birthday"] = contact.birthday.isoformat() if contact.birthday else None
+        data["job_title"] = text_or_none(contact.job_title)
+        data["background"] = text_or_none(contact.background)
+        if contact.author_id:
+            data["author"] = user_ref(contact.author)
+        if contact.assigned_to_id:
+            data["assigned_to"] = user_ref(contact.assigned_to)
+        data["visibility"] = VISIBILITY_CODES[contact.visibility]
+        data["address"] = self.address(contact.primary_address)
+        phones = [i.value for i in items if i.kind == ContactItem.Kind.TEL]
+        if phones:
+            data["phones"] = self.phones(phones)
+        emails = [i.value for i in items if i.kind == ContactItem.Kind.EMAIL]
+        if emails:
+            data["emails"] = self.emails(emails)
+        data.update(self.tags([tag.name for tag in contact_tags(contact)]))
+        data["custom_fields"] = [custom_value_repr(v) for v in contact.custom_values.all()]
+        data["created_on"] = redmine_time(contact.created_at)
+        data["updated_on"] = redmine_time(contact.updated_at)
+        return data
+
+    def address(self, address: Address | None) -> dict[str, Any]:
+        if address is None:
+            # The plugin writes the block with nil lines and no country_code.
+            return dict.fromkeys(("full_address", "street", "city", "region", "country", "postcode"))
+        return {
+            "full_address": text_or_none(address.full_address),
+            "street": text_or_none(address.street1),
+            "city": text_or_none(address.city),
+            "region": text_or_none(address.region),
+            "country": text_or_none(address.country_name),
+            "country_code": address.country.code if address.country else None,
+            "postcode": text_or_none(address.postcode),
+        }
+
+    def phones(self, numbers: list[str]) -> list[Any]:
+        return [{"number": number} for number in numbers]
+
+    def emails(self, addresses: list[str]) -> list[Any]:
+        return [{"address": address} for address in addresses]
+
+    def tags(self, names: list[str]) -> dict[str, Any]:
+        return {"tag_list": names}
+
+
+class RedmineContactXMLSerializer(RedmineContactSerializer):
+    """The seed's XML: phones and emails as text children, tags as one comma-separated string."""
+
+    def phones(self, numbers: list[str]) -> list[Any]:
+        return numbers
+
+    def emails(self, addresses: list[str]) -> list[Any]:
+        return addresses
+
+    def tags(self, names: list[str]) -> dict[str, Any]:
+        return {"tags": ", ".join(names)}
+
+
+class ContactDetailMixin:
+    """Show adds the contact's projects and, on request (`include=`), notes, contacts, deals and tickets.
+
+    The view passes what to include in the context: `include` (a set),
+    `notes` and `people` (already read through the selectors).
+    """
+
+    def to_representation(self, contact: Contact) -> dict[str, Any]:
+        data = super().to_representation(contact)
+        projects = list(contact.projects.all())
+        if projects:
+            data["projects"] = [{"id": p.pk, "name": p.name} for p in projects]
+        include = self.context.get("include", set())
+        if "notes" in include:
+            data["notes"] = [RedmineNoteSerializer(note).data for note in self.context.get("notes", [])]
+        if "contacts" in include:
+            data["contacts"] = [{"id": p.pk, "name": p.display_name} for p in self.context.get("people", [])]
+        # No deals or helpdesk tickets here: asked for, they are empty lists.
+        if "deals" in include:
+            data["deals"] = []
+        if "tickets" in include:
+            data["tickets"] = []
+        return data
+
+
+class RedmineContactDetailSerializer(ContactDetailMixin, RedmineContactSerializer):
+    pass
+
+
+class RedmineContactDetailXMLSerializer(ContactDetailMixin, RedmineContactXMLSerializer):
+    pass
+
+
+class RedmineWebFormReceiptSerializer(serializers.BaseSerializer):
+    """What a web-form post gets back: only what it sent, never a stored contact's other data."""
+
+    def to_representation(self, contact: Contact) -> dict[str, Any]:
+        return {
+            "id": contact.pk,
+            "is_company": contact.is_company,
+            "first_name": text_or_none(contact.first_name),
+            "last_name": text_or_none(contact.last_name),
+        }
+
+
+class RedmineNoteSerializer(serializers.BaseSerializer):
+    def to_representation(self, note: Note) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": note.pk,
+            "source": {"id": note.contact_id, "name": note.contact.display_name, "type": "Contact"},
+            "subject": text_or_none(note.subject),
+            "content": note.content,
+            "type_id": NOTE_TYPE_CODES.get(note.kind),
+        }
+        if note.author_id:
+            data["author"] = user_ref(note.author)
+        data["created_on"] = redmine_time(note.created_at)
+        data["updated_on"] = redmine_time(note.updated_at)
+        return data
+
+
+# Input
+
+
+class CommaListField(serializers.Field):
+    """A comma-separated string or a list of strings (the seed's phone, email and tag_list)."""
+
+    default_error_messages = {"invalid": "must be a comma-separated string or a list of strings."}
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        if data is None:
+            return []
+        if isinstance(data, str):
+            return split_tag_list(data)
+        if isinstance(data, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in data):
+            return [str(v).strip() for v in data if str(v).strip()]
+        self.fail("invalid")
+        return []
+
+    def to_representation(self, value: list[str]) -> list[str]:
+        return value
+
+
+class BlankableDateField(serializers.DateField):
+    """A date where "" means none, as a cleared Rails form field sends it."""
+
+    def to_internal_value(self, value: Any) -> datetime.date | None:
+        return None if value in ("", None) else super().to_internal_value(value)
+
+
+class AnyValueField(serializers.Field):
+    """A custom field's value: a string, a number, a boolean, null or a list of those."""
+
+    default_error_messages = {"invalid": "must be a value or a list of values."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) or (isinstance(data, list) and any(isinstance(v, (dict, list)) for v in data)):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def _text(max_length: int | None = 255) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=max_length)
+
+
+class AddressInputSerializer(serializers.Serializer):
+    street1 = _text()
+    street2 = _text()
+    city = _text()
+    region = _text()
+    postcode = _text(30)
+    country_code = _text(2)
+
+
+class CustomFieldInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    value = AnyValueField(required=False, allow_null=True)
+
+
+class RedmineContactInputSerializer(serializers.Serializer):
+    """The `contact` hash of a create or update (seed 001, "Creating a contact")."""
+
+    project_id = serializers.CharField(required=False, allow_blank=True)
+    is_company = serializers.BooleanField(required=False)
+    first_name = _text()
+    last_name = _text()
+    middle_name = _text()
+    company = _text()
+    phone = CommaListField(required=False)
+    email = CommaListField(required=False)
+    website = _text()
+    skype_name = _text()
+    birthday = BlankableDateField(required=False, allow_null=True)
+    job_title = _text()
+    background = _text(None)
+    tag_list = CommaListField(required=False)
+    address_attributes = AddressInputSerializer(required=False, allow_null=True)
+    assigned_to_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    custom_fields = CustomFieldInputSerializer(many=True, required=False)
+    custom_field_values = serializers.DictField(child=AnyValueField(allow_null=True), required=False)
+    visibility = serializers.ChoiceField(choices=sorted(VISIBILITY_BY_CODE), required=False)
+
+    def validate_assigned_to_id(self, value: str | None) -> Any:
+        if value in (None, ""):
+            return None
+        valid = str(value).isdigit() and int(value) <= MAX_ID
+        user = User.objects.filter(pk=int(value), is_active=True).first() if valid else None
+        if user is None:
+            raise serializers.ValidationError("is invalid.")
+        return user
+
+    def service_arguments(self, contact: Contact | None = None) -> dict[str, Any]:
+        """Keyword arguments of `contacts.services.contact_save_with_company_name` (projects aside)."""
+        data = self.validated_data
+        is_company = data.get("is_company", contact.is_company if contact else False)
+        fields: dict[str, Any] = {}
+        if "is_company" in data:
+            fields["is_company"] = is_company
+        if "first_name" in data:
+            # A company's name travels in first_name (the plugin's contact.rb).
+            fields["name" if is_company else "first_name"] = data["first_name"] or ""
+        for name in ("last_name", "middle_name", "job_title", "background"):
+            if name in data:
+                fields[name] = data[name] or ""
+        if "birthday" in data:
+            fields["birthday"] = data["birthday"]
+        if "visibility" in data:
+            fields["visibility"] = VISIBILITY_BY_CODE[data["visibility"]]
+        if "assigned_to_id" in data:
+            fields["assigned_to"] = data["assigned_to_id"]
+        arguments: dict[str, Any] = {"fields": fields, "company_name": None}
+        if "company" in data and not is_company:
+            arguments["company_name"] = data["company"] or ""
+        items = self._items(contact)
+        if items is not None:
+            arguments["items"] = items
+        addresses = self._addresses(contact)
+        if addresses is not None:
+            arguments["addresses"] = addresses
+        custom_values = {entry["id"]: entry.get("value") for entry in data.get("custom_fields", [])}
+        custom_values.update(data.get("custom_field_values", {}))
+        if custom_values:
+            arguments["custom_values"] = custom_values
+        if "tag_list" in data:
+            arguments["tags"] = data["tag_list"]
+        return arguments
+
+    def _items(self, contact: Contact | None) -> list[dict[str, Any]] | None:
+        """All items: the given kinds replaced, the others kept (by id), so `phone` alone keeps emails."""
+        data = self.validated_data
+        given = {kind: data[name] for name, kind in ITEM_INPUTS.items() if name in data}
+        if not given:
+            return None
+        kept = [{"id": i.pk} for i in (contact.items.all() if contact else ()) if i.kind not in given]
+        new: list[dict[str, Any]] = []
+        for kind, values in given.items():
+            values = values if isinstance(values, list) else split_tag_list(values or "")
+            new += [{"kind": kind, "value": value, "is_primary": n == 0} for n, value in enumerate(values)]
+        for position, entry in enumerate(new, start=len(kept)):
+            entry["position"] = position
+        return kept + new
+
+    def _addresses(self, contact: Contact | None) -> list[dict[str, Any]] | None:
+        """The primary address updated with address_attributes; all-empty deletes it (the plugin's address.rb)."""
+        if "address_attributes" not in self.validated_data:
+            return None
+        given = dict(self.validated_data["address_attributes"] or {})
+        if "country_code" in given:
+            given["country"] = (given.pop("country_code") or "").upper()
+        given = {key: value or "" for key, value in given.items()}
+        existing = list(contact.addresses.all()) if contact else []
+        primary = next((a for a in existing if a.is_primary), existing[0] if existing else None)
+        others = [{"id": a.pk} for a in existing if a is not primary]
+        merged = {name: str(getattr(primary, name) or "") for name in Address.ADDRESS_FIELDS} if primary else {}
+        merged.update(given)
+        if not any(str(value).strip() for value in merged.values()):
+            return others
+        entry = {"id": primary.pk, **given} if primary else {**given, "is_primary": True}
+        return [entry, *others]
+
+
+class RedmineNoteInputSerializer(serializers.Serializer):
+    """The `note` hash (the plugin's notes_controller): a note on a contact."""
+
+    source_type = serializers.ChoiceField(choices=["Contact"], required=False)
+    source_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    subject = _text()
+    content = serializers.CharField(required=False, allow_blank=True)
+    type_id = serializers.ChoiceField(choices=sorted(NOTE_KIND_BY_CODE), required=False, allow_null=True)
+
+    def validate_type_id(self, value: Any) -> Any:
+        return None if value == "" else value
+
+    def note_fields(self) -> dict[str, Any]:
+        data = self.validated_data
+        fields: dict[str, Any] = {}
+        if "subject" in data:
+            fields["subject"] = data["subject"] or ""
+        if "content" in data:
+            fields["content"] = data["content"]
+        if "type_id" in data:
+            fields["kind"] = NOTE_KIND_BY_CODE.get(data["type_id"], Note.Kind.NOTE)
+        return fields
+
+
+def _first(items: Iterable[ContactItem], kind: str) -> str | None:
+    return next((item.value for item in items if item.kind == kind), None)

@@ -1,0 +1,178 @@
+"""The web-form intake: the seed's HTML form, posted from another site with a WebForm key."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from contacts.models import Contact, Note, Visibility
+from contacts.webforms import webform_snippet
+from dialects.redmine.tests.conftest import SEED_FORM, SEED_KEY, seed_form
+
+pytestmark = pytest.mark.django_db
+
+TYPED = {
+    "contact[first_name]": "Grace",
+    "contact[last_name]": "Hopper",
+    "contact[company]": "Navy Labs",
+    "contact[phone]": "+1 202 555 0143",
+    "contact[email]": "grace@navy.example",
+    "contact[tag_list]": "lead, conference",
+    "contact[custom_fields][][value]": "Pro",
+}
+
+
+class FormFields(HTMLParser):
+    """The (name, value) pairs a browser submits for a form, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action = ""
+        self.pairs: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "form":
+            self.action = attributes.get("action") or ""
+        elif tag == "input" and attributes.get("name"):
+            self.pairs.append((attributes["name"], attributes.get("value") or ""))
+
+
+def submit(html: str, typed: dict[str, str], **extra: str):
+    """Post the form as a browser on another site would: multipart, no CSRF token, no session."""
+    form = FormFields()
+    form.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in form.pairs:
+        data.setdefault(name, []).append(typed.get(name, value))
+    data.update({name: [value] for name, value in extra.items()})
+    client = Client(enforce_csrf_checks=True)
+    return client.post(form.action, data, HTTP_ORIGIN="https://shop.example", HTTP_REFERER="https://shop.example/")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def test_the_seeds_form_creates_a_contact_in_the_forms_project(webform, plugin_project):
+    response = submit(seed_form(webform), TYPED)
+    assert response.status_code == 201
+    contact = Contact.objects.get(first_name="Grace")
+    assert response.json() == {
+        "contact": {"id": contact.pk, "is_company": False, "first_name": "Grace", "last_name": "Hopper"}
+    }
+    assert list(contact.projects.all()) == [plugin_project]
+    assert contact.company.name == "Navy Labs"
+    assert [(i.kind, i.value) for i in contact.items.all()] == [
+        ("tel", "+1 202 555 0143"),
+        ("email", "grace@navy.example"),
+    ]
+    assert sorted(contact.tags.names()) == ["conference", "lead"]
+    assert contact.custom_values.get().value == "Pro"
+    assert contact.visibility == Visibility.PROJECT
+
+
+def test_the_form_may_post_to_the_xml_route(webform):
+    response = submit(seed_form(webform, "xml"), TYPED)
+    assert response.status_code == 201
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?><contact><id>')
+
+
+def test_a_users_api_key_as_form_key_is_refused(webform, api_key):
+    response = submit(
+        SEED_FORM.replace('action=""', 'action="/redmine/contacts.json"').replace(SEED_KEY, api_key), TYPED
+    )
+    assert response.status_code == 403
+    assert not Contact.objects.exists()
+
+
+def test_an_unknown_or_inactive_form_key_is_401(webform):
+    assert submit(seed_form(webform).replace(webform.key, "f" * 40), TYPED).status_code == 401
+    webform.is_active = False
+    webform.save()
+    assert submit(seed_form(webform), TYPED).status_code == 401
+    assert not Contact.objects.exists()
+
+
+def test_a_form_key_cannot_read_or_change_anything(webform, apple):
+    client = Client()
+    assert client.get(f"/redmine/contacts.json?key={webform.key}").status_code == 401
+    response = client.post(
+        f"/redmine/contacts/{apple.pk}/projects.json", {"key": webform.key, "project[id]": "support"}
+    )
+    assert response.status_code in (401, 403)
+    assert apple.projects.count() == 1
+
+
+def test_redirect_on_success_goes_only_to_allowed_hosts(webform):
+    ok = submit(seed_form(webform), TYPED, redirect_on_success="https://shop.example/thanks")
+    assert (ok.status_code, ok["Location"]) == (302, "https://shop.example/thanks")
+    elsewhere = submit(
+        seed_form(webform), TYPED | {"contact[email]": "x@y.example"}, redirect_on_success="https://evil.example/"
+    )
+    assert elsewhere.status_code == 201 and "Location" not in elsewhere
+    assert Contact.objects.filter(is_company=False).count() == 2
+
+
+def test_a_filled_honeypot_stores_nothing(webform):
+    response = submit(seed_form(webform), TYPED, website_url="http://spam.example")
+    assert response.status_code == 204
+    assert not Contact.objects.exists()
+
+
+def test_posts_per_ip_are_limited(webform):
+    webform.rate_limit_per_hour = 2
+    webform.save()
+    for n in range(2):
+        assert submit(seed_form(webform), TYPED | {"contact[email]": f"g{n}@navy.example"}).status_code == 201
+    response = submit(seed_form(webform), TYPED | {"contact[email]": "g3@navy.example"})
+    assert response.status_code == 429
+    assert response.json()["errors"]
+    assert Contact.objects.filter(is_company=False).count() == 2
+
+
+def test_field_lengths_are_bounded(webform):
+    response = submit(seed_form(webform), TYPED | {"contact[first_name]": "G" * 300})
+    assert response.status_code == 422
+    assert response.json() == {"errors": ["First name is too long (255 characters at most)"]}
+    assert not Contact.objects.exists()
+
+
+def test_a_known_email_adds_a_note_instead_of_a_duplicate(webform):
+    first = submit(seed_form(webform), TYPED)
+    again = submit(
+        seed_form(webform), TYPED | {"contact[phone]": "+1 202 555 0199", "contact[email]": "GRACE@navy.example"}
+    )
+    assert again.status_code == 201 and again.json()["contact"]["id"] == first.json()["contact"]["id"]
+    contact = Contact.objects.get(is_company=False)
+    assert [i.value for i in contact.items.filter(kind="tel")] == ["+1 202 555 0143"]
+    note = Note.objects.get(contact=contact)
+    assert "Phone: +1 202 555 0199" in note.content and "License: Pro" in note.content
+
+
+def test_a_form_posting_another_projects_id_is_refused(webform, project):
+    response = submit(seed_form(webform).replace('value="contacts-plugin"', 'value="support"'), TYPED)
+    assert response.status_code == 403
+    assert not Contact.objects.exists()
+
+
+def test_fields_the_form_does_not_allow_are_ignored(webform):
+    submit(seed_form(webform), TYPED, **{"contact[visibility]": "1", "contact[job_title]": "Admiral"})
+    contact = Contact.objects.get(first_name="Grace")
+    assert (contact.visibility, contact.job_title) == (Visibility.PROJECT, "")
+
+
+def test_the_snippet_of_a_webform_posts_back_into_the_intake(webform):
+    html = webform_snippet(webform, base_url="http://testserver/")
+    typed = {
+        "contact[first_name]": "Snip",
+        "contact[email]": "snip@x.example",
+        "contact[custom_fields][][value]": "Basic",
+    }
+    response = submit(html.replace("http://testserver", ""), typed)
+    assert response.status_code == 201
+    assert Contact.objects.get(first_name="Snip").custom_values.get().value == "Basic"

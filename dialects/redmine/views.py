@@ -1,0 +1,344 @@
+"""Redmine's routes as thin DRF views: authenticate, read through selectors, write through services.
+
+Every view takes its configuration from `RedmineView`'s class attributes; the
+serializer class follows the negotiated format (`serializer_classes`), since
+Redmine's JSON and XML contacts differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from rest_framework import exceptions
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from contacts.exporters import contacts_csv, contacts_vcard
+from contacts.intake import TooManySubmissions, webform_submit
+from contacts.models import WEBFORM_FIELDS, Contact, Note, WebForm
+from contacts.selectors import MAX_ID, company_people, contact_get, contact_list, note_list, tag_counts
+from contacts.services import (
+    contact_delete,
+    contact_link_project,
+    contact_save_with_company_name,
+    contact_unlink_project,
+    note_create,
+    note_delete,
+    note_update,
+)
+from dialects.authentication import (
+    ApiKeyHeaderAuthentication,
+    ApiKeyQueryAuthentication,
+    BasicAuthentication,
+    SessionAuthentication,
+    WebFormKeyAuthentication,
+    WebFormMayCreate,
+)
+from dialects.base import BoundedJSONParser, DialectMixin
+from dialects.redmine.errors import RedmineErrors
+from dialects.redmine.filters import contact_filters, contact_ordering
+from dialects.redmine.pagination import RedminePagination
+from dialects.redmine.parsers import RedmineFormParser, RedmineMultiPartParser, RedmineXMLParser
+from dialects.redmine.renderers import RedmineJSONRenderer, RedmineXMLRenderer
+from dialects.redmine.serializers import (
+    RedmineContactDetailSerializer,
+    RedmineContactDetailXMLSerializer,
+    RedmineContactInputSerializer,
+    RedmineContactSerializer,
+    RedmineContactXMLSerializer,
+    RedmineNoteInputSerializer,
+    RedmineNoteSerializer,
+    RedmineWebFormReceiptSerializer,
+)
+from projects.models import Project
+from projects.selectors import project_get
+
+INCLUDES = frozenset({"notes", "contacts", "deals", "tickets"})
+
+
+class RedmineKeyAuthentication(ApiKeyQueryAuthentication):
+    query_param = "key"
+
+
+class RedmineHeaderAuthentication(ApiKeyHeaderAuthentication):
+    header = "X-Redmine-API-Key"
+
+
+class RedmineBasicAuthentication(BasicAuthentication):
+    realm = "Redmine API"
+
+
+class RedmineView(DialectMixin, GenericAPIView):
+    renderer_classes = [RedmineJSONRenderer, RedmineXMLRenderer]
+    parser_classes = [BoundedJSONParser, RedmineXMLParser, RedmineFormParser, RedmineMultiPartParser]
+    authentication_classes = [
+        RedmineKeyAuthentication,
+        RedmineHeaderAuthentication,
+        RedmineBasicAuthentication,
+        SessionAuthentication,
+    ]
+    permission_classes = [IsAuthenticated]
+    pagination_class = RedminePagination
+    errors = RedmineErrors()
+    auth_challenge = 'Basic realm="Redmine API"'
+    serializer_classes: ClassVar[Mapping[str, type]] = {}
+
+    def get_serializer_class(self) -> type:
+        return self.serializer_classes[self.request.accepted_renderer.format]
+
+    def body(self, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The whole body and its `name` hash (`{"contact": {...}}`); a missing hash is empty."""
+        data = self.request.data
+        if not isinstance(data, Mapping):
+            raise exceptions.ParseError("The body must be an object.")
+        part = data.get(name) or {}
+        if not isinstance(part, Mapping):
+            raise exceptions.ValidationError({name: [f"must be a hash of {name} attributes."]})
+        return dict(data), dict(part)
+
+    def project(self, key: Any) -> Project:
+        project = project_get(user=self.request.user, key=key) if key not in (None, "") else None
+        if project is None:
+            raise Http404
+        return project
+
+    def contact(self, pk: Any) -> Contact:
+        contact = contact_get(user=self.request.user, pk=pk)
+        if contact is None:
+            raise Http404
+        return contact
+
+    def location(self, name: str, pk: int) -> str:
+        return self.request.build_absolute_uri(reverse(name, kwargs={"pk": pk}))
+
+    def contacts(self, project_key: str | None) -> Any:
+        """The contacts a list or an export shows: visible ones, filtered and sorted by the query."""
+        params = self.request.query_params
+        key = project_key or params.get("project_id")
+        project = self.project(key) if key else None
+        filters = contact_filters(params, user=self.request.user, project=project)
+        return contact_list(user=self.request.user, filters=filters, order_by=contact_ordering(params.get("sort")))
+
+
+class ContactListView(RedmineView):
+    """GET/POST /contacts and /projects/<id or identifier>/contacts; web forms post here too."""
+
+    results_key = "contacts"
+    serializer_classes = {"json": RedmineContactSerializer, "xml": RedmineContactXMLSerializer}
+    detail_serializer_classes: ClassVar[Mapping[str, type]] = {
+        "json": RedmineContactDetailSerializer,
+        "xml": RedmineContactDetailXMLSerializer,
+    }
+    authentication_classes = [WebFormKeyAuthentication, *RedmineView.authentication_classes]
+    permission_classes = [IsAuthenticated | WebFormMayCreate]
+
+    def get(self, request: Request, project: str | None = None, format: str | None = None) -> Response:
+        page = self.paginate_queryset(self.contacts(project))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def post(self, request: Request, project: str | None = None, format: str | None = None) -> Response:
+        if isinstance(request.auth, WebForm):
+            return self.webform_post(request, request.auth)
+        data, attributes = self.body("contact")
+        target = self.project(project or attributes.get("project_id") or data.get("project_id"))
+        serializer = RedmineContactInputSerializer(data=attributes)
+        serializer.is_valid(raise_exception=True)
+        created = contact_save_with_company_name(user=request.user, projects=[target], **serializer.service_arguments())
+        contact = self.contact(created.pk)
+        body = self.detail_serializer_classes[request.accepted_renderer.format](contact).data
+        location = self.location("redmine:contact-detail", contact.pk)
+        return Response({"contact": body}, status=201, headers={"Location": location})
+
+    def webform_post(self, request: Request, webform: WebForm) -> Response:
+        data, attributes = self.body("contact")
+        custom_fields = attributes.get("custom_fields")
+        custom = {
+            entry.get("id"): entry.get("value")
+            for entry in (custom_fields if isinstance(custom_fields, list) else [])
+            if isinstance(entry, Mapping)
+        }
+        try:
+            result = webform_submit(
+                webform=webform,
+                fields={name: attributes[name] for name in WEBFORM_FIELDS if name in attributes},
+                custom_values=custom,
+                project_key=data.get("project_id"),
+                honeypot=data.get(webform.honeypot_field) or attributes.get(webform.honeypot_field) or "",
+                ip=request.META.get("REMOTE_ADDR", ""),
+                redirect_url=data.get("redirect_on_success"),
+            )
+        except TooManySubmissions as exc:
+            raise exceptions.Throttled(wait=exc.retry_after) from None
+        if result.redirect_url:
+            return Response(status=302, headers={"Location": result.redirect_url})
+        if result.contact is None:
+            return Response(status=204)
+        return Response({"contact": RedmineWebFormReceiptSerializer(result.contact).data}, status=201)
+
+
+class ContactDetailView(RedmineView):
+    """GET/PUT/DELETE /contacts/<id>; show takes include=notes,contacts,deals,tickets."""
+
+    serializer_classes = {"json": RedmineContactDetailSerializer, "xml": RedmineContactDetailXMLSerializer}
+
+    def get(self, request: Request, pk: int, format: str | None = None) -> Response:
+        contact = self.contact(pk)
+        include = {part.strip() for part in request.query_params.get("include", "").split(",")} & INCLUDES
+        context = {"include": include, "notes": [], "people": []}
+        if "notes" in include:
+            context["notes"] = list(note_list(user=request.user, contact=contact))
+        if "contacts" in include and contact.is_company:
+            context["people"] = list(company_people(user=request.user, company=contact).order_by("display_name"))
+        return Response({"contact": self.get_serializer(contact, context=context).data})
+
+    def put(self, request: Request, pk: int, format: str | None = None) -> Response:
+        contact = self.contact(pk)
+        _, attributes = self.body("contact")
+        serializer = RedmineContactInputSerializer(data=attributes)
+        serializer.is_valid(raise_exception=True)
+        contact_save_with_company_name(user=request.user, contact=contact, **serializer.service_arguments(contact))
+        return Response(status=204)
+
+    def delete(self, request: Request, pk: int, format: str | None = None) -> Response:
+        contact_delete(contact=self.contact(pk), user=request.user)
+        return Response(status=204)
+
+
+class ContactProjectsView(RedmineView):
+    """POST /contacts/<id>/projects with project[id] (an id or identifier): 204."""
+
+    def post(self, request: Request, pk: int, format: str | None = None) -> Response:
+        contact = self.contact(pk)
+        data, project = self.body("project")
+        target = self.project(project.get("id") or data.get("project_id"))
+        contact_link_project(contact=contact, project=target, user=request.user)
+        return Response(status=204)
+
+
+class ContactProjectView(RedmineView):
+    """DELETE /contacts/<id>/projects/<project>: 204; 403 for the contact's last project (the plugin's rule)."""
+
+    def delete(self, request: Request, pk: int, project: str, format: str | None = None) -> Response:
+        contact = self.contact(pk)
+        contact_unlink_project(contact=contact, project=self.project(project), user=request.user, keep_one=True)
+        return Response(status=204)
+
+
+class TagListView(RedmineView):
+    """GET /contacts_tags: the tags of the contacts the user can see, with their counts."""
+
+    def get(self, request: Request, format: str | None = None) -> Response:
+        tags = [
+            {"id": tag.pk, "name": tag.name, "color": tag.color or None, "count": tag.count}
+            for tag in tag_counts(user=request.user)
+        ]
+        return Response({"tags": tags})
+
+
+class NoteListView(RedmineView):
+    """GET/POST /notes: notes on contacts the user can see (filter: contact_id, project_id)."""
+
+    results_key = "notes"
+    serializer_classes = {"json": RedmineNoteSerializer, "xml": RedmineNoteSerializer}
+
+    def get(self, request: Request, format: str | None = None) -> Response:
+        notes = note_list(user=request.user)
+        params = request.query_params
+        contact_id = params.get("contact_id") or params.get("source_id")
+        if contact_id:
+            notes = notes.filter(contact=self.contact(contact_id))
+        if params.get("project_id"):
+            notes = notes.filter(contact__projects=self.project(params["project_id"]))
+        page = self.paginate_queryset(notes.order_by("-created_at", "-id"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def post(self, request: Request, format: str | None = None) -> Response:
+        _, attributes = self.body("note")
+        serializer = RedmineNoteInputSerializer(data=attributes)
+        serializer.is_valid(raise_exception=True)
+        if "source_id" not in serializer.validated_data:
+            raise exceptions.ValidationError({"source_id": ["Source cannot be blank."]})
+        contact = self.contact(serializer.validated_data["source_id"])
+        fields = serializer.note_fields()
+        note = note_create(contact=contact, user=request.user, **{"content": "", **fields})
+        note = note_list(user=request.user).get(pk=note.pk)
+        location = self.location("redmine:note-detail", note.pk)
+        return Response({"note": self.get_serializer(note).data}, status=201, headers={"Location": location})
+
+
+class NoteDetailView(RedmineView):
+    """GET/PUT/DELETE /notes/<id>; only a note's author (or a superuser) changes it."""
+
+    serializer_classes = {"json": RedmineNoteSerializer, "xml": RedmineNoteSerializer}
+
+    def note(self, pk: int) -> Note:
+        note = note_list(user=self.request.user).filter(pk=pk).first() if pk <= MAX_ID else None
+        if note is None:
+            raise Http404
+        return note
+
+    def get(self, request: Request, pk: int, format: str | None = None) -> Response:
+        return Response({"note": self.get_serializer(self.note(pk)).data})
+
+    def put(self, request: Request, pk: int, format: str | None = None) -> Response:
+        note = self.note(pk)
+        _, attributes = self.body("note")
+        serializer = RedmineNoteInputSerializer(data=attributes)
+        serializer.is_valid(raise_exception=True)
+        note_update(note=note, user=request.user, **serializer.note_fields())
+        return Response(status=204)
+
+    def delete(self, request: Request, pk: int, format: str | None = None) -> Response:
+        note_delete(note=self.note(pk), user=request.user)
+        return Response(status=204)
+
+
+class ContactsExportView(RedmineView):
+    """GET /contacts.vcf and /contacts.csv: the list's contacts and filters, as a file."""
+
+    exporter: ClassVar[Callable[[Any], str]]
+    content_type: ClassVar[str]
+    filename: ClassVar[str]
+
+    def get(self, request: Request, project: str | None = None) -> HttpResponse:
+        response = HttpResponse(type(self).exporter(self.contacts(project)), content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
+
+
+class ContactsVCardView(ContactsExportView):
+    exporter = staticmethod(contacts_vcard)
+    content_type = "text/vcard; charset=utf-8"
+    filename = "contacts.vcf"
+
+
+class ContactsCSVView(ContactsExportView):
+    exporter = staticmethod(contacts_csv)
+    content_type = "text/csv; charset=utf-8"
+    filename = "contacts.csv"
+
+
+class ContactVCardView(RedmineView):
+    """GET /contacts/<id>.vcf."""
+
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        contact = self.contact(pk)
+        response = HttpResponse(contacts_vcard([contact]), content_type="text/vcard; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.vcf"'
+        return response
+
+
+class NotFoundView(RedmineView):
+    """Any other path under /redmine/: an empty 404, as Redmine answers."""
+
+    authentication_classes: ClassVar[list[Any]] = []
+    permission_classes: ClassVar[list[Any]] = []
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise Http404
