@@ -66,7 +66,6 @@ class OnlyofficeErrors(DialectErrors):
             "password",
             "startIndex",
             "count",
-            "tags",
             "contactStage",
             "contactType",
             "contactListView",
