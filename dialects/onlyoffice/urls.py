@@ -104,4 +104,4 @@ urlpatterns = format_suffixes(
     ],
     allowed=["json", "xml"],
     required=False,
-) + [re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found")]
+) + [re_path(r"^.*?(?:\.(?P<format>json|xml))?$", views.NotFoundView.as_view(), name="not-found")]

@@ -136,7 +136,7 @@ def normalise(data: Any) -> Any:
 
 
 def normalise_xml(text: str) -> str:
-    return VOLATILE_XML.sub(lambda m: f"<{m[1]}>{VOLATILE_KEYS[m[1]]}</{m[1]}>", text)
+    return VOLATILE_XML.sub(lambda m: f"<{m[1]}>{VOLATILE_KEYS[m[1]].strip('<>')}</{m[1]}>", text)
 
 
 def assert_golden(name: str, response: HttpResponse) -> None:

@@ -298,7 +298,18 @@ CASES: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize(("golden", "method", "path", "body", "who"), CASES, ids=[c[0] for c in CASES])
+def xml_twin(case: Case) -> Case:
+    """The same request with the .xml suffix, compared with golden/<name>.xml."""
+    golden, method, path, body, who = case
+    route, _, query = path.partition("?")
+    return golden.removesuffix(".json") + ".xml", method, f"{route}.xml" + (f"?{query}" if query else ""), body, who
+
+
+NAMES = {c[0] for c in CASES}
+ALL_CASES = CASES + [xml_twin(c) for c in CASES if c[0].endswith(".json") and xml_twin(c)[0] not in NAMES]
+
+
+@pytest.mark.parametrize(("golden", "method", "path", "body", "who"), ALL_CASES, ids=[c[0] for c in ALL_CASES])
 def test_route_answers_as_its_golden_file(
     golden, method, path, body, who, api, world, request, alice, bob, outsider, admin_user
 ):
