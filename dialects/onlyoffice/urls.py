@@ -35,6 +35,11 @@ urlpatterns = format_suffixes(
         path("crm/contact/person/<int:personid>", views.PersonView.as_view(), name="person-update"),
         path("crm/contact/company", views.CompanyView.as_view(), name="company-create"),
         path("crm/contact/company/<int:companyid>", views.CompanyView.as_view(), name="company-update"),
+        path(
+            "crm/contact/company/<int:companyid>/person",
+            views.CompanyPersonsView.as_view(),
+            name="company-persons",
+        ),
         path("crm/contact/project/<int:projectid>", views.ProjectContactsView.as_view(), name="contact-project-list"),
         path("crm/contact/<int:contactid>", views.ContactDetailView.as_view(), name="contact-detail"),
         path(

@@ -335,6 +335,39 @@ class CompanyView(OnlyofficeView):
         return self.contact_response(contact)
 
 
+class PersonIdSerializer(drf_serializers.Serializer):
+    personid = IdField()
+
+
+class CompanyPersonsView(OnlyofficeView):
+    """contact/company/{companyid}/person: the company's people (GET); attach (POST) or detach
+    (DELETE) `personid`."""
+
+    xml_shape = renderers.CONTACTS_XML
+    xml_shapes = {"POST": renderers.CONTACT_XML, "DELETE": renderers.CONTACT_XML}
+
+    def get(self, request: Request, companyid: int, format: str | None = None) -> Response:
+        company = self.contact(companyid, is_company=True)
+        order = self.params(ContactSortSerializer)["order_by"]
+        qs = contact_list(user=request.user, filters={"company": company.pk}, order_by=order)
+        page = self.paginate_queryset(self.contact_queryset(qs))
+        return self.get_paginated_response(self.contacts_data(page))
+
+    def post(self, request: Request, companyid: int, format: str | None = None) -> Response:
+        company = self.contact(companyid, is_company=True)
+        person = self.contact(self.params(PersonIdSerializer)["personid"], is_company=False)
+        contact_update(contact=person, user=request.user, fields={"company": company})
+        return self.contact_response(person, status=201)
+
+    def delete(self, request: Request, companyid: int, format: str | None = None) -> Response:
+        company = self.contact(companyid, is_company=True)
+        person = self.contact(self.params(PersonIdSerializer)["personid"], is_company=False)
+        if person.company_id != company.pk:
+            raise Http404
+        contact_update(contact=person, user=request.user, fields={"company": None})
+        return self.contact_response(person)
+
+
 def _nested(data: dict[str, Any]) -> dict[str, Any]:
     """Move custom values and the access list out of `data` (the contact's own fields)."""
     return {key: data.pop(key) for key in ("custom_values", "access_list") if key in data}

@@ -293,3 +293,18 @@ def test_malformed_or_oversized_bodies_are_4xx_in_the_envelope(client, api):
     assert big.status_code == 413 and big.json()["statusCode"] == 413
     wrong_type = api("POST", "crm/contact/person", ["a", "list"])
     assert wrong_type.status_code == 400
+
+
+def test_a_companys_people_are_listed_attached_and_detached(api, make_contact, outsider, other_project):
+    acme = make_contact(is_company=True, name="Acme")
+    ada = make_contact(company=acme)
+    make_contact(user=outsider, first_name="Hidden", company=acme, visibility="private", projects=[other_project])
+    bob_ = make_contact(first_name="Bob")
+    assert names(api("GET", f"crm/contact/company/{acme.pk}/person")) == ["Ada Lovelace"]
+    added = api("POST", f"crm/contact/company/{acme.pk}/person", {"personid": bob_.pk})
+    assert added.status_code == 201 and added.json()["response"]["Company"]["id"] == acme.pk
+    assert api("GET", f"crm/contact/{acme.pk}").json()["response"]["PersonsCount"] == 2
+    removed = api("DELETE", f"crm/contact/company/{acme.pk}/person", {"personid": ada.pk})
+    assert removed.json()["response"]["Company"] is None
+    assert api("DELETE", f"crm/contact/company/{acme.pk}/person", {"personid": ada.pk}).status_code == 404
+    assert api("POST", f"crm/contact/company/{acme.pk}/person", {"personid": acme.pk}).status_code == 404
