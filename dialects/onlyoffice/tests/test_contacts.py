@@ -308,3 +308,25 @@ def test_a_companys_people_are_listed_attached_and_detached(api, make_contact, o
     assert removed.json()["response"]["Company"] is None
     assert api("DELETE", f"crm/contact/company/{acme.pk}/person", {"personid": ada.pk}).status_code == 404
     assert api("POST", f"crm/contact/company/{acme.pk}/person", {"personid": acme.pk}).status_code == 404
+
+
+def test_filter_costs_the_same_queries_for_1_or_25_contacts(
+    api, make_contact, license_field, django_assert_num_queries
+):
+    acme = make_contact(is_company=True, name="Acme", visibility="project")
+    for n in range(30):
+        make_contact(
+            first_name=f"P{n}",
+            company=acme,
+            tags=["vip"],
+            items=[{"kind": "email", "value": f"p{n}@example.com"}],
+            custom_values={license_field.pk: "Pro"},
+        )
+    # The token's user, the page, the count for `total`, 5 prefetches, access lists, the
+    # companies' projects and access lists, and the user's memberships.
+    with django_assert_num_queries(12):
+        one = api("GET", "crm/contact/filter", {"count": 1, "tags": "vip"})
+    with django_assert_num_queries(12):
+        many = api("GET", "crm/contact/filter", {"count": 25, "tags": "vip"})
+    assert (one.json()["total"], many.json()["total"]) == (30, 30)
+    assert (one.json()["count"], many.json()["count"]) == (1, 25)
