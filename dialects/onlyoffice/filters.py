@@ -1,20 +1,30 @@
 """ONLYOFFICE's list parameters (research §1.2) in the names of contacts.filters.ContactFilter.
 
 `contact/filter` takes tags, contactStage, contactType, contactListView, responsibleid,
-isShared, fromDate, toDate and filterValue (free-text search); every contact list takes
-sortBy/sortOrder. A stage or type of -1 (ONLYOFFICE's default) means any.
+isShared, fromDate, toDate and filterValue (free-text search); `contact/bycontactinfo` takes
+infoType, data, category and isPrimary; every contact list takes sortBy/sortOrder. A stage or
+type of -1 (ONLYOFFICE's default) means any.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
-from contacts.models import Visibility
+from contacts.models import Address, ContactItem, Visibility, normalize_phone
 from contacts.selectors import contact_list
-from dialects.onlyoffice.serializers import ContactListView, EnumField, GuidField, IdField, parse_api_datetime
+from dialects.onlyoffice.serializers import (
+    ContactInfoInputSerializer,
+    ContactListView,
+    EnumField,
+    GuidField,
+    IdField,
+    InfoType,
+    parse_api_datetime,
+)
 
 # sortBy (case-insensitive) → order_by; without sortBy, newest first.
 SORT_FIELDS = {
@@ -91,3 +101,42 @@ def filtered_contacts(*, user: Any, query: dict[str, Any]) -> QuerySet:
     if query["not_shared"]:
         qs = qs.exclude(visibility=Visibility.PUBLIC)
     return qs.none() if query["none"] else qs
+
+
+class ContactByInfoSerializer(ContactInfoInputSerializer):
+    """contact/bycontactinfo: contacts with an item of `infoType`, matching `data` (phones by
+    their E.164 form, other values ignoring case), `category` and `isPrimary` when given."""
+
+    data = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("infoType") is None:
+            raise serializers.ValidationError({"infoType": "This field is required."})
+        data = attrs.get("data") or ""
+        if attrs["infoType"] == InfoType.ADDRESS:
+            words = Q()
+            for name in ("street1", "city", "region", "postcode"):
+                words |= Q(**{f"{name}__icontains": data})
+            rows = Address.objects.filter(words if data else Q())
+            if attrs.get("isPrimary") is not None:
+                rows = rows.filter(is_primary=attrs["isPrimary"])
+            return {"rows": rows}
+        item = self._item(attrs["infoType"], data or "-", attrs.get("category"))
+        match = Q(kind=item["kind"], service=item["service"])
+        if attrs.get("category"):
+            match &= Q(**{k: v for k, v in item.items() if k in ("tel_type", "context")})
+        if attrs.get("isPrimary") is not None:
+            match &= Q(is_primary=attrs["isPrimary"])
+        if data and item["kind"] == ContactItem.Kind.TEL:
+            try:
+                match &= Q(normalized=normalize_phone(data))
+            except ValidationError:
+                match &= Q(value__iexact=data)
+        elif data:
+            match &= Q(value__iexact=data)
+        return {"rows": ContactItem.objects.filter(match)}
+
+
+def contacts_by_info(*, user: Any, query: dict[str, Any], order_by: list[str]) -> QuerySet:
+    """contacts.selectors.contact_list narrowed to the contacts owning the matched rows."""
+    return contact_list(user=user, order_by=order_by).filter(pk__in=query["rows"].values("contact_id"))

@@ -31,6 +31,7 @@ urlpatterns = format_suffixes(
         path("authentication", views.AuthenticationView.as_view(), name="authentication"),
         path("crm/contact", views.ContactBulkDeleteView.as_view(), name="contact-bulk-delete"),
         path("crm/contact/filter", views.ContactFilterView.as_view(), name="contact-filter"),
+        path("crm/contact/bycontactinfo", views.ContactByInfoView.as_view(), name="contact-bycontactinfo"),
         path("crm/contact/person", views.PersonView.as_view(), name="person-create"),
         path("crm/contact/person/<int:personid>", views.PersonView.as_view(), name="person-update"),
         path("crm/contact/company", views.CompanyView.as_view(), name="company-create"),

@@ -59,7 +59,13 @@ from dialects.base import BoundedFormParser, BoundedJSONParser, BoundedMultiPart
 from dialects.onlyoffice import renderers
 from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication, token_issue
 from dialects.onlyoffice.errors import OnlyofficeErrors
-from dialects.onlyoffice.filters import ContactFilterSerializer, ContactSortSerializer, filtered_contacts
+from dialects.onlyoffice.filters import (
+    ContactByInfoSerializer,
+    ContactFilterSerializer,
+    ContactSortSerializer,
+    contacts_by_info,
+    filtered_contacts,
+)
 from dialects.onlyoffice.pagination import OnlyofficePagination, OnlyofficeTotalPagination
 from dialects.onlyoffice.parsers import OnlyofficeParams
 from dialects.onlyoffice.serializers import (
@@ -279,6 +285,20 @@ class ContactFilterView(OnlyofficeView):
     def get(self, request: Request, format: str | None = None) -> Response:
         query = self.params(ContactFilterSerializer)
         page = self.paginate_queryset(self.contact_queryset(filtered_contacts(user=request.user, query=query)))
+        return self.get_paginated_response(self.contacts_data(page))
+
+
+class ContactByInfoView(OnlyofficeView):
+    """contact/bycontactinfo: contacts by one of their items (infoType, data, category, isPrimary)."""
+
+    xml_shape = renderers.CONTACTS_XML
+
+    def get(self, request: Request, format: str | None = None) -> Response:
+        query = self.params(ContactByInfoSerializer)
+        order = self.params(ContactSortSerializer)["order_by"]
+        page = self.paginate_queryset(
+            self.contact_queryset(contacts_by_info(user=request.user, query=query, order_by=order))
+        )
         return self.get_paginated_response(self.contacts_data(page))
 
 

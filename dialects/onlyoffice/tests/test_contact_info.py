@@ -117,3 +117,32 @@ def test_categories_depend_on_the_info_type(api):
     assert api("GET", "crm/contact/data/0/category").json()["response"][2] == "Mobile"
     assert api("GET", "crm/contact/data/Address/category").json()["response"][-1] == "Work"
     assert api("GET", "crm/contact/data/Email/category").json()["response"] == ["Home", "Work", "Other"]
+
+
+def test_contacts_are_found_by_their_contact_info(api, make_contact, outsider, other_project):
+    ada = make_contact(
+        items=[
+            {"kind": "tel", "value": "+371 67 123 456", "tel_type": "cell"},
+            {"kind": "email", "value": "Ada@Example.com", "is_primary": True},
+        ],
+        addresses=[{"city": "Riga"}],
+    )
+    make_contact(
+        user=outsider,
+        visibility="private",
+        projects=[other_project],
+        items=[{"kind": "email", "value": "ada@example.com"}],
+    )
+    make_contact(first_name="Other", items=[{"kind": "email", "value": "other@example.com"}])
+
+    def found(**query):
+        response = api("GET", "crm/contact/bycontactinfo", query)
+        assert response.status_code == 200, response.content
+        return [c["id"] for c in response.json()["response"]]
+
+    assert found(infoType="Email", data="ada@example.com") == [ada.pk]
+    assert found(infoType=0, data="+37167123456", category="Mobile") == [ada.pk]
+    assert found(infoType=0, data="+37167123456", category="Home") == []
+    assert found(infoType=1, isPrimary="true") == [ada.pk]
+    assert found(infoType=7, data="riga") == [ada.pk]
+    assert api("GET", "crm/contact/bycontactinfo", {"data": "x"}).status_code == 400

@@ -54,6 +54,14 @@ CASES: list[Case] = [
     ("contact_detail_404.json", "GET", "crm/contact/{person}", None, "outsider"),
     ("contact_filter.json", "GET", "crm/contact/filter?filterValue=Bachir&count=1", None, "alice"),
     ("contact_filter.xml", "GET", "crm/contact/filter.xml?filterValue=Bachir&count=1", None, "alice"),
+    (
+        "contact_bycontactinfo.json",
+        "GET",
+        "crm/contact/bycontactinfo?infoType=1&data=support@onlyoffice.com",
+        None,
+        "alice",
+    ),
+    ("contact_bycontactinfo_400.json", "GET", "crm/contact/bycontactinfo?infoType=Fax", None, "alice"),
     ("contact_filter_400.json", "GET", "crm/contact/filter?startIndex=-1", None, "alice"),
     (
         "person_create.json",
