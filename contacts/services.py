@@ -760,3 +760,10 @@ def contact_link_project_many(*, contacts: Iterable[Contact], project: Project, 
 def contact_unlink_project_many(*, contacts: Iterable[Contact], project: Project, user: AbstractBaseUser) -> None:
     for contact in contacts:
         contact_unlink_project(contact=contact, project=project, user=user)
+
+
+@transaction.atomic
+def contact_update_many(*, contacts: Iterable[Contact], user: AbstractBaseUser, **changes: Any) -> None:
+    """The same `contact_update` on several contacts: all of them, or none when one is refused."""
+    for contact in contacts:
+        contact_update(contact=contact, user=user, **changes)

@@ -48,6 +48,7 @@ urlpatterns = format_suffixes(
             views.ContactProjectView.as_view(),
             name="contact-project",
         ),
+        path("crm/contact/access", views.ContactAccessManyView.as_view(), name="contact-access-many"),
         path("crm/contact/<int:contactid>/access", views.ContactAccessView.as_view(), name="contact-access"),
         path("crm/contact/<int:contactid>/status", views.ContactSetStatusView.as_view(), name="contact-status"),
         path("crm/contact/data/infoType", views.InfoTypesView.as_view(), name="contactinfo-types"),

@@ -44,6 +44,7 @@ from contacts.services import (
     contact_unlink_project,
     contact_unlink_project_many,
     contact_update,
+    contact_update_many,
     custom_field_create,
     custom_field_delete,
     custom_field_update,
@@ -161,6 +162,11 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
             company_visible=Exists(contact_list(user=user, prefetch=False).filter(pk=OuterRef("company_id"))),
         )
 
+    def reload(self, contacts: list[Any]) -> list[Any]:
+        """The contacts again, after a write, with everything their wrappers show."""
+        qs = self.contact_queryset(contact_list(user=self.request.user)).filter(pk__in=[c.pk for c in contacts])
+        return list(qs)
+
     def contacts_data(self, contacts: list[Any], serializer_class: type = ContactSerializer) -> Any:
         """Serialized contacts (from `contact_queryset`) with the rights their wrappers show."""
         companies = [c.company for c in contacts if c.company_id]
@@ -239,10 +245,6 @@ class ProjectContactsView(OnlyofficeView):
     def contacts_by_id(self) -> list[Any]:
         ids = self.params(ContactIdsSerializer)["contactid"]
         return [self.contact(pk) for pk in ids]
-
-    def reload(self, contacts: list[Any]) -> list[Any]:
-        qs = self.contact_queryset(contact_list(user=self.request.user)).filter(pk__in=[c.pk for c in contacts])
-        return list(qs)
 
 
 class ContactIdsSerializer(drf_serializers.Serializer):
@@ -401,6 +403,22 @@ class ContactAccessView(OnlyofficeView):
         data = self.params(AccessInputSerializer)
         contact_update(contact=contact, user=request.user, fields=data, **_nested(data))
         return self.contact_response(contact)
+
+
+class ContactAccessManyInputSerializer(AccessInputSerializer):
+    contactid = drf_serializers.ListField(child=IdField(), allow_empty=False)
+
+
+class ContactAccessManyView(OnlyofficeView):
+    """PUT contact/access: the same access for every `contactid[]`, all or none."""
+
+    xml_shape = renderers.CONTACTS_XML
+
+    def put(self, request: Request, format: str | None = None) -> Response:
+        data = self.params(ContactAccessManyInputSerializer)
+        contacts = [self.contact(pk) for pk in data.pop("contactid")]
+        contact_update_many(contacts=contacts, user=request.user, fields=data, **_nested(data))
+        return Response(self.contacts_data(self.reload(contacts)))
 
 
 class ContactStatusInputSerializer(drf_serializers.Serializer):

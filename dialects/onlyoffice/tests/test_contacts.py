@@ -330,3 +330,16 @@ def test_filter_costs_the_same_queries_for_1_or_25_contacts(
         many = api("GET", "crm/contact/filter", {"count": 25, "tags": "vip"})
     assert (one.json()["total"], many.json()["total"]) == (30, 30)
     assert (one.json()["count"], many.json()["count"]) == (1, 25)
+
+
+def test_access_of_many_contacts_changes_all_or_none(api, make_contact, bob, outsider, other_project):
+    ada, eve = make_contact(visibility="public"), make_contact(first_name="Eve", visibility="public")
+    body = {"contactid": [ada.pk, eve.pk], "isPrivate": True, "managerList": [user_guid(bob.pk)]}
+    response = api("PUT", "crm/contact/access", body)
+    assert response.status_code == 200 and response.json()["count"] == 2
+    assert set(Contact.objects.values_list("visibility", flat=True)) == {Visibility.PRIVATE}
+    foreign = make_contact(user=outsider, visibility="public", projects=[other_project])
+    refused = api("PUT", "crm/contact/access", {"contactid": [ada.pk, foreign.pk], "isShared": True})
+    assert refused.status_code == 403
+    ada.refresh_from_db()
+    assert ada.visibility == Visibility.PRIVATE

@@ -158,6 +158,20 @@ CASES: list[Case] = [
         lambda w: {"isPrivate": True, "managerList": [w["bob_guid"]]},
         "alice",
     ),
+    (
+        "contact_access_many.json",
+        "PUT",
+        "crm/contact/access",
+        lambda w: {"contactid": [w["person"], w["company"]], "shareType": 1},
+        "alice",
+    ),
+    (
+        "contact_access_many_404.json",
+        "PUT",
+        "crm/contact/access",
+        lambda w: {"contactid": [999999], "shareType": 1},
+        "alice",
+    ),
     ("contact_access_400.json", "PUT", "crm/contact/{person}/access", lambda w: {"managerList": ["nobody"]}, "alice"),
     ("contact_status_set.json", "PUT", "crm/contact/{person}/status", lambda w: {"contactStatusid": w["hot"]}, "alice"),
     (
