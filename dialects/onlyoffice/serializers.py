@@ -98,6 +98,11 @@ class ContactListView(IntegerChoices):
     WITH_OPPORTUNITY = 3, "WithOpportunity"
 
 
+def category_enum(info_type: int) -> type[IntegerChoices]:
+    """The Category enum of an InfoType."""
+    return {InfoType.PHONE: PhoneCategory, InfoType.ADDRESS: AddressCategory}.get(info_type, BaseCategory)
+
+
 Kind = ContactItem.Kind
 Tel = ContactItem.TelType
 Ctx = ContactItem.Context
@@ -842,3 +847,41 @@ class CustomFieldInputSerializer(serializers.Serializer):
         elif field_type == FieldType.SELECT_BOX and (current is None or not current.is_list):
             raise serializers.ValidationError({"mask": "A select box needs its choices as a JSON array."})
         return attrs
+
+
+class AuthenticationInputSerializer(serializers.Serializer):
+    userName = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
+
+
+class ContactIdsSerializer(serializers.Serializer):
+    contactid = serializers.ListField(child=IdField(), allow_empty=False)
+
+
+class BulkIdsSerializer(serializers.Serializer):
+    contactids = serializers.ListField(child=IdField(), allow_empty=False)
+
+
+class PersonIdSerializer(serializers.Serializer):
+    personid = IdField()
+
+
+class ContactAccessManyInputSerializer(AccessInputSerializer):
+    contactid = serializers.ListField(child=IdField(), allow_empty=False)
+
+
+class ContactStatusInputSerializer(serializers.Serializer):
+    contactStatusid = IdField()
+
+
+class TagNameSerializer(serializers.Serializer):
+    tagName = serializers.CharField(max_length=100)
+
+
+class TagListInputSerializer(serializers.Serializer):
+    entityid = serializers.ListField(child=IdField(), allow_empty=False)
+    tagName = serializers.CharField(max_length=100)
+
+
+class FieldValueSerializer(serializers.Serializer):
+    fieldValue = serializers.CharField(allow_blank=True, required=False, default="")

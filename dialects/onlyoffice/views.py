@@ -71,24 +71,30 @@ from dialects.onlyoffice.pagination import OnlyofficePagination, OnlyofficeTotal
 from dialects.onlyoffice.parsers import OnlyofficeParams
 from dialects.onlyoffice.serializers import (
     AccessInputSerializer,
-    AddressCategory,
-    BaseCategory,
+    AuthenticationInputSerializer,
+    BulkIdsSerializer,
     CompanyInputSerializer,
+    ContactAccessManyInputSerializer,
     ContactBaseSerializer,
+    ContactIdsSerializer,
     ContactInfoInputSerializer,
     ContactInfoSerializer,
     ContactSerializer,
+    ContactStatusInputSerializer,
     CustomFieldInputSerializer,
     CustomFieldSerializer,
     CustomFieldValueSerializer,
-    IdField,
+    FieldValueSerializer,
     InfoType,
     ListItemInputSerializer,
     ListItemSerializer,
+    PersonIdSerializer,
     PersonInputSerializer,
-    PhoneCategory,
+    TagListInputSerializer,
+    TagNameSerializer,
     TagSerializer,
     api_datetime,
+    category_enum,
     custom_values_of,
     enum_value,
     item_info_type,
@@ -193,11 +199,6 @@ class AuthenticationThrottle(AnonRateThrottle):
     rate = "20/min"
 
 
-class AuthenticationInputSerializer(drf_serializers.Serializer):
-    userName = drf_serializers.CharField()
-    password = drf_serializers.CharField(trim_whitespace=False)
-
-
 class AuthenticationView(OnlyofficeView):
     """POST authentication: userName and password → a token and when it expires."""
 
@@ -247,10 +248,6 @@ class ProjectContactsView(OnlyofficeView):
         return [self.contact(pk) for pk in ids]
 
 
-class ContactIdsSerializer(drf_serializers.Serializer):
-    contactid = drf_serializers.ListField(child=IdField(), allow_empty=False)
-
-
 class ContactProjectView(OnlyofficeView):
     """contact/{contactid}/project/{projectid}: link (POST) or unlink (DELETE) one contact."""
 
@@ -273,7 +270,7 @@ class ContactDetailView(OnlyofficeView):
 
     def delete(self, request: Request, contactid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid)
-        data = self.contacts_data([self.contact_queryset(contact_list(user=request.user)).get(pk=contact.pk)])[0]
+        data = self.contacts_data(self.reload([contact]))[0]
         contact_delete(contact=contact, user=request.user)
         return Response(data)
 
@@ -320,10 +317,6 @@ class ContactBulkDeleteView(OnlyofficeView):
         return Response(data)
 
 
-class BulkIdsSerializer(drf_serializers.Serializer):
-    contactids = drf_serializers.ListField(child=IdField(), allow_empty=False)
-
-
 class PersonView(OnlyofficeView):
     """contact/person (POST) and contact/person/{personid} (PUT)."""
 
@@ -355,10 +348,6 @@ class CompanyView(OnlyofficeView):
         data.pop("personList", None)
         contact_update(contact=contact, user=request.user, fields=data, **_nested(data))
         return self.contact_response(contact)
-
-
-class PersonIdSerializer(drf_serializers.Serializer):
-    personid = IdField()
 
 
 class CompanyPersonsView(OnlyofficeView):
@@ -405,10 +394,6 @@ class ContactAccessView(OnlyofficeView):
         return self.contact_response(contact)
 
 
-class ContactAccessManyInputSerializer(AccessInputSerializer):
-    contactid = drf_serializers.ListField(child=IdField(), allow_empty=False)
-
-
 class ContactAccessManyView(OnlyofficeView):
     """PUT contact/access: the same access for every `contactid[]`, all or none."""
 
@@ -419,10 +404,6 @@ class ContactAccessManyView(OnlyofficeView):
         contacts = [self.contact(pk) for pk in data.pop("contactid")]
         contact_update_many(contacts=contacts, user=request.user, fields=data, **_nested(data))
         return Response(self.contacts_data(self.reload(contacts)))
-
-
-class ContactStatusInputSerializer(drf_serializers.Serializer):
-    contactStatusid = IdField()
 
 
 class ContactSetStatusView(OnlyofficeView):
@@ -531,16 +512,11 @@ class InfoCategoriesView(OnlyofficeView):
     xml_shape = renderers.STRINGS_XML
 
     def get(self, request: Request, infotype: str, format: str | None = None) -> Response:
-        info = enum_value(InfoType, infotype)
-        enum = {InfoType.PHONE: PhoneCategory, InfoType.ADDRESS: AddressCategory}.get(info, BaseCategory)
+        enum = category_enum(enum_value(InfoType, infotype))
         return Response([label for _, label in enum.choices])
 
 
 # Tags
-
-
-class TagNameSerializer(drf_serializers.Serializer):
-    tagName = drf_serializers.CharField(max_length=100)
 
 
 class ContactTagsView(OnlyofficeView):
@@ -595,11 +571,6 @@ class UnusedTagsView(OnlyofficeView):
 
     def delete(self, request: Request, format: str | None = None) -> Response:
         return Response(tag_delete_unused(user=request.user))
-
-
-class TagListInputSerializer(drf_serializers.Serializer):
-    entityid = drf_serializers.ListField(child=IdField(), allow_empty=False)
-    tagName = drf_serializers.CharField(max_length=100)
 
 
 class TagManyView(OnlyofficeView):
@@ -662,10 +633,6 @@ class CustomFieldDetailView(OnlyofficeView):
         data = CustomFieldSerializer(field, context={"counts": custom_value_counts(user=request.user)}).data
         custom_field_delete(field=field, user=request.user)
         return Response(data)
-
-
-class FieldValueSerializer(drf_serializers.Serializer):
-    fieldValue = drf_serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class ContactCustomFieldsView(OnlyofficeView):
