@@ -767,3 +767,19 @@ def contact_update_many(*, contacts: Iterable[Contact], user: AbstractBaseUser, 
     """The same `contact_update` on several contacts: all of them, or none when one is refused."""
     for contact in contacts:
         contact_update(contact=contact, user=user, **changes)
+
+
+@transaction.atomic
+def contact_delete_nested(
+    *,
+    contact: Contact,
+    user: AbstractBaseUser | AnonymousUser | None,
+    item_ids: Iterable[int] = (),
+    address_ids: Iterable[int] = (),
+) -> None:
+    """Delete some of a contact's items and addresses, by id (ids of other contacts are ignored)."""
+    if user is None or not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    ContactItem.objects.filter(contact=contact, pk__in=list(item_ids)).delete()
+    Address.objects.filter(contact=contact, pk__in=list(address_ids)).delete()
+    contact.save(update_fields=["updated_at"])

@@ -18,6 +18,7 @@ from contacts.selectors import (
 from contacts.services import (
     company_create,
     contact_delete_many,
+    contact_delete_nested,
     custom_field_update,
     list_item_create,
     tag_create,
@@ -105,3 +106,17 @@ def test_a_fields_format_cannot_change_once_it_has_values(make_contact, admin_us
 def test_a_new_contact_type_gets_a_unique_code(admin_user):
     first = list_item_create(model=ContactType, user=admin_user, fields={"name": "Client"})
     assert first.code == "client-2"
+
+
+def test_deleting_nested_rows_keeps_the_others_and_needs_the_right(make_contact, alice, outsider):
+    ada = make_contact(
+        items=[{"kind": "email", "value": "a@example.com"}, {"kind": "email", "value": "b@example.com"}],
+        addresses=[{"city": "Riga"}],
+        visibility="project",
+    )
+    first = ada.items.get(value="a@example.com")
+    with pytest.raises(PermissionDenied):
+        contact_delete_nested(contact=ada, user=outsider, item_ids=[first.pk])
+    contact_delete_nested(contact=ada, user=alice, item_ids=[first.pk], address_ids=[ada.addresses.get().pk])
+    assert list(ada.items.values_list("value", flat=True)) == ["b@example.com"]
+    assert not ada.addresses.exists()

@@ -38,6 +38,7 @@ from contacts.services import (
     contact_create,
     contact_delete,
     contact_delete_many,
+    contact_delete_nested,
     contact_link_project,
     contact_link_project_many,
     contact_remove_tags,
@@ -487,13 +488,8 @@ class ContactInfoDetailView(OnlyofficeView):
         contact = self.contact(contactid)
         row = self.row(contact, infoid)
         data = ContactInfoSerializer(row).data
-        # Replace mode drops the rows not listed: list every other one.
-        if infoid < 0:
-            others = [{"id": pk} for pk in contact.addresses.exclude(pk=row.pk).values_list("pk", flat=True)]
-            contact_update(contact=contact, user=request.user, addresses=others)
-        else:
-            others = [{"id": pk} for pk in contact.items.exclude(pk=row.pk).values_list("pk", flat=True)]
-            contact_update(contact=contact, user=request.user, items=others)
+        ids = {"address_ids" if infoid < 0 else "item_ids": [row.pk]}
+        contact_delete_nested(contact=contact, user=request.user, **ids)
         return Response(data)
 
 
