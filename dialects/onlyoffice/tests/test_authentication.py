@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
 from dialects.onlyoffice import authentication
 from dialects.onlyoffice.authentication import token_issue
@@ -85,3 +86,18 @@ def test_password_guessing_is_throttled(api, alice):
     response = api("POST", "authentication", CREDENTIALS, token=None)
     assert response.status_code == 429
     assert response.json()["status"] == 1 and response.json()["statusCode"] == 429
+
+
+def test_a_session_needs_its_csrf_token_to_write(alice, project):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    response = browser.post("/api/2.0/crm/contact/person", {"firstName": "A", "lastName": "B"})
+    assert response.status_code == 403
+    assert response.json()["error"]["message"].startswith("CSRF Failed")
+
+
+def test_an_xml_body_is_415_in_the_envelope(api):
+    response = api.client.post(
+        "/api/2.0/crm/contact/person", "<person/>", content_type="application/xml", HTTP_AUTHORIZATION=api.token
+    )
+    assert response.status_code == 415 and response.json()["statusCode"] == 415
