@@ -7,6 +7,7 @@ envelope by the renderers, with `statusCode` 201 for every POST as ONLYOFFICE do
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.contrib.auth import authenticate
@@ -56,10 +57,9 @@ from contacts.services import (
     tag_delete,
     tag_delete_unused,
 )
-from dialects.authentication import SessionAuthentication
+from dialects.authentication import SessionAuthentication, SignedTokenAuthentication
 from dialects.base import BoundedFormParser, BoundedJSONParser, BoundedMultiPartParser, DialectMixin
 from dialects.onlyoffice import renderers
-from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication, token_issue
 from dialects.onlyoffice.errors import OnlyofficeErrors
 from dialects.onlyoffice.filters import (
     ContactByInfoSerializer,
@@ -116,6 +116,13 @@ class OnlyofficeNegotiation(DialectMixin.content_negotiation_class):
         if not format_suffix:
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)
+
+
+class OnlyofficeTokenAuthentication(SignedTokenAuthentication):
+    """`Authorization: <token>` with no scheme word, from POST api/2.0/authentication (research §1.7)."""
+
+    salt = "dialects.onlyoffice.token"
+    max_age = timedelta(hours=24)
 
 
 class OnlyofficeView(DialectMixin, GenericAPIView):
@@ -213,7 +220,7 @@ class AuthenticationView(OnlyofficeView):
         user = authenticate(request=request._request, username=data["userName"], password=data["password"])
         if user is None or not user.is_active:
             raise AuthenticationFailed("User authentication failed.")
-        token, expires = token_issue(user=user)
+        token, expires = OnlyofficeTokenAuthentication.issue(user=user)
         return Response({"token": token, "expires": api_datetime(expires)}, status=201)
 
 

@@ -19,8 +19,8 @@ from django.test import Client
 
 from contacts.models import ContactStage, ContactType, CustomField
 from contacts.services import contact_create
-from dialects.onlyoffice.authentication import token_issue
 from dialects.onlyoffice.serializers import user_guid
+from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
 from projects.models import Membership
 from projects.services import membership_set, project_create
 
@@ -58,12 +58,12 @@ class Api:
         return self.client.generic(method, url, json.dumps(data), content_type="application/json", **headers)
 
     def as_user(self, user: Any) -> Api:
-        return Api(self.client, token_issue(user=user)[0])
+        return Api(self.client, OnlyofficeTokenAuthentication.issue(user=user)[0])
 
 
 @pytest.fixture
 def api(client: Client, alice: Any) -> Api:
-    return Api(client, token_issue(user=alice)[0])
+    return Api(client, OnlyofficeTokenAuthentication.issue(user=alice)[0])
 
 
 @pytest.fixture

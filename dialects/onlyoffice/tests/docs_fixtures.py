@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 
 from contacts.models import ApiKey, ContactStage, CustomField
 from contacts.services import contact_create
-from dialects.onlyoffice.authentication import token_issue
 from dialects.onlyoffice.serializers import user_guid
+from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
 from projects.services import project_create
 
 User = get_user_model()
@@ -34,7 +34,7 @@ def docs_onlyoffice(db: None) -> dict[str, str]:
     )
     return {
         "KEY": ApiKey.objects.create(user=alice).key,
-        "TOKEN": token_issue(user=alice)[0],
+        "TOKEN": OnlyofficeTokenAuthentication.issue(user=alice)[0],
         "PROJECT": str(project.pk),
         "PERSON": str(person.pk),
         "COMPANY": str(company.pk),

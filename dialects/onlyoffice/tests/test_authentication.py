@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from dialects.onlyoffice import authentication
-from dialects.onlyoffice.authentication import token_issue
+from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def test_wrong_password_or_inactive_user_is_401(api, alice):
 
 
 def test_a_bearer_prefix_is_tolerated(api, alice):
-    token = token_issue(user=alice)[0]
+    token = OnlyofficeTokenAuthentication.issue(user=alice)[0]
     assert api("GET", "crm/contact/filter", token=f"Bearer {token}").status_code == 200
 
 
@@ -56,20 +55,20 @@ def test_a_users_api_key_is_accepted_as_a_token(api, api_key):
 
 
 def test_a_forged_token_is_401(api, alice):
-    token = token_issue(user=alice)[0]
+    token = OnlyofficeTokenAuthentication.issue(user=alice)[0]
     response = api("GET", "crm/contact/filter", token=token[:-2] + "xx")
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "The token is invalid or has expired"
 
 
 def test_an_expired_token_is_401(api, alice, monkeypatch):
-    token = token_issue(user=alice)[0]
-    monkeypatch.setattr(authentication, "TOKEN_MAX_AGE", timedelta(seconds=-1))
+    token = OnlyofficeTokenAuthentication.issue(user=alice)[0]
+    monkeypatch.setattr(OnlyofficeTokenAuthentication, "max_age", timedelta(seconds=-1))
     assert api("GET", "crm/contact/filter", token=token).status_code == 401
 
 
 def test_changing_the_password_revokes_tokens(api, alice):
-    token = token_issue(user=alice)[0]
+    token = OnlyofficeTokenAuthentication.issue(user=alice)[0]
     alice.set_password("another-pass-456")
     alice.save()
     assert api("GET", "crm/contact/filter", token=token).status_code == 401
