@@ -652,13 +652,14 @@ def custom_field_delete(*, field: CustomField, user: AbstractBaseUser | Anonymou
     field.delete()
 
 
-def list_item_create(
+def choice_create(
     *,
     model: type[ContactType] | type[ContactStage],
     user: AbstractBaseUser | AnonymousUser | None,
     fields: Mapping[str, Any],
 ) -> ContactType | ContactStage:
-    """Create a contact type or a contact stage (a code is made from the name when a type has none)."""
+    """Create a choice of an administrator-kept list: a contact type or a contact stage (a type
+    without a code gets one made from its name)."""
     _require_perm(user, f"contacts.add_{model._meta.model_name}")
     item = model(**fields)
     if isinstance(item, ContactType) and not item.code:
@@ -668,7 +669,7 @@ def list_item_create(
     return item
 
 
-def list_item_update(
+def choice_update(
     *, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]
 ) -> ContactType | ContactStage:
     _require_perm(user, f"contacts.change_{item._meta.model_name}")
@@ -679,7 +680,7 @@ def list_item_update(
     return item
 
 
-def list_item_delete(*, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None) -> None:
+def choice_delete(*, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None) -> None:
     """Delete a contact type or stage; contacts that had it keep everything else."""
     _require_perm(user, f"contacts.delete_{item._meta.model_name}")
     item.delete()

@@ -20,7 +20,7 @@ from contacts.services import (
     contact_delete_many,
     contact_delete_nested,
     custom_field_update,
-    list_item_create,
+    choice_create,
     tag_create,
 )
 from projects.models import Membership
@@ -104,7 +104,7 @@ def test_a_fields_format_cannot_change_once_it_has_values(make_contact, admin_us
 
 
 def test_a_new_contact_type_gets_a_unique_code(admin_user):
-    first = list_item_create(model=ContactType, user=admin_user, fields={"name": "Client"})
+    first = choice_create(model=ContactType, user=admin_user, fields={"name": "Client"})
     assert first.code == "client-2"
 
 

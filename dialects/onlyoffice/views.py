@@ -50,9 +50,9 @@ from contacts.services import (
     custom_field_create,
     custom_field_delete,
     custom_field_update,
-    list_item_create,
-    list_item_delete,
-    list_item_update,
+    choice_create,
+    choice_delete,
+    choice_update,
     tag_create,
     tag_delete,
     tag_delete_unused,
@@ -678,7 +678,7 @@ class ListItemsView(OnlyofficeView):
         return Response(ListItemSerializer(self.model.objects.all(), many=True, context={"counts": counts}).data)
 
     def post(self, request: Request, format: str | None = None) -> Response:
-        item = list_item_create(model=self.model, user=request.user, fields=self.params(ListItemInputSerializer))
+        item = choice_create(model=self.model, user=request.user, fields=self.params(ListItemInputSerializer))
         return Response(ListItemSerializer(item, context={"counts": {}}).data, status=201)
 
 
@@ -708,13 +708,13 @@ class ListItemDetailView(OnlyofficeView):
         return Response(self.data(self.item(pk)))
 
     def put(self, request: Request, pk: int, format: str | None = None) -> Response:
-        item = list_item_update(item=self.item(pk), user=request.user, fields=self.params(ListItemInputSerializer))
+        item = choice_update(item=self.item(pk), user=request.user, fields=self.params(ListItemInputSerializer))
         return Response(self.data(item))
 
     def delete(self, request: Request, pk: int, format: str | None = None) -> Response:
         item = self.item(pk)
         data = self.data(item)
-        list_item_delete(item=item, user=request.user)
+        choice_delete(item=item, user=request.user)
         return Response(data)
 
 
