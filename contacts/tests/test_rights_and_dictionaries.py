@@ -16,11 +16,11 @@ from contacts.selectors import (
     tag_dictionary,
 )
 from contacts.services import (
+    choice_create,
     company_create,
     contact_delete_many,
     contact_delete_nested,
     custom_field_update,
-    choice_create,
     tag_create,
 )
 from projects.models import Membership

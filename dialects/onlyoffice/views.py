@@ -33,6 +33,9 @@ from contacts.selectors import (
     tag_dictionary,
 )
 from contacts.services import (
+    choice_create,
+    choice_delete,
+    choice_update,
     company_create,
     contact_add_tags,
     contact_add_tags_many,
@@ -50,9 +53,6 @@ from contacts.services import (
     custom_field_create,
     custom_field_delete,
     custom_field_update,
-    choice_create,
-    choice_delete,
-    choice_update,
     tag_create,
     tag_delete,
     tag_delete_unused,
