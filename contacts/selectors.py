@@ -213,14 +213,14 @@ def custom_value_counts(*, user: AnyUser) -> dict[int, int]:
 
 def apikey_get(*, key: str) -> ApiKey | None:
     """The API key with this secret, if its user is active (with the user, in one query)."""
-    if not key:
+    if not key or "\x00" in key:
         return None
     return ApiKey.objects.select_related("user").filter(key=key, user__is_active=True).first()
 
 
 def webform_for_key(*, key: str) -> WebForm | None:
     """The active web form with this key (with its project), or None."""
-    if not key:
+    if not key or "\x00" in key:
         return None
     forms = WebForm.objects.select_related("project", "created_by", "assigned_to")
     return forms.filter(key=key, is_active=True).first()

@@ -119,6 +119,8 @@ class BasicAuthentication(authentication.BaseAuthentication):
             username, _, password = base64.b64decode(auth[1]).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             raise exceptions.AuthenticationFailed("Invalid basic header.") from None
+        if "\x00" in username + password:
+            raise exceptions.AuthenticationFailed("Invalid basic header.")
         user = authenticate(request=request._request, username=username, password=password)
         if user is not None and user.is_active:
             return user, None

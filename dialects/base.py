@@ -78,19 +78,35 @@ def read_body(stream: Any, parser_context: Mapping[str, Any] | None) -> bytes:
     return b"".join(chunks)
 
 
+def refuse_null_characters(data: Any) -> Any:
+    """Raise ParseError if any string in parsed data holds U+0000 (PostgreSQL cannot store it)."""
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise exceptions.ParseError("Null characters are not allowed.")
+    elif isinstance(data, Mapping):
+        for key in data:
+            refuse_null_characters(key)
+            refuse_null_characters(data.getlist(key) if hasattr(data, "getlist") else data[key])
+    elif isinstance(data, (list, tuple)):
+        for entry in data:
+            refuse_null_characters(entry)
+    return data
+
+
 class BoundedJSONParser(parsers.JSONParser):
-    """DRF's JSON parser, with the body size checked before decoding."""
+    """DRF's JSON parser, with the body size checked before decoding and no NUL characters after."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
         body = read_body(stream, parser_context)
         if not body.strip():
             raise exceptions.ParseError("The body is empty.")
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        return refuse_null_characters(super().parse(io.BytesIO(body), media_type, parser_context))
 
 
 class BoundedFormParser(parsers.FormParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
-        return super().parse(io.BytesIO(read_body(stream, parser_context)), media_type, parser_context)
+        body = io.BytesIO(read_body(stream, parser_context))
+        return refuse_null_characters(super().parse(body, media_type, parser_context))
 
 
 class BoundedMultiPartParser(parsers.MultiPartParser):
@@ -98,7 +114,9 @@ class BoundedMultiPartParser(parsers.MultiPartParser):
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
         check_content_length(parser_context)
-        return super().parse(stream, media_type, parser_context)
+        parsed = super().parse(stream, media_type, parser_context)
+        refuse_null_characters(parsed.data)
+        return parsed
 
 
 # Content negotiation

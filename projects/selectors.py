@@ -36,6 +36,8 @@ def project_get(*, user: AbstractBaseUser | AnonymousUser, key: int | str) -> Pr
     """A project visible to the user by numeric id or identifier, or None."""
     qs = project_list(user=user)
     key = str(key).strip()
+    if "\x00" in key:  # no identifier holds one, and PostgreSQL refuses to compare with it
+        return None
     if key.isdigit():
         # Larger ids overflow the database's integer; they exist nowhere.
         return qs.filter(pk=int(key)).first() if int(key) <= 2**63 - 1 else None

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+MAX_OFFSET = 2**62
 
 
 def to_int(value: Any) -> int:
@@ -39,9 +40,11 @@ class RedminePagination(BasePagination):
         limit = to_int(params.get("limit")) if "limit" in params else DEFAULT_LIMIT
         self.limit = DEFAULT_LIMIT if limit < 1 else min(limit, MAX_LIMIT)
         if "offset" in params:
-            self.offset = max(to_int(params.get("offset")), 0)
+            offset = to_int(params.get("offset"))
         else:
-            self.offset = (max(to_int(params.get("page")), 1) - 1) * self.limit
+            offset = (max(to_int(params.get("page")), 1) - 1) * self.limit
+        # Past any real list anyway; larger numbers would overflow the database's OFFSET.
+        self.offset = min(max(offset, 0), MAX_OFFSET)
         self.nometa = params.get("nometa") in ("1", "true") or request.headers.get("X-Redmine-Nometa") == "1"
         self.total_count = queryset.count()
         return list(queryset[self.offset : self.offset + self.limit])

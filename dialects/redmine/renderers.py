@@ -17,9 +17,14 @@ from rest_framework.renderers import JSONRenderer
 from dialects.xml import Array, Element, Leaf, XmlShape, XmlShapeRenderer
 
 
-def named(key: str, tag: str | None = None) -> Element:
-    """`<author id="4" name="Bezrukov Kirill"/>`: a reference written as attributes."""
-    return Element(key, tag or key, (Leaf("id", type=int, attribute=True), Leaf("name", attribute=True)))
+def named(key: str, *, name_first: bool = False) -> Element:
+    """`<project id="1" name="Support"/>`: a reference written as attributes.
+
+    The seed writes `name` before `id` (`<author name="Bezrukov Kirill" id="4"/>`), so the
+    references it shows (author, assigned_to) keep that order.
+    """
+    id_leaf, name_leaf = Leaf("id", type=int, attribute=True), Leaf("name", attribute=True)
+    return Element(key, key, (name_leaf, id_leaf) if name_first else (id_leaf, name_leaf))
 
 
 ADDRESS_FIELDS = ("full_address", "street", "city", "region", "country", "country_code", "postcode")
@@ -29,8 +34,9 @@ CUSTOM_FIELD = Element(
     "custom_field",
     "custom_field",
     (
-        Leaf("id", type=int, attribute=True),
+        # Attribute order as in the seed: <custom_field name="License" id="1">.
         Leaf("name", attribute=True),
+        Leaf("id", type=int, attribute=True),
         Leaf("multiple", type=bool, attribute=True),
         Array("value", "value", Leaf("value"), scalar_ok=True),
     ),
@@ -53,7 +59,7 @@ NOTE = Element(
         Leaf("subject"),
         Leaf("content"),
         Leaf("type_id", type=int),
-        named("author"),
+        named("author", name_first=True),
         Leaf("created_on"),
         Leaf("updated_on"),
         # Input only (notes_controller#create).
@@ -92,8 +98,8 @@ CONTACT = Element(
         Leaf("birthday"),
         Leaf("job_title"),
         Leaf("background"),
-        named("author"),
-        named("assigned_to"),
+        named("author", name_first=True),
+        named("assigned_to", name_first=True),
         Leaf("visibility", type=int),
         Element("address", "address", tuple(Leaf(name) for name in ADDRESS_FIELDS)),
         Array("phones", "phones", Leaf("phone")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from rest_framework import exceptions
@@ -58,7 +59,14 @@ from dialects.redmine.serializers import (
 from projects.models import Project
 from projects.selectors import project_get
 
+User = get_user_model()
 INCLUDES = frozenset({"notes", "contacts", "deals", "tickets"})
+
+
+class SwitchUserFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "No active user with that login."
+    default_code = "switch_user_failed"
 
 
 class RedmineKeyAuthentication(ApiKeyQueryAuthentication):
@@ -87,6 +95,16 @@ class RedmineView(DialectMixin, GenericAPIView):
     errors = RedmineErrors()
     auth_challenge = 'Basic realm="Redmine API"'
     serializer_classes: ClassVar[Mapping[str, type]] = {}
+
+    def perform_authentication(self, request: Request) -> None:
+        """Authenticate; an admin may then act as another user with X-Redmine-Switch-User (412 if unknown)."""
+        super().perform_authentication(request)
+        login = request.headers.get("X-Redmine-Switch-User")
+        if login and request.user.is_superuser:
+            user = User.objects.filter(**{User.USERNAME_FIELD: login}, is_active=True).first()
+            if user is None:
+                raise SwitchUserFailed()
+            request.user = user
 
     def get_serializer_class(self) -> type:
         return self.serializer_classes[self.request.accepted_renderer.format]

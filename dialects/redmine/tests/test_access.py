@@ -121,3 +121,15 @@ def test_a_project_contact_is_seen_by_members_only(client_for, bob, outsider, ma
     contact = make_contact(first_name="Members", visibility=Visibility.PROJECT)
     assert client_for(bob).get(f"/redmine/contacts/{contact.pk}.json").status_code == 200
     assert client_for(outsider).get(f"/redmine/contacts/{contact.pk}.json").status_code == 404
+
+
+def test_an_admin_may_act_as_another_user(client_for, admin_user, bob, secret):
+    admin = client_for(admin_user)
+    assert admin.get(f"/redmine/contacts/{secret.pk}.json").status_code == 200
+    assert admin.get(f"/redmine/contacts/{secret.pk}.json", HTTP_X_REDMINE_SWITCH_USER="bob").status_code == 404
+    assert admin.get("/redmine/contacts.json", HTTP_X_REDMINE_SWITCH_USER="nobody").status_code == 412
+
+
+def test_switch_user_is_ignored_for_non_admins(client_for, alice, secret):
+    response = client_for(alice).get(f"/redmine/contacts/{secret.pk}.json", HTTP_X_REDMINE_SWITCH_USER="bob")
+    assert response.status_code == 200

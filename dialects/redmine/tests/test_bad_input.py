@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from contacts.models import Contact, Note
@@ -125,3 +127,73 @@ def test_an_id_past_the_databases_integers_in_a_body_is_422(api, count_nothing_w
     assert api.post("/redmine/contacts.json", body, format="json").status_code == 422
     body = {"note": {"source_id": int("9" * 30), "content": "x"}}
     assert api.post("/redmine/notes.json", body, format="json").status_code == 422
+
+
+@pytest.mark.parametrize(
+    "contact",
+    [
+        {"custom_fields": "x"},
+        {"custom_fields": [{"id": "abc"}]},
+        {"custom_fields": [{"id": 5, "value": {"a": 1}}]},
+        {"custom_field_values": "x"},
+        {"address_attributes": "x"},
+        {"address_attributes": {"country_code": "ZZ"}},
+        {"tag_list": [1, True]},
+        {"tag_list": "a" * 200},
+        {"is_company": "maybe"},
+        {"website": "not a url"},
+        {"phone": "call me"},
+        {"visibility": None},
+        {"assigned_to_id": [1]},
+        {"first_name": "x" * 300},
+    ],
+)
+def test_wrong_types_and_values_are_422_naming_the_field(api, count_nothing_written, contact):
+    body = {"contact": {"project_id": "support", "first_name": "J"} | contact}
+    response = api.post("/redmine/contacts.json", body, format="json")
+    assert response.status_code == 422
+    assert response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"contact": {"project_id": "support", "first_name": "J\\u0000"}}', "application/json"),
+        ('{"contact": {"project_id": "support", "first_name": "J", "tag_list": ["a\\u0000"]}}', "application/json"),
+        ("contact[first_name]=J%00&project_id=support", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_null_characters_are_refused_before_they_reach_the_database(api, count_nothing_written, body, content_type):
+    assert api.post("/redmine/contacts.json", body, content_type=content_type).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/redmine/contacts.json?key=%00", 401),
+        ("/redmine/contacts.json?project_id=%00", 404),
+        ("/redmine/contacts.json?tags=%00", 422),
+        ("/redmine/contacts.xml?offset=99999999999999999999", 200),
+        ("/redmine/contacts.xml?page=99999999999999999999", 200),
+    ],
+)
+def test_odd_query_strings_get_clean_answers(client_for, alice, apple, url, status):
+    client = client_for(None if "key=" in url else alice)
+    assert client.get(url).status_code == status
+
+
+def test_a_null_character_in_basic_credentials_is_401(client):
+    header = "Basic " + base64.b64encode(b"alice\x00:secret").decode()
+    assert client.get("/redmine/contacts.json", HTTP_AUTHORIZATION=header).status_code == 401
+
+
+def test_a_namespaced_root_element_is_400(api, count_nothing_written):
+    body = '<contact xmlns="urn:x"><first_name>a</first_name><project_id>support</project_id></contact>'
+    assert api.post("/redmine/contacts.xml", body, content_type="application/xml").status_code == 400
+
+
+def test_making_a_person_with_a_company_a_company_is_422(api, steve):
+    response = api.put(f"/redmine/contacts/{steve.pk}.json", {"contact": {"is_company": True}}, format="json")
+    assert response.status_code == 422
+    steve.refresh_from_db()
+    assert not steve.is_company
