@@ -27,6 +27,7 @@ GARBAGE = [
     {"title": "", "sortOrder": HUGE, "color": "#" + "f" * 50},
     {"fieldValue": {"a": 1}},
     {"userName": None, "password": ["x"]},
+    {"firstName": "A\x00", "lastName": "B", "tagName": "x\x00", "data": "\x00", "title": "\x00"},
 ]
 ROUTES = sorted({(method, path) for _, method, path, _, who in CASES if who and method != "GET"})
 QUERIES = [
@@ -68,3 +69,7 @@ def test_garbage_queries_get_a_4xx_envelope(query, api, world):
 )
 def test_huge_ids_in_the_path_are_4xx(path, api, world):
     assert api("GET", path).status_code in (400, 404)
+
+
+def test_a_token_with_a_null_character_is_401(api):
+    assert api("GET", "crm/contact/filter", token="abc\x00def").status_code == 401
