@@ -8,6 +8,7 @@ formset row that produced them, so each message shows next to its field.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -32,13 +33,15 @@ from contacts.models import (
     Tag,
     Visibility,
 )
-from contacts.selectors import contact_list, contact_tags, tag_counts
+from contacts.selectors import contact_list, contact_list_by_ids, contact_tags, tag_counts
 from contacts.services import (
+    contact_add_tags_many,
     contact_create,
+    contact_delete_many,
+    contact_link_project_many,
     contact_update,
-    contacts_bulk_add_tag,
-    contacts_bulk_delete,
-    contacts_bulk_link_project,
+    custom_field_create,
+    custom_field_update,
     split_tag_list,
 )
 from contacts.webforms import FIELD_LABELS
@@ -170,14 +173,15 @@ class BulkActionForm(forms.Form):
 
     def perform(self, *, user: AbstractBaseUser) -> str:
         """Run the action through its service and say what happened."""
-        data, ids = self.cleaned_data, self.cleaned_data["ids"]
+        data = self.cleaned_data
+        contacts = contact_list_by_ids(user=user, ids=data["ids"])
         if data["action"] == "tag":
-            count = contacts_bulk_add_tag(user=user, contact_ids=ids, tag=data["tag"])
+            count = contact_add_tags_many(contacts=contacts, user=user, tags=[data["tag"]])
             return f"Tagged {count} contact{pluralize(count)} with {data['tag'].strip()}."
         if data["action"] == "project":
-            count = contacts_bulk_link_project(user=user, contact_ids=ids, project=data["project"])
+            count = contact_link_project_many(contacts=contacts, project=data["project"], user=user)
             return f"Added {count} contact{pluralize(count)} to {data['project']}."
-        count = contacts_bulk_delete(user=user, contact_ids=ids)
+        count = len(contact_delete_many(contacts=contacts, user=user))
         return f"Deleted {count} contact{pluralize(count)}."
 
     def error_text(self) -> str:
@@ -505,11 +509,20 @@ class CustomFieldForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Validation writes into self.instance; the service compares against the stored field.
+        self.stored = copy.copy(self.instance) if self.instance.pk else None
         if self.instance.pk and not self.is_bound:
             self.initial["choices"] = "\n".join(self.instance.choices or [])
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+    def save_as(self, *, user: AbstractBaseUser) -> CustomField:
+        """Create or change the field through its service (administrators only)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if self.stored is None:
+            return custom_field_create(user=user, fields=data)
+        return custom_field_update(field=self.stored, user=user, fields=data)
 
 
 class WebFormForm(forms.Form):

@@ -13,12 +13,14 @@ contacts, so the visibility rule below exists once:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from contacts.filters import ContactFilter
 from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
@@ -105,31 +107,55 @@ def contact_tags(contact: Contact) -> list[Tag]:
     return sorted((ti.tag for ti in contact.tagged_items.all()), key=lambda t: t.name.lower())
 
 
-def contact_can_edit(*, user: AnyUser, contact: Contact) -> bool:
-    """Superusers, the author, the assignee, the access list, writing members of its projects;
-    anyone signed in for a public contact outside any project."""
+@dataclass(frozen=True)
+class ContactRights:
+    can_edit: bool
+    can_delete: bool
+
+
+def contact_rights(*, user: AnyUser, contacts: Iterable[Contact]) -> dict[int | None, ContactRights]:
+    """What the user may do with each contact, keyed by contact id.
+
+    Edit: superusers, the author, the assignee, the access list, writing members of one of its
+    projects, and anyone signed in for a public contact outside any project. Delete: superusers,
+    the author, and managers of one of its projects.
+
+    One query for the user's memberships; projects and access lists come from the contacts'
+    prefetch caches when present, so a page of contacts costs the same whatever its size.
+    """
+    contacts = list(contacts)
     if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.pk in (contact.author_id, contact.assigned_to_id):
-        return True
-    if contact.pk is None:
-        return True
-    if contact.access_list.filter(pk=user.pk).exists():
-        return True
-    project_ids = member_project_ids(user=user, roles=WRITE_ROLES)
-    if contact.projects.filter(pk__in=project_ids).exists():
-        return True
-    return contact.visibility == Visibility.PUBLIC and not contact.projects.exists()
+        return {c.pk: ContactRights(can_edit=False, can_delete=False) for c in contacts}
+    if user.is_superuser:
+        return {c.pk: ContactRights(can_edit=True, can_delete=True) for c in contacts}
+    roles = dict(Membership.objects.filter(user_id=user.pk).values_list("project_id", "role"))
+    rights: dict[int | None, ContactRights] = {}
+    for contact in contacts:
+        if contact.pk is None:
+            rights[None] = ContactRights(can_edit=True, can_delete=True)
+            continue
+        project_roles = [roles.get(p.pk) for p in contact.projects.all()]
+        own = user.pk == contact.author_id
+        can_edit = (
+            own
+            or user.pk == contact.assigned_to_id
+            or any(u.pk == user.pk for u in contact.access_list.all())
+            or any(role in WRITE_ROLES for role in project_roles)
+            or (contact.visibility == Visibility.PUBLIC and not project_roles)
+        )
+        can_delete = own or Membership.Role.MANAGER in project_roles
+        rights[contact.pk] = ContactRights(can_edit=can_edit, can_delete=can_delete)
+    return rights
+
+
+def contact_can_edit(*, user: AnyUser, contact: Contact) -> bool:
+    """See `contact_rights`."""
+    return contact_rights(user=user, contacts=[contact])[contact.pk].can_edit
 
 
 def contact_can_delete(*, user: AnyUser, contact: Contact) -> bool:
-    """Superusers, the author, and managers of one of its projects."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.pk == contact.author_id:
-        return True
-    managed = member_project_ids(user=user, roles=(Membership.Role.MANAGER,))
-    return contact.projects.filter(pk__in=managed).exists()
+    """See `contact_rights`."""
+    return contact_rights(user=user, contacts=[contact])[contact.pk].can_delete
 
 
 def company_people(*, user: AnyUser, company: Contact) -> QuerySet[Contact]:
@@ -153,6 +179,44 @@ def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
         .annotate(count=Count("tagged_contacts"))
         .order_by("name")
     )
+
+
+def tag_dictionary(*, user: AnyUser) -> QuerySet[Tag]:
+    """Every tag with how many contacts the user can see carry it (`count`), by name.
+
+    Tags carried only by contacts the user cannot see are left out; tags nobody uses stay in,
+    with a count of 0, so a tag added to the dictionary before use can be listed.
+    """
+    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
+    return (
+        Tag.objects.annotate(
+            count=Count("tagged_contacts", filter=Q(tagged_contacts__content_object_id__in=visible)),
+            uses=Count("tagged_contacts"),
+        )
+        .filter(Q(count__gt=0) | Q(uses=0))
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def contact_counts_by(*, user: AnyUser, field: str) -> dict[int, int]:
+    """How many contacts the user can see per value of a foreign key (`contact_type`, `stage`, `company`)."""
+    rows = contact_list(user=user, prefetch=False).order_by().values(field).annotate(n=Count("pk"))
+    return {row[field]: row["n"] for row in rows if row[field] is not None}
+
+
+def custom_value_counts(*, user: AnyUser) -> dict[int, int]:
+    """How many contacts the user can see have a value for each custom field."""
+    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
+    rows = CustomValue.objects.filter(contact_id__in=visible).order_by().values("field_id").annotate(n=Count("pk"))
+    return {row["field_id"]: row["n"] for row in rows}
+
+
+def contact_list_by_ids(*, user: AnyUser, ids: Iterable[int | str]) -> list[Contact]:
+    """The contacts of `ids` the user may see, with what `contact_rights` reads; other ids
+    (unseen, malformed or out of the database's range) are ignored, as a 404 would be."""
+    clean = [int(raw) for raw in ids if str(raw).isdigit() and 0 < int(raw) <= MAX_ID]
+    qs = contact_list(user=user, prefetch=False).filter(pk__in=clean)
+    return list(qs.prefetch_related("projects", "access_list"))
 
 
 def apikey_get(*, key: str) -> ApiKey | None:

@@ -18,12 +18,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from contacts.models import (
     Address,
     ApiKey,
     Contact,
     ContactItem,
+    ContactStage,
+    ContactType,
     CustomField,
     CustomValue,
     Note,
@@ -33,7 +36,7 @@ from contacts.models import (
     WebForm,
     new_key,
 )
-from contacts.selectors import contact_can_delete, contact_can_edit, contact_list
+from contacts.selectors import contact_can_delete, contact_can_edit, contact_list, contact_rights
 from projects.models import Project
 from projects.selectors import project_can_add_contacts
 
@@ -602,58 +605,199 @@ def webform_reset_key(*, webform: WebForm) -> WebForm:
     return webform
 
 
-def _bulk_contacts(*, user: AbstractBaseUser, contact_ids: Iterable[int | str]) -> list[Contact]:
-    """The contacts of `contact_ids` the user may see; ids they may not see are ignored, as in a 404."""
-    # Out-of-range ids match nothing; SQLite would raise OverflowError on them instead.
-    ids = [pk for pk in (_as_int(raw) for raw in contact_ids) if pk is not None and 0 < pk < 2**63]
-    return list(contact_list(user=user, prefetch=False).filter(pk__in=ids))
+def _require_rights(
+    *, user: AbstractBaseUser | AnonymousUser | None, contacts: list[Contact], right: str, verb: str
+) -> None:
+    """Refuse the whole batch when the user lacks `right` ("can_edit"/"can_delete") on one contact."""
+    rights = contact_rights(user=user or AnonymousUser(), contacts=contacts)
+    refused = [c for c in contacts if not getattr(rights[c.pk], right)]
+    if refused:
+        raise PermissionDenied(f"You may not {verb} {refused[0]}.")
 
 
 @transaction.atomic
-def contacts_bulk_add_tag(*, user: AbstractBaseUser, contact_ids: Iterable[int | str], tag: str) -> int:
-    """Tag every given contact, or none if the user may not edit one of them. Returns how many."""
+def contact_delete_many(*, contacts: Iterable[Contact], user: AbstractBaseUser | AnonymousUser | None) -> list[Contact]:
+    """Delete several contacts: all of them, or none when the user may not delete one."""
+    contacts = list(contacts)
+    _require_rights(user=user, contacts=contacts, right="can_delete", verb="delete")
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
+    return contacts
+
+
+def _require_perm(user: AbstractBaseUser | AnonymousUser | None, perm: str) -> None:
+    if user is None or not user.is_authenticated or not user.has_perm(perm):
+        raise PermissionDenied("Only administrators may change this.")
+
+
+def custom_field_create(*, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]) -> CustomField:
+    _require_perm(user, "contacts.add_customfield")
+    field = CustomField(**fields)
+    field.full_clean()
+    field.save()
+    return field
+
+
+@transaction.atomic
+def custom_field_update(
+    *, field: CustomField, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]
+) -> CustomField:
+    """Change a custom field. Its format cannot change once contacts have values for it,
+    since those values were validated by the old format."""
+    _require_perm(user, "contacts.change_customfield")
+    if "field_format" in fields and fields["field_format"] != field.field_format and field.values.exists():
+        raise ValidationError({"field_format": "The format cannot change once contacts have values for the field."})
+    for name, value in fields.items():
+        setattr(field, name, value)
+    field.full_clean()
+    field.save()
+    return field
+
+
+def custom_field_delete(*, field: CustomField, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    _require_perm(user, "contacts.delete_customfield")
+    field.delete()
+
+
+def choice_create(
+    *,
+    model: type[ContactType] | type[ContactStage],
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+) -> ContactType | ContactStage:
+    """Create a choice of an administrator-kept list: a contact type or a contact stage (a type
+    without a code gets one made from its name)."""
+    _require_perm(user, f"contacts.add_{model._meta.model_name}")
+    item = model(**fields)
+    if isinstance(item, ContactType) and not item.code:
+        item.code = _unique_code(item.name)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def choice_update(
+    *, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]
+) -> ContactType | ContactStage:
+    _require_perm(user, f"contacts.change_{item._meta.model_name}")
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def choice_delete(*, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Delete a contact type or stage; contacts that had it keep everything else."""
+    _require_perm(user, f"contacts.delete_{item._meta.model_name}")
+    item.delete()
+
+
+def _unique_code(name: str) -> str:
+    base = (slugify(name) or "type")[:24]
+    code, n = base, 1
+    while ContactType.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def tag_create(*, user: AbstractBaseUser | AnonymousUser | None, name: str) -> Tag:
+    """Add a tag to the dictionary (or return the existing one of that name, whatever its case)."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("Sign in to add tags.")
     bag = ErrorBag()
-    names = _clean_tags([tag], bag)
-    if not names:
-        bag.add("tag", ["Give a tag name."])
+    names = _clean_tags([name], bag)
+    if not names and not bag.errors:
+        bag.add("tags", ["Tag name cannot be blank."])
     bag.raise_if_any()
-    contacts = _bulk_contacts(user=user, contact_ids=contact_ids)
+    existing = Tag.objects.filter(name__iexact=names[0]).first()
+    if existing is not None:
+        return existing
+    tag = Tag(name=names[0])
+    tag.save()
+    return tag
+
+
+def tag_delete(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Remove a tag from the dictionary and from every contact carrying it."""
+    _require_perm(user, "contacts.delete_tag")
+    tag.delete()
+
+
+def tag_delete_unused(*, user: AbstractBaseUser | AnonymousUser | None) -> list[str]:
+    """Remove the tags no contact carries; returns their names."""
+    _require_perm(user, "contacts.delete_tag")
+    unused = Tag.objects.filter(tagged_contacts__isnull=True)
+    names = list(unused.values_list("name", flat=True))
+    unused.delete()
+    return names
+
+
+@transaction.atomic
+def contact_add_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseUser, tags: Iterable[str]) -> int:
+    """Tag several contacts: all of them, or none when one may not be edited. Returns how many."""
+    contacts = list(contacts)
+    bag = ErrorBag()
+    names = _clean_tags(tags, bag)
+    if not names and not bag.errors:
+        bag.add("tags", ["Tag name cannot be blank."])
+    bag.raise_if_any()
+    _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
     for contact in contacts:
-        if not contact_can_edit(user=user, contact=contact):
-            raise PermissionDenied(f"You may not edit {contact}.")
-    for contact in contacts:
-        contact.tags.add(names[0])
+        contact.tags.add(*names)
     return len(contacts)
 
 
 @transaction.atomic
-def contacts_bulk_link_project(*, user: AbstractBaseUser, contact_ids: Iterable[int | str], project: Project) -> int:
-    """Add every given contact to the project, or none if one is not allowed. Returns how many."""
+def company_create(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+    people: Iterable[Contact] = (),
+    **nested: Any,
+) -> Contact:
+    """Create a company and make it the company of the given persons, all or nothing."""
+    company = contact_create(user=user, fields={**fields, "is_company": True}, **nested)
+    for person in people:
+        contact_update(contact=person, user=user, fields={"company": company})
+    return company
+
+
+@transaction.atomic
+def contact_link_project_many(*, contacts: Iterable[Contact], project: Project, user: AbstractBaseUser) -> int:
+    """Add several contacts to a project: all of them, or none when one is refused. Returns how many."""
+    contacts = list(contacts)
     if not project_can_add_contacts(user=user, project=project):
         raise PermissionDenied(f"You may not add contacts to {project}.")
-    contacts = _bulk_contacts(user=user, contact_ids=contact_ids)
-    for contact in contacts:
-        if not contact_can_edit(user=user, contact=contact):
-            raise PermissionDenied(f"You may not edit {contact}.")
+    _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
     project.contacts.add(*contacts)
     return len(contacts)
 
 
 @transaction.atomic
-def contacts_bulk_delete(*, user: AbstractBaseUser, contact_ids: Iterable[int | str]) -> int:
-    """Delete every given contact, or none if the user may not delete one of them. Returns how many."""
-    contacts = _bulk_contacts(user=user, contact_ids=contact_ids)
+def contact_unlink_project_many(*, contacts: Iterable[Contact], project: Project, user: AbstractBaseUser) -> None:
     for contact in contacts:
-        if not contact_can_delete(user=user, contact=contact):
-            raise PermissionDenied(f"You may not delete {contact}.")
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
-    return len(contacts)
+        contact_unlink_project(contact=contact, project=project, user=user)
 
 
-def customfield_save(*, user: AbstractBaseUser, field: CustomField) -> CustomField:
-    """Create or change a custom field definition; only staff may."""
-    if not (user.is_authenticated and user.is_staff):
-        raise PermissionDenied("Only staff may define custom fields.")
-    field.full_clean()
-    field.save()
-    return field
+@transaction.atomic
+def contact_update_many(*, contacts: Iterable[Contact], user: AbstractBaseUser, **changes: Any) -> None:
+    """The same `contact_update` on several contacts: all of them, or none when one is refused."""
+    for contact in contacts:
+        contact_update(contact=contact, user=user, **changes)
+
+
+@transaction.atomic
+def contact_delete_nested(
+    *,
+    contact: Contact,
+    user: AbstractBaseUser | AnonymousUser | None,
+    item_ids: Iterable[int] = (),
+    address_ids: Iterable[int] = (),
+) -> None:
+    """Delete some of a contact's items and addresses, by id (ids of other contacts are ignored)."""
+    if user is None or not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    ContactItem.objects.filter(contact=contact, pk__in=list(item_ids)).delete()
+    Address.objects.filter(contact=contact, pk__in=list(address_ids)).delete()
+    contact.save(update_fields=["updated_at"])

@@ -49,7 +49,6 @@ from contacts.services import (
     apikey_reset,
     contact_add_tags,
     contact_delete,
-    customfield_save,
     note_create,
     split_tag_list,
     tag_merge,
@@ -293,7 +292,10 @@ def customfield_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     field = get_object_or_404(CustomField, pk=pk) if pk is not None else CustomField()
     form = CustomFieldForm(request.POST or None, instance=field)
     if request.method == "POST" and form.is_valid():
-        customfield_save(user=request.user, field=form.instance)
-        messages.success(request, f"Custom field {field.name} was saved.")
-        return redirect("contacts:customfield-list")
+        try:
+            field = form.save_as(user=request.user)
+            messages.success(request, f"Custom field {field.name} was saved.")
+            return redirect("contacts:customfield-list")
+        except ValidationError as exc:
+            form.add_error(None, exc)
     return render(request, "contacts/customfield_form.html", {"form": form, "field": field})

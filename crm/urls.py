@@ -14,6 +14,7 @@ urlpatterns = [
     path("firms/", include("firms.urls")),
     path("projects/", include("projects.urls")),
     path("redmine/", include("dialects.redmine.urls")),
+    path("api/2.0/", include("dialects.onlyoffice.urls")),
     path("", include("contacts.urls_home")),
 ]
 

@@ -9,6 +9,8 @@ and tunes them in its views:
 - `BasicAuthentication`: HTTP Basic with username:password, or the key as username;
 - `BearerKeyAuthentication`: `Authorization: Bearer <key>` (or another `keyword`);
 - `SessionAuthentication`: a signed-in browser, CSRF enforced on unsafe methods;
+- `SignedTokenAuthentication`: a token this server signed and `issue()`d (ONLYOFFICE's
+  `POST authentication`), bare in the Authorization header or after a `keyword`;
 - `WebFormKeyAuthentication`: a web form's own key in a posted form body; the
   request then acts for no user (`request.auth` is the WebForm) and
   `WebFormMayCreate` lets it create contacts only. A user's API key sent as a
@@ -25,10 +27,14 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from django.contrib.auth import authenticate
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import signing
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
@@ -143,6 +149,62 @@ class BearerKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+class SignedTokenAuthentication(authentication.BaseAuthentication):
+    """A token from `issue()` in the Authorization header: bare when `keyword` is "" (a
+    `Bearer ` prefix is then tolerated), else after `keyword`.
+
+    Tokens are signed with SECRET_KEY (django.core.signing, no table) and carry the user id and
+    a fragment of the user's password hash, so changing the password revokes them; they expire
+    after `max_age`. A user's API key is accepted in the same place, as a token that never
+    expires. `salt` keeps one dialect's tokens from being accepted by another.
+    """
+
+    salt: ClassVar[str] = "dialects.token"
+    max_age: ClassVar[timedelta] = timedelta(hours=24)
+    keyword: ClassVar[str] = ""
+    hash_length: ClassVar[int] = 16
+
+    @classmethod
+    def issue(cls, *, user: AbstractBaseUser) -> tuple[str, datetime]:
+        """A new token for the user and the moment it expires."""
+        token = signing.dumps([user.pk, user.get_session_auth_hash()[: cls.hash_length]], salt=cls.salt)
+        return token, timezone.now() + cls.max_age
+
+    @classmethod
+    def user_for_token(cls, token: str) -> Any:
+        """The active user a token or API key stands for, or None."""
+        try:
+            user_id, auth_hash = signing.loads(token, salt=cls.salt, max_age=cls.max_age)
+        except (signing.BadSignature, ValueError, TypeError):
+            api_key = apikey_get(key=token)
+            if api_key is None:
+                return None
+            apikey_mark_used(api_key=api_key)
+            return api_key.user
+        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        if user is None or not constant_time_compare(auth_hash, user.get_session_auth_hash()[: cls.hash_length]):
+            return None
+        return user
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "").strip()
+        scheme, _, rest = header.partition(" ")
+        if self.keyword:
+            if scheme.lower() != self.keyword.lower():
+                return None
+            header = rest.strip()
+        elif scheme.lower() == "basic":
+            return None
+        elif scheme.lower() == "bearer":
+            header = rest.strip()
+        if not header:
+            return None
+        user = self.user_for_token(header)
+        if user is None:
+            raise exceptions.AuthenticationFailed("The token is invalid or has expired.")
+        return user, header
 
 
 class SessionAuthentication(authentication.SessionAuthentication):

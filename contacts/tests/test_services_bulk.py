@@ -1,4 +1,4 @@
-"""Bulk services of the contacts list: one transaction, permission per contact."""
+"""Bulk services (the contacts list's actions, ONLYOFFICE's bulk routes): all or nothing."""
 
 from __future__ import annotations
 
@@ -6,20 +6,26 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from contacts.models import Contact, CustomField
+from contacts.selectors import contact_list_by_ids
 from contacts.services import (
+    contact_add_tags_many,
     contact_create,
-    contacts_bulk_add_tag,
-    contacts_bulk_delete,
-    contacts_bulk_link_project,
-    customfield_save,
+    contact_delete_many,
+    contact_link_project_many,
+    custom_field_create,
 )
+
+
+def add_tag(user, ids, tag):
+    return contact_add_tags_many(contacts=contact_list_by_ids(user=user, ids=ids), user=user, tags=[tag])
+
 
 pytestmark = pytest.mark.django_db
 
 
 def test_bulk_tag_tags_every_contact_once(make_contact, alice):
     first, second = make_contact(tags=["vip"]), make_contact()
-    assert contacts_bulk_add_tag(user=alice, contact_ids=[first.pk, str(second.pk)], tag=" vip ") == 2
+    assert add_tag(alice, [first.pk, str(second.pk)], " vip ") == 2
     assert [t.name for t in first.tags.all()] == ["vip"]
     assert [t.name for t in second.tags.all()] == ["vip"]
 
@@ -28,7 +34,7 @@ def test_bulk_tag_refuses_a_blank_or_comma_tag(make_contact, alice):
     contact = make_contact()
     for bad in ("", "a,b"):
         with pytest.raises(ValidationError):
-            contacts_bulk_add_tag(user=alice, contact_ids=[contact.pk], tag=bad)
+            add_tag(alice, [contact.pk], bad)
     assert not contact.tags.exists()
 
 
@@ -36,29 +42,30 @@ def test_bulk_tag_changes_nothing_when_one_contact_may_not_be_edited(make_contac
     mine = make_contact(user=outsider, projects=[])
     locked = make_contact(visibility="public")
     with pytest.raises(PermissionDenied):
-        contacts_bulk_add_tag(user=outsider, contact_ids=[mine.pk, locked.pk], tag="x")
+        add_tag(outsider, [mine.pk, locked.pk], "x")
     assert not mine.tags.exists()
 
 
 def test_bulk_link_project_needs_a_write_role_in_the_project(make_contact, alice, outsider, other_project, project):
     contact = make_contact()
     with pytest.raises(PermissionDenied):
-        contacts_bulk_link_project(user=alice, contact_ids=[contact.pk], project=other_project)
-    assert contacts_bulk_link_project(user=alice, contact_ids=[contact.pk], project=project) == 1
+        contact_link_project_many(contacts=[contact], user=alice, project=other_project)
+    assert contact_link_project_many(contacts=[contact], user=alice, project=project) == 1
 
 
 def test_bulk_delete_skips_unseen_ids_and_deletes_the_rest(make_contact, alice, outsider):
     own = make_contact()
     hidden = make_contact(user=outsider, projects=[], visibility="private")
-    assert contacts_bulk_delete(user=alice, contact_ids=[own.pk, hidden.pk, "junk"]) == 1
+    contacts = contact_list_by_ids(user=alice, ids=[own.pk, hidden.pk, "junk", str(2**70)])
+    assert len(contact_delete_many(contacts=contacts, user=alice)) == 1
     assert list(Contact.objects.all()) == [hidden]
 
 
-def test_custom_fields_are_saved_by_staff_only(alice, admin_user):
-    field = CustomField(name="Plan")
+def test_custom_fields_are_defined_by_administrators_only(alice, admin_user):
     with pytest.raises(PermissionDenied):
-        customfield_save(user=alice, field=field)
-    assert customfield_save(user=admin_user, field=field).pk is not None
+        custom_field_create(user=alice, fields={"name": "Plan"})
+    assert custom_field_create(user=admin_user, fields={"name": "Plan"}).pk is not None
+    assert CustomField.objects.count() == 1
 
 
 def test_a_blank_required_custom_field_is_reported_once(alice):

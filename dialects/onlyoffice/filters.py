@@ -1,0 +1,142 @@
+"""ONLYOFFICE's list parameters (research §1.2) in the names of contacts.filters.ContactFilter.
+
+`contact/filter` takes tags, contactStage, contactType, contactListView, responsibleid,
+isShared, fromDate, toDate and filterValue (free-text search); `contact/bycontactinfo` takes
+infoType, data, category and isPrimary; every contact list takes sortBy/sortOrder. A stage or
+type of -1 (ONLYOFFICE's default) means any.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from rest_framework import serializers
+
+from contacts.models import Address, ContactItem, Visibility, normalize_phone
+from contacts.selectors import contact_list
+from dialects.onlyoffice.serializers import (
+    ContactInfoInputSerializer,
+    ContactListView,
+    EnumField,
+    GuidField,
+    IdField,
+    InfoType,
+    parse_api_datetime,
+)
+
+# sortBy (case-insensitive) → order_by; without sortBy, newest first.
+SORT_FIELDS = {
+    "displayname": ["display_name"],
+    "contacttype": ["contact_type__position", "contact_type__name", "display_name"],
+    "created": ["created_at"],
+    "firstname": ["first_name", "display_name"],
+    "lastname": ["last_name", "display_name"],
+}
+DEFAULT_ORDER = ["-created_at"]
+
+
+class ContactSortSerializer(serializers.Serializer):
+    """sortBy and sortOrder. An unknown sortBy is ignored, as ONLYOFFICE does."""
+
+    sortBy = serializers.CharField(required=False, allow_blank=True)
+    sortOrder = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        fields = SORT_FIELDS.get((attrs.get("sortBy") or "").strip().lower())
+        if fields is None:
+            return {"order_by": DEFAULT_ORDER}
+        if (attrs.get("sortOrder") or "").strip().lower() == "descending":
+            fields = [f"-{name}" for name in fields]
+        return {"order_by": fields}
+
+
+class ContactFilterSerializer(ContactSortSerializer):
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    contactStage = IdField(required=False, min_value=-1)
+    contactType = IdField(required=False, min_value=-1)
+    contactListView = EnumField(ContactListView, required=False)
+    responsibleid = GuidField(required=False)
+    isShared = serializers.BooleanField(required=False, allow_null=True, default=None)
+    fromDate = serializers.CharField(required=False, allow_blank=True)
+    toDate = serializers.CharField(required=False, allow_blank=True)
+    filterValue = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        filters: dict[str, Any] = {}
+        if attrs.get("tags"):
+            filters["tags"] = ",".join(attrs["tags"])
+        if (attrs.get("contactStage") or 0) > 0:
+            filters["stage"] = attrs["contactStage"]
+        if (attrs.get("contactType") or 0) > 0:
+            filters["contact_type"] = attrs["contactType"]
+        view = attrs.get("contactListView")
+        if view in (ContactListView.COMPANY, ContactListView.PERSON):
+            filters["is_company"] = view == ContactListView.COMPANY
+        if attrs.get("responsibleid"):
+            filters["assigned_to"] = attrs["responsibleid"]
+        if attrs.get("isShared"):
+            filters["visibility"] = Visibility.PUBLIC
+        for name, key, end in (("fromDate", "created_after", False), ("toDate", "created_before", True)):
+            if attrs.get(name):
+                try:
+                    filters[key] = parse_api_datetime(attrs[name], end_of_day=end).isoformat()
+                except serializers.ValidationError as exc:
+                    raise serializers.ValidationError({name: exc.detail}) from None
+        if attrs.get("filterValue", "").strip():
+            filters["search"] = attrs["filterValue"]
+        return {
+            **super().validate(attrs),
+            "filters": filters,
+            # We keep no opportunities, so no contact has one.
+            "none": view == ContactListView.WITH_OPPORTUNITY,
+            "not_shared": attrs.get("isShared") is False,
+        }
+
+
+def filtered_contacts(*, user: Any, query: dict[str, Any]) -> QuerySet:
+    """contacts.selectors.contact_list for a validated ContactFilterSerializer."""
+    qs = contact_list(user=user, filters=query["filters"], order_by=query["order_by"])
+    if query["not_shared"]:
+        qs = qs.exclude(visibility=Visibility.PUBLIC)
+    return qs.none() if query["none"] else qs
+
+
+class ContactByInfoSerializer(ContactInfoInputSerializer):
+    """contact/bycontactinfo: contacts with an item of `infoType`, matching `data` (phones by
+    their E.164 form, other values ignoring case), `category` and `isPrimary` when given."""
+
+    data = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("infoType") is None:
+            raise serializers.ValidationError({"infoType": "This field is required."})
+        data = attrs.get("data") or ""
+        if attrs["infoType"] == InfoType.ADDRESS:
+            words = Q()
+            for name in ("street1", "city", "region", "postcode"):
+                words |= Q(**{f"{name}__icontains": data})
+            rows = Address.objects.filter(words if data else Q())
+            if attrs.get("isPrimary") is not None:
+                rows = rows.filter(is_primary=attrs["isPrimary"])
+            return {"rows": rows}
+        item = self._item(attrs["infoType"], data or "-", attrs.get("category"))
+        match = Q(kind=item["kind"], service=item["service"])
+        if attrs.get("category"):
+            match &= Q(**{k: v for k, v in item.items() if k in ("tel_type", "context")})
+        if attrs.get("isPrimary") is not None:
+            match &= Q(is_primary=attrs["isPrimary"])
+        if data and item["kind"] == ContactItem.Kind.TEL:
+            try:
+                match &= Q(normalized=normalize_phone(data))
+            except ValidationError:
+                match &= Q(value__iexact=data)
+        elif data:
+            match &= Q(value__iexact=data)
+        return {"rows": ContactItem.objects.filter(match)}
+
+
+def contacts_by_info(*, user: Any, query: dict[str, Any], order_by: list[str]) -> QuerySet:
+    """contacts.selectors.contact_list narrowed to the contacts owning the matched rows."""
+    return contact_list(user=user, order_by=order_by).filter(pk__in=query["rows"].values("contact_id"))

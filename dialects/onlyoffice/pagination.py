@@ -1,0 +1,84 @@
+"""ONLYOFFICE's reply envelope and its paging (research §1.2, §1.3).
+
+Every reply, list or not, is `{count, startIndex, nextIndex, total, status, statusCode,
+response, error}` in that order, where count, startIndex, nextIndex, total, statusCode and error
+are left out when 0 or null. `count` is the number of items in `response` (1 for a single
+object), `statusCode` repeats the HTTP status, `nextIndex` appears when more items follow, and
+`total` only where the endpoint counts (`contact/filter`).
+
+Lists page with `startIndex` (items to skip) and `count` (default 25, at most 100). One row more
+than the page is read to know whether another page follows; `total` then needs its own count
+query only when the page is full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dialects.onlyoffice.parsers import OnlyofficeParams
+
+DEFAULT_COUNT = 25
+MAX_COUNT = 100
+
+
+class Envelope(dict):
+    """A complete ONLYOFFICE reply; the renderers write it as it is and wrap anything else."""
+
+
+def envelope(
+    response: Any, *, status_code: int, start_index: int = 0, next_index: int | None = None, total: int | None = None
+) -> Envelope:
+    count = len(response) if isinstance(response, (list, tuple)) else 1
+    members = {
+        "count": count,
+        "startIndex": start_index,
+        "nextIndex": next_index,
+        "total": total,
+        "status": 0,
+        "statusCode": status_code,
+        "response": response,
+    }
+    return Envelope(
+        (key, value) for key, value in members.items() if key in ("status", "response") or value not in (0, None)
+    )
+
+
+class PageParamsSerializer(serializers.Serializer):
+    startIndex = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1, default=0)
+    count = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1, default=DEFAULT_COUNT)
+
+
+class OnlyofficePagination(BasePagination):
+    """startIndex/count paging; `with_total` adds `total` (contact/filter)."""
+
+    with_total: ClassVar[bool] = False
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[Any]:
+        serializer = PageParamsSerializer(data=OnlyofficeParams(request).data_for(PageParamsSerializer()))
+        serializer.is_valid(raise_exception=True)
+        self.start = serializer.validated_data["startIndex"]
+        size = min(serializer.validated_data["count"] or DEFAULT_COUNT, MAX_COUNT)
+        rows = list(queryset[self.start : self.start + size + 1])
+        self.next_index = self.start + size if len(rows) > size else None
+        rows = rows[:size]
+        self.total = None
+        if self.with_total:
+            short_page = self.next_index is None and (rows or not self.start)
+            self.total = self.start + len(rows) if short_page else queryset.count()
+        return rows
+
+    def get_paginated_response(self, data: Sequence[Any]) -> Response:
+        return Response(
+            envelope(list(data), status_code=200, start_index=self.start, next_index=self.next_index, total=self.total)
+        )
+
+
+class OnlyofficeTotalPagination(OnlyofficePagination):
+    with_total: ClassVar[bool] = True

@@ -1,0 +1,114 @@
+"""ONLYOFFICE routes under api/2.0/ (research §1.1); each takes an optional .json or .xml suffix."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path, register_converter
+
+from dialects.base import format_suffixes
+from dialects.onlyoffice import views
+
+app_name = "onlyoffice"
+
+
+class SignedIntConverter:
+    """Contact info ids: addresses have negative ones (serializers.ContactInfoSerializer)."""
+
+    regex = "-?[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(SignedIntConverter, "signedint")
+
+ENTITIES = ("contact", "person", "company")
+
+urlpatterns = format_suffixes(
+    [
+        path("authentication", views.AuthenticationView.as_view(), name="authentication"),
+        path("crm/contact", views.ContactBulkDeleteView.as_view(), name="contact-bulk-delete"),
+        path("crm/contact/filter", views.ContactFilterView.as_view(), name="contact-filter"),
+        path("crm/contact/bycontactinfo", views.ContactByInfoView.as_view(), name="contact-bycontactinfo"),
+        path("crm/contact/person", views.PersonView.as_view(), name="person-create"),
+        path("crm/contact/person/<int:personid>", views.PersonView.as_view(), name="person-update"),
+        path("crm/contact/company", views.CompanyView.as_view(), name="company-create"),
+        path("crm/contact/company/<int:companyid>", views.CompanyView.as_view(), name="company-update"),
+        path(
+            "crm/contact/company/<int:companyid>/person",
+            views.CompanyPersonsView.as_view(),
+            name="company-persons",
+        ),
+        path("crm/contact/project/<int:projectid>", views.ProjectContactsView.as_view(), name="contact-project-list"),
+        path("crm/contact/<int:contactid>", views.ContactDetailView.as_view(), name="contact-detail"),
+        path(
+            "crm/contact/<int:contactid>/project/<int:projectid>",
+            views.ContactProjectView.as_view(),
+            name="contact-project",
+        ),
+        path("crm/contact/access", views.ContactAccessManyView.as_view(), name="contact-access-many"),
+        path("crm/contact/<int:contactid>/access", views.ContactAccessView.as_view(), name="contact-access"),
+        path("crm/contact/<int:contactid>/status", views.ContactSetStatusView.as_view(), name="contact-status"),
+        path("crm/contact/data/infoType", views.InfoTypesView.as_view(), name="contactinfo-types"),
+        path(
+            "crm/contact/data/<str:infotype>/category",
+            views.InfoCategoriesView.as_view(),
+            name="contactinfo-categories",
+        ),
+        path("crm/contact/<int:contactid>/data", views.ContactInfoListView.as_view(), name="contactinfo-list"),
+        path(
+            "crm/contact/<int:contactid>/data/<signedint:infoid>",
+            views.ContactInfoDetailView.as_view(),
+            name="contactinfo-detail",
+        ),
+        path("crm/contact/<int:contactid>/tag", views.ContactTagsView.as_view(), name="contact-tags"),
+        path("crm/contact/tag/<int:contactid>", views.ContactTagsView.as_view(), name="contact-tags-alt"),
+        path("crm/contact/tag", views.TagDictionaryView.as_view(), name="tag-list"),
+        path("crm/contact/tag/unused", views.UnusedTagsView.as_view(), name="tag-unused"),
+        path("crm/contact/taglist", views.TagManyView.as_view(), name="tag-many"),
+        path("crm/contact/type", views.ListItemsView.as_view(), name="contacttype-list"),
+        path("crm/contact/type/<int:pk>", views.ListItemDetailView.as_view(), name="contacttype-detail"),
+        path("crm/contact/status", views.StatusesView.as_view(), name="contactstatus-list"),
+        path("crm/contact/status/<int:pk>", views.StatusDetailView.as_view(), name="contactstatus-detail"),
+        *[
+            route
+            for entity in ENTITIES
+            for route in (
+                path(
+                    f"crm/{entity}/customfield/definitions",
+                    views.CustomFieldDefinitionsView.as_view(),
+                    {"entity": entity},
+                    name=f"{entity}-customfield-list",
+                ),
+                path(
+                    f"crm/{entity}/customfield",
+                    views.CustomFieldCreateView.as_view(),
+                    {"entity": entity},
+                    name=f"{entity}-customfield-create",
+                ),
+                path(
+                    f"crm/{entity}/customfield/<int:fieldid>",
+                    views.CustomFieldDetailView.as_view(),
+                    {"entity": entity},
+                    name=f"{entity}-customfield-detail",
+                ),
+                path(
+                    f"crm/{entity}/<int:contactid>/customfield",
+                    views.ContactCustomFieldsView.as_view(),
+                    {"entity": entity},
+                    name=f"{entity}-customvalue-list",
+                ),
+                path(
+                    f"crm/{entity}/<int:contactid>/customfield/<int:fieldid>",
+                    views.ContactCustomFieldsView.as_view(),
+                    {"entity": entity},
+                    name=f"{entity}-customvalue-set",
+                ),
+            )
+        ],
+    ],
+    allowed=["json", "xml"],
+    required=False,
+) + [re_path(r"^.*?(?:\.(?P<format>json|xml))?$", views.NotFoundView.as_view(), name="not-found")]
