@@ -30,24 +30,13 @@ from django.db import transaction
 from contacts.models import WEBFORM_FIELDS, Contact, ContactItem, Note, Visibility, WebForm
 from contacts.selectors import contact_list
 from contacts.services import contact_save_with_company_name, note_create, split_tag_list
+from contacts.webforms import FIELD_LABELS
 from projects.models import Membership
 
 MAX_FIELD_LENGTH = 255
 MAX_TEXT_LENGTH = 5000
 MAX_CUSTOM_VALUE_LENGTH = 1000
 RATE_WINDOW_SECONDS = 3600
-LABELS = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "middle_name": "Middle name",
-    "company": "Company",
-    "job_title": "Job title",
-    "phone": "Phone",
-    "email": "Email",
-    "website": "Website",
-    "background": "Background",
-    "tag_list": "Tags",
-}
 NAME_FIELDS = ("first_name", "last_name", "middle_name", "job_title", "background")
 
 
@@ -157,7 +146,7 @@ def _allowed_values(webform: WebForm, fields: Mapping[str, Any]) -> dict[str, st
         text = ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
         limit = MAX_TEXT_LENGTH if name == "background" else MAX_FIELD_LENGTH
         if len(text) > limit:
-            errors[name] = [f"{LABELS[name]} is too long ({limit} characters at most)."]
+            errors[name] = [f"{FIELD_LABELS[name]} is too long ({limit} characters at most)."]
         values[name] = text.strip()
     if errors:
         raise ValidationError(errors)
@@ -214,7 +203,7 @@ def _contact_with_email(reader: Any, webform: WebForm, emails: list[str]) -> Con
 
 def _note_text(values: Mapping[str, str], custom: Mapping[int, Any], webform: WebForm) -> str:
     lines = [f"Sent again through the web form {webform.name}:"]
-    lines += [f"{LABELS[name]}: {value}" for name, value in values.items()]
+    lines += [f"{FIELD_LABELS[name]}: {value}" for name, value in values.items()]
     fields = {field.pk: field.name for field in webform.custom_fields.all()}
     lines += [f"{fields[pk]}: {value}" for pk, value in custom.items() if str(value).strip()]
     return "\n".join(lines)
