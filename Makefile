@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Tests run on every core (pytest-xdist); PYTEST_ARGS= runs them in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test install install-dev migrate demo lint format check screenshots bench clean
 

@@ -178,6 +178,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 # Largest request body any API accepts (bytes); larger ones get a clean 4xx.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 2_621_440)
 API_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the connection's
+# address). The web form's per-IP rate limit reads the visitor's address through it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

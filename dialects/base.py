@@ -42,6 +42,17 @@ from rest_framework.urlpatterns import format_suffix_patterns
 CHUNK = 64 * 1024
 
 
+def client_ip(request: Any) -> str:
+    """The visitor's address: the connection's, or with TRUSTED_PROXY_COUNT = N proxies in front,
+    the N-th address from the right of X-Forwarded-For (the one our nearest proxy saw connect;
+    entries further left are the client's word and could be forged)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def max_body_bytes() -> int:
     return settings.API_MAX_BODY_BYTES
 

@@ -41,7 +41,7 @@ from dialects.authentication import (
     WebFormKeyAuthentication,
     WebFormMayCreate,
 )
-from dialects.base import BoundedJSONParser, DialectMixin
+from dialects.base import BoundedJSONParser, DialectMixin, client_ip
 from dialects.redmine.errors import RedmineErrors
 from dialects.redmine.filters import contact_filters, contact_ordering
 from dialects.redmine.pagination import RedminePagination
@@ -188,7 +188,7 @@ class ContactListView(RedmineView):
                 custom_values=custom,
                 project_key=data.get("project_id"),
                 honeypot=data.get(webform.honeypot_field) or attributes.get(webform.honeypot_field) or "",
-                ip=request.META.get("REMOTE_ADDR", ""),
+                ip=client_ip(request),
                 redirect_url=data.get("redirect_on_success"),
             )
         except TooManySubmissions as exc:

@@ -41,7 +41,7 @@ class FormFields(HTMLParser):
             self.pairs.append((attributes["name"], attributes.get("value") or ""))
 
 
-def submit(html: str, typed: dict[str, str], **extra: str):
+def submit(html: str, typed: dict[str, str], forwarded_for: str = "", **extra: str):
     """Post the form as a browser on another site would: multipart, no CSRF token, no session."""
     form = FormFields()
     form.feed(html)
@@ -50,7 +50,10 @@ def submit(html: str, typed: dict[str, str], **extra: str):
         data.setdefault(name, []).append(typed.get(name, value))
     data.update({name: [value] for name, value in extra.items()})
     client = Client(enforce_csrf_checks=True)
-    return client.post(form.action, data, HTTP_ORIGIN="https://shop.example", HTTP_REFERER="https://shop.example/")
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return client.post(
+        form.action, data, headers={"Origin": "https://shop.example", "Referer": "https://shop.example/", **headers}
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -176,3 +179,16 @@ def test_the_snippet_of_a_webform_posts_back_into_the_intake(webform):
     response = submit(html.replace("http://testserver", ""), typed)
     assert response.status_code == 201
     assert Contact.objects.get(first_name="Snip").custom_values.get().value == "Basic"
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(webform, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    webform.rate_limit_per_hour = 1
+    webform.save()
+    first = submit(seed_form(webform), TYPED | {"contact[email]": "a@navy.example"}, forwarded_for="203.0.113.7")
+    second = submit(seed_form(webform), TYPED | {"contact[email]": "b@navy.example"}, forwarded_for="203.0.113.8")
+    # A forged left-most entry does not escape the limit: the proxy's own entry counts.
+    forged = submit(
+        seed_form(webform), TYPED | {"contact[email]": "c@navy.example"}, forwarded_for="1.2.3.4, 203.0.113.7"
+    )
+    assert (first.status_code, second.status_code, forged.status_code) == (201, 201, 429)
