@@ -897,8 +897,12 @@ class MergeInputSerializer(serializers.Serializer):
 class QuickPersonSerializer(serializers.Serializer):
     """One entry of `contact/person/quick`'s `data`: {key: first name, value: last name}."""
 
-    key = serializers.CharField(source="first_name", max_length=255)
-    value = serializers.CharField(source="last_name", max_length=255)
+    key = serializers.CharField(
+        source="first_name", max_length=255, error_messages={"required": "each entry needs a key (the first name)."}
+    )
+    value = serializers.CharField(
+        source="last_name", max_length=255, error_messages={"required": "each entry needs a value (the last name)."}
+    )
 
 
 class QuickPersonsInputSerializer(serializers.Serializer):

@@ -349,3 +349,9 @@ def test_changephotobyurl_is_refused_with_a_reason(api, make_contact):
     response = api("PUT", f"crm/contact/{contact.pk}/changephotobyurl", {"photourl": "https://example.com/a.png"})
     assert response.status_code == 400
     assert "not fetched" in response.json()["error"]["message"]
+
+
+def test_quick_create_takes_at_most_100_contacts(api):
+    response = api("POST", "crm/contact/company/quick", {"companyName": [f"C{n}" for n in range(101)]})
+    assert response.status_code == 400
+    assert not Contact.objects.exists()
