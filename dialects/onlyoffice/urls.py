@@ -52,6 +52,7 @@ urlpatterns = format_suffixes(
         path("authentication", views.AuthenticationView.as_view(), name="authentication"),
         path("crm/contact", views.ContactBulkDeleteView.as_view(), name="contact-bulk-delete"),
         path("crm/contact/filter", views.ContactFilterView.as_view(), name="contact-filter"),
+        path("crm/contact/filter/taglist", views.ContactFilterTagView.as_view(), name="contact-filter-taglist"),
         path("crm/contact/bycontactinfo", views.ContactByInfoView.as_view(), name="contact-bycontactinfo"),
         path("crm/contact/merge", views.ContactMergeView.as_view(), name="contact-merge"),
         path("crm/contact/person", views.PersonView.as_view(), name="person-create"),
@@ -75,6 +76,15 @@ urlpatterns = format_suffixes(
         path("crm/contact/access", views.ContactAccessManyView.as_view(), name="contact-access-many"),
         path("crm/contact/<int:contactid>/access", views.ContactAccessView.as_view(), name="contact-access"),
         path("crm/contact/<int:contactid>/status", views.ContactSetStatusView.as_view(), name="contact-status"),
+        *[
+            path(
+                f"crm/contact/{entity}/<int:contactid>/status",
+                views.ContactSetStatusView.as_view(),
+                {"entity": entity},
+                name=f"{entity}-status",
+            )
+            for entity in GROUPS
+        ],
         path("crm/contact/<int:contactid>/changephoto", views.ContactPhotoView.as_view(), name="contact-photo"),
         path(
             "crm/contact/<int:contactid>/changephotobyurl",

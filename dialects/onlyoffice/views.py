@@ -316,6 +316,19 @@ class ContactFilterView(OnlyofficeView):
         return Response(data)
 
 
+class ContactFilterTagView(OnlyofficeView):
+    """POST contact/filter/taglist: tagName on every contact the contact/filter parameters match,
+    all or nothing."""
+
+    xml_shape = renderers.STRING_XML
+
+    def post(self, request: Request, format: str | None = None) -> Response:
+        contacts = filtered_contacts(user=request.user, query=self.params(ContactFilterSerializer))
+        name = self.params(TagNameSerializer)["tagName"]
+        contact_add_tags_many(contacts=contacts.prefetch_related("access_list"), user=request.user, tags=[name])
+        return Response(name, status=201)
+
+
 class ContactByInfoView(OnlyofficeView):
     """contact/bycontactinfo: contacts by one of their items (infoType, data, category, isPrimary)."""
 
@@ -493,10 +506,11 @@ class ContactAccessManyView(OnlyofficeView):
 
 
 class ContactSetStatusView(OnlyofficeView):
-    """PUT contact/{contactid}/status: contactStatusid (0 clears it)."""
+    """PUT contact/{contactid}/status, contact/person/{id}/status or contact/company/{id}/status:
+    contactStatusid (0 clears it)."""
 
-    def put(self, request: Request, contactid: int, format: str | None = None) -> Response:
-        contact = self.contact(contactid)
+    def put(self, request: Request, contactid: int, entity: str = "contact", format: str | None = None) -> Response:
+        contact = self.contact(contactid, is_company=_entity_is_company(entity))
         stage_id = self.params(ContactStatusInputSerializer)["contactStatusid"]
         stage = ContactStage.objects.filter(pk=stage_id).first() if stage_id else None
         if stage_id and stage is None:

@@ -1,5 +1,5 @@
-"""The rest of the contact family (research §1.1): merge, delete by filter, quick create, data by
-type, tag groups, custom field order and photos."""
+"""The rest of the contact family (research §1.1): merge, delete and tag by filter, quick create,
+data by type, tag groups, statuses by kind, custom field order and photos."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from PIL import Image
 
-from contacts.models import Contact, CustomField, CustomValue, Note
+from contacts.models import Contact, ContactStage, CustomField, CustomValue, Note
 from contacts.services import MAX_AVATAR_BYTES
 from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
 
@@ -355,3 +355,32 @@ def test_quick_create_takes_at_most_100_contacts(api):
     response = api("POST", "crm/contact/company/quick", {"companyName": [f"C{n}" for n in range(101)]})
     assert response.status_code == 400
     assert not Contact.objects.exists()
+
+
+# Tags and statuses by filter or kind
+
+
+def test_filter_taglist_tags_every_match(api, make_contact):
+    make_contact(first_name="Ann", tags=["vip"])
+    make_contact(first_name="Bea", tags=["vip"])
+    make_contact(first_name="Cid")
+    response = api("POST", "crm/contact/filter/taglist", {"tags": ["vip"], "tagName": "Fair"})
+    assert response.status_code == 201 and response.json()["response"] == "Fair"
+    assert tagged("Fair") == {"Ann Lovelace", "Bea Lovelace"}
+
+
+def test_filter_taglist_tags_nobody_when_one_match_may_not_be_edited(api, make_contact, outsider, other_project):
+    make_contact(first_name="Ann", tags=["vip"])
+    make_contact(first_name="Foreign", tags=["vip"], user=outsider, visibility="public", projects=[other_project])
+    response = api("POST", "crm/contact/filter/taglist", {"tags": ["vip"], "tagName": "Fair"})
+    assert response.status_code == 403
+    assert tagged("Fair") == set()
+
+
+def test_status_by_kind_refuses_the_other_kind(api, make_contact):
+    hot = ContactStage.objects.get(name="Hot")
+    person, company = make_contact(), make_contact(is_company=True, name="Acme")
+    response = api("PUT", f"crm/contact/person/{person.pk}/status", {"contactStatusid": hot.pk})
+    assert response.status_code == 200 and response.json()["response"]["ContactStatus"]["Title"] == "Hot"
+    assert api("PUT", f"crm/contact/person/{company.pk}/status", {"contactStatusid": hot.pk}).status_code == 404
+    assert api("PUT", f"crm/contact/company/{company.pk}/status", {"contactStatusid": hot.pk}).status_code == 200

@@ -142,6 +142,28 @@ CASES: list[Case] = [
         lambda w: {"fromcontactid": w["person"], "tocontactid": w["company"]},
         "alice",
     ),
+    (
+        "contact_filter_taglist.json",
+        "POST",
+        "crm/contact/filter/taglist",
+        lambda w: {"filterValue": "Bachir", "tagName": "Fair"},
+        "alice",
+    ),
+    ("contact_filter_taglist_400.json", "POST", "crm/contact/filter/taglist", lambda w: {"tags": ["Tag1"]}, "alice"),
+    (
+        "company_status_set.json",
+        "PUT",
+        "crm/contact/company/{company}/status",
+        lambda w: {"contactStatusid": w["hot"]},
+        "alice",
+    ),
+    (
+        "person_status_set_404.json",
+        "PUT",
+        "crm/contact/person/{company}/status",
+        lambda w: {"contactStatusid": w["hot"]},
+        "alice",
+    ),
     ("contact_filter_delete.json", "DELETE", "crm/contact/filter?filterValue=Bachir", None, "alice"),
     ("contact_filter_delete_403.json", "DELETE", "crm/contact/filter?filterValue=Bachir", None, "bob"),
     (
