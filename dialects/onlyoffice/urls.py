@@ -53,6 +53,7 @@ urlpatterns = format_suffixes(
         path("crm/contact", views.ContactBulkDeleteView.as_view(), name="contact-bulk-delete"),
         path("crm/contact/filter", views.ContactFilterView.as_view(), name="contact-filter"),
         path("crm/contact/filter/taglist", views.ContactFilterTagView.as_view(), name="contact-filter-taglist"),
+        path("crm/contact/filter/access", views.ContactFilterAccessView.as_view(), name="contact-filter-access"),
         path("crm/contact/bycontactinfo", views.ContactByInfoView.as_view(), name="contact-bycontactinfo"),
         path("crm/contact/merge", views.ContactMergeView.as_view(), name="contact-merge"),
         path("crm/contact/person", views.PersonView.as_view(), name="person-create"),

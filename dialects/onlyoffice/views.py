@@ -69,6 +69,7 @@ from dialects.onlyoffice import renderers
 from dialects.onlyoffice.errors import OnlyofficeErrors
 from dialects.onlyoffice.filters import (
     ContactByInfoSerializer,
+    ContactFilterAccessSerializer,
     ContactFilterSerializer,
     ContactSortSerializer,
     contacts_by_info,
@@ -501,6 +502,19 @@ class ContactAccessManyView(OnlyofficeView):
     def put(self, request: Request, format: str | None = None) -> Response:
         data = self.params(ContactAccessManyInputSerializer)
         contacts = [self.contact(pk) for pk in data.pop("contactid")]
+        contact_update_many(contacts=contacts, user=request.user, fields=data, **_nested(data))
+        return Response(self.contacts_data(self.reload(contacts)))
+
+
+class ContactFilterAccessView(OnlyofficeView):
+    """PUT contact/filter/access: the same access for every contact the filters match, all or none."""
+
+    xml_shape = renderers.CONTACTS_XML
+
+    def put(self, request: Request, format: str | None = None) -> Response:
+        query = self.params(ContactFilterAccessSerializer)
+        data = self.params(AccessInputSerializer)
+        contacts = list(filtered_contacts(user=request.user, query=query).prefetch_related("access_list"))
         contact_update_many(contacts=contacts, user=request.user, fields=data, **_nested(data))
         return Response(self.contacts_data(self.reload(contacts)))
 

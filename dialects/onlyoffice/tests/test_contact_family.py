@@ -384,3 +384,25 @@ def test_status_by_kind_refuses_the_other_kind(api, make_contact):
     assert response.status_code == 200 and response.json()["response"]["ContactStatus"]["Title"] == "Hot"
     assert api("PUT", f"crm/contact/person/{company.pk}/status", {"contactStatusid": hot.pk}).status_code == 404
     assert api("PUT", f"crm/contact/company/{company.pk}/status", {"contactStatusid": hot.pk}).status_code == 200
+
+
+def test_filter_access_sets_the_access_of_every_match_and_ignores_isshared_as_a_filter(api, make_contact):
+    make_contact(first_name="Ann", tags=["vip"], visibility="project")
+    make_contact(first_name="Bea", tags=["vip"], visibility="public")
+    make_contact(first_name="Cid", visibility="project")
+    response = api("PUT", "crm/contact/filter/access", {"tags": ["vip"], "isShared": True})
+    assert response.status_code == 200, response.content
+    assert sorted(c["DisplayName"] for c in response.json()["response"]) == ["Ann Lovelace", "Bea Lovelace"]
+    assert dict(Contact.objects.values_list("first_name", "visibility")) == {
+        "Ann": "public",
+        "Bea": "public",
+        "Cid": "project",
+    }
+
+
+def test_filter_access_changes_nobody_when_one_match_may_not_be_edited(api, make_contact, outsider, other_project):
+    make_contact(first_name="Ann", tags=["vip"], visibility="project")
+    make_contact(first_name="Foreign", tags=["vip"], user=outsider, visibility="public", projects=[other_project])
+    response = api("PUT", "crm/contact/filter/access", {"tags": ["vip"], "isPrivate": True})
+    assert response.status_code == 403
+    assert not Contact.objects.filter(visibility="private").exists()

@@ -164,6 +164,20 @@ CASES: list[Case] = [
         lambda w: {"contactStatusid": w["hot"]},
         "alice",
     ),
+    (
+        "contact_filter_access.json",
+        "PUT",
+        "crm/contact/filter/access",
+        lambda w: {"filterValue": "Bachir", "isPrivate": True, "managerList": [w["bob_guid"]]},
+        "alice",
+    ),
+    (
+        "contact_filter_access_400.json",
+        "PUT",
+        "crm/contact/filter/access",
+        lambda w: {"filterValue": "Bachir", "managerList": ["nobody"]},
+        "alice",
+    ),
     ("contact_filter_delete.json", "DELETE", "crm/contact/filter?filterValue=Bachir", None, "alice"),
     ("contact_filter_delete_403.json", "DELETE", "crm/contact/filter?filterValue=Bachir", None, "bob"),
     (
