@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, Literal
 
 from django import forms
@@ -901,7 +900,8 @@ def contact_set_avatar(*, contact: Contact, user: AbstractBaseUser | AnonymousUs
         raise ValidationError({"avatar": exc.messages}) from None
     old = contact.avatar.name if contact.avatar else ""
     storage = contact.avatar.storage
-    contact.avatar.save(f"{contact.pk}{Path(checked.name).suffix.lower()}", checked, save=False)
+    # The file is named after the format Pillow read, never the client's file name.
+    contact.avatar.save(f"{contact.pk}.{checked.image.format.lower()}", checked, save=False)
     contact.save(update_fields=["avatar", "updated_at"])
     if old and old != contact.avatar.name:
         transaction.on_commit(lambda: storage.delete(old))

@@ -303,6 +303,7 @@ def test_changephoto_stores_the_avatar_and_answers_its_url(client, api, make_con
     assert response.status_code == 200, response.content
     url = response.json()["response"]
     contact.refresh_from_db()
+    assert contact.avatar.name.endswith(f"/{contact.pk}.png")
     assert url == f"http://testserver/media/{contact.avatar.name}"
     assert (media / contact.avatar.name).read_bytes() == png()
     detail = api("GET", f"crm/contact/{contact.pk}").json()["response"]
@@ -318,6 +319,13 @@ def test_changephoto_replaces_the_previous_file(client, make_contact, media, dja
     with django_capture_on_commit_callbacks(execute=True):
         put_photo(client, contact, png((8, 8)), name="two.jpg")
     assert not (media / first).exists()
+
+
+def test_changephoto_names_the_file_by_its_content_not_by_the_upload(client, make_contact, media):
+    contact = make_contact()
+    put_photo(client, contact, png(), name="face.jpg")
+    contact.refresh_from_db()
+    assert contact.avatar.name.endswith(f"/{contact.pk}.png")
 
 
 def test_changephoto_refuses_what_is_not_an_image(client, make_contact, media):
