@@ -162,6 +162,20 @@ def company_people(*, user: AnyUser, company: Contact) -> QuerySet[Contact]:
     return contact_list(user=user).filter(company=company)
 
 
+def contact_group(*, user: AnyUser, contact: Contact) -> list[Contact]:
+    """A contact with its company circle, as the user sees it: a company and its people; a
+    person with a company, that company and all its people; a person without one, alone."""
+    company_id = contact.pk if contact.is_company else contact.company_id
+    if company_id is None:
+        return [contact]
+    circle = Q(pk=company_id) | Q(company_id=company_id) | Q(pk=contact.pk)
+    return list(
+        contact_list(user=user, prefetch=False, order_by=["pk"])
+        .filter(circle)
+        .prefetch_related("projects", "access_list")
+    )
+
+
 def note_list(*, user: AnyUser, contact: Contact | None = None) -> QuerySet[Note]:
     """Notes on contacts the user may see, newest first."""
     visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")

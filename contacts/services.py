@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Literal
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -801,3 +802,107 @@ def contact_delete_nested(
     ContactItem.objects.filter(contact=contact, pk__in=list(item_ids)).delete()
     Address.objects.filter(contact=contact, pk__in=list(address_ids)).delete()
     contact.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def contact_merge(*, source: Contact, target: Contact, user: AbstractBaseUser | AnonymousUser | None) -> Contact:
+    """Fold `source` into `target` (two persons or two companies) and delete `source`.
+
+    Items move unless the target has one of the same kind and value; addresses, notes, tags and
+    projects move; custom values move where the target has none (the target's win); a company's
+    people move to the target. The user must be allowed to edit the target and delete the source.
+    """
+    if source.is_company != target.is_company:
+        raise ValidationError("A person and a company cannot be merged.")
+    if source.pk == target.pk:
+        raise ValidationError("A contact cannot be merged into itself.")
+    if (
+        user is None
+        or not contact_can_edit(user=user, contact=target)
+        or not contact_can_delete(user=user, contact=source)
+    ):
+        raise PermissionDenied(f"You may not merge these {'companies' if target.is_company else 'persons'}.")
+    if source.is_company:
+        Contact.objects.filter(company=source).update(company=target)
+    known = set(target.items.values_list("kind", "value"))
+    moving = [item.pk for item in source.items.all() if (item.kind, item.value) not in known]
+    ContactItem.objects.filter(pk__in=moving).update(contact=target, is_primary=False)
+    source.addresses.update(contact=target, is_primary=False)
+    source.notes.update(contact=target)
+    taken = target.custom_values.values("field_id")
+    source.custom_values.exclude(field_id__in=taken).update(contact=target)
+    target.tags.add(*source.tags.all())
+    target.projects.add(*source.projects.all())
+    source.delete()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def contact_create_many(
+    *, user: AbstractBaseUser | AnonymousUser | None, entries: Sequence[Mapping[str, Any]]
+) -> list[Contact]:
+    """Create several contacts from their fields (no nested data): all of them, or none, with
+    the errors of every entry."""
+    bag = ErrorBag()
+    created: list[Contact] = []
+    for fields in entries:
+        try:
+            with transaction.atomic():
+                created.append(contact_create(user=user, fields=fields, projects=[]))
+        except ValidationError as exc:
+            bag.add_exc("", exc)
+    bag.raise_if_any()
+    return created
+
+
+@transaction.atomic
+def contact_remove_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseUser, tags: Iterable[str]) -> int:
+    """Untag several contacts: all of them, or none when one may not be edited. Returns how many."""
+    contacts = list(contacts)
+    _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
+    names = [t for t in tags if t]
+    for contact in contacts:
+        contact.tags.remove(*names)
+    return len(contacts)
+
+
+@transaction.atomic
+def custom_field_reorder(
+    *, user: AbstractBaseUser | AnonymousUser | None, fields: Sequence[CustomField]
+) -> list[CustomField]:
+    """Number the given fields' positions 0, 1, 2... in the order given (administrators)."""
+    _require_perm(user, "contacts.change_customfield")
+    fields = list(fields)
+    for position, field in enumerate(fields):
+        field.position = position
+    CustomField.objects.bulk_update(fields, ["position"])
+    return fields
+
+
+# An avatar is a small picture; a larger upload is refused before Pillow decodes it.
+MAX_AVATAR_BYTES = 2 * 1024 * 1024
+
+
+@transaction.atomic
+def contact_set_avatar(*, contact: Contact, user: AbstractBaseUser | AnonymousUser | None, image: Any) -> Contact:
+    """Store an uploaded image as the contact's avatar, after checking it is a readable image
+    no larger than MAX_AVATAR_BYTES; the previous file is removed once the change is committed."""
+    if user is None or not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    if image is None or not hasattr(image, "size"):
+        raise ValidationError({"avatar": ["Upload an image file."]})
+    if image.size > MAX_AVATAR_BYTES:
+        raise ValidationError({"avatar": [f"The image is larger than {MAX_AVATAR_BYTES // (1024 * 1024)} MB."]})
+    try:
+        checked = forms.ImageField().clean(image)
+    except ValidationError as exc:
+        raise ValidationError({"avatar": exc.messages}) from None
+    old = contact.avatar.name if contact.avatar else ""
+    storage = contact.avatar.storage
+    # The file is named after the format Pillow read, never the client's file name.
+    contact.avatar.save(f"{contact.pk}.{checked.image.format.lower()}", checked, save=False)
+    contact.save(update_fields=["avatar", "updated_at"])
+    if old and old != contact.avatar.name:
+        transaction.on_commit(lambda: storage.delete(old))
+    return contact

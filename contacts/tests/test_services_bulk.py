@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contacts.models import Contact, CustomField
 from contacts.selectors import contact_list_by_ids
 from contacts.services import (
     contact_add_tags_many,
     contact_create,
+    contact_create_many,
     contact_delete_many,
     contact_link_project_many,
+    contact_merge,
+    contact_set_avatar,
     custom_field_create,
+    custom_field_reorder,
 )
 
 
@@ -73,3 +78,46 @@ def test_a_blank_required_custom_field_is_reported_once(alice):
     with pytest.raises(ValidationError) as error:
         contact_create(user=alice, fields={"first_name": "Ada"}, custom_values={field.pk: ""})
     assert error.value.message_dict == {f"custom_fields[{field.pk}]": ["Region cannot be blank."]}
+
+
+def test_contact_merge_keeps_the_targets_custom_values_and_drops_duplicate_items(make_contact, alice, license_field):
+    source = make_contact(
+        items=[{"kind": "email", "value": "a@example.com"}, {"kind": "email", "value": "b@example.com"}],
+        custom_values={license_field.pk: "Basic"},
+    )
+    target = make_contact(items=[{"kind": "email", "value": "a@example.com"}], custom_values={license_field.pk: "Pro"})
+    contact_merge(source=source, target=target, user=alice)
+    assert sorted(target.items.values_list("value", flat=True)) == ["a@example.com", "b@example.com"]
+    assert list(target.custom_values.values_list("value", flat=True)) == ["Pro"]
+    assert not Contact.objects.filter(pk=source.pk).exists()
+
+
+def test_contact_merge_refuses_a_contact_into_itself(make_contact, alice):
+    contact = make_contact()
+    with pytest.raises(ValidationError):
+        contact_merge(source=contact, target=contact, user=alice)
+
+
+def test_contact_create_many_creates_none_when_one_fails(alice):
+    entries = [{"first_name": "Ann", "last_name": "Zeta"}, {"first_name": "", "last_name": ""}]
+    with pytest.raises(ValidationError) as caught:
+        contact_create_many(user=alice, entries=entries)
+    assert "first_name" in caught.value.message_dict
+    assert not Contact.objects.exists()
+
+
+def test_custom_field_reorder_is_for_administrators(alice, admin_user):
+    a, b = CustomField.objects.create(name="A", position=7), CustomField.objects.create(name="B", position=3)
+    with pytest.raises(PermissionDenied):
+        custom_field_reorder(user=alice, fields=[b, a])
+    custom_field_reorder(user=admin_user, fields=[b, a])
+    assert list(CustomField.objects.order_by("position").values_list("name", "position")) == [("B", 0), ("A", 1)]
+
+
+def test_contact_set_avatar_refuses_a_file_that_is_not_an_image(make_contact, alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    contact = make_contact()
+    with pytest.raises(ValidationError) as caught:
+        contact_set_avatar(contact=contact, user=alice, image=SimpleUploadedFile("a.png", b"text"))
+    assert list(caught.value.message_dict) == ["avatar"]
+    assert not Contact.objects.get(pk=contact.pk).avatar

@@ -31,6 +31,7 @@ class OnlyofficeErrors(DialectErrors):
         "field_format": "fieldType",
         "choices": "mask",
         "code": "title",
+        "avatar": "photo",
     } | {
         name: name
         for name in (
@@ -73,6 +74,11 @@ class OnlyofficeErrors(DialectErrors):
             "fromDate",
             "toDate",
             "filterValue",
+            "fromcontactid",
+            "tocontactid",
+            "fieldids",
+            "photo",
+            "photourl",
         )
     }
 

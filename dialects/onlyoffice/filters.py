@@ -95,6 +95,13 @@ class ContactFilterSerializer(ContactSortSerializer):
         }
 
 
+class ContactFilterAccessSerializer(ContactFilterSerializer):
+    """contact/filter/access takes the filters of contact/filter, but there `isShared` is the
+    access to set (serializers.AccessInputSerializer), not a filter."""
+
+    isShared = None
+
+
 def filtered_contacts(*, user: Any, query: dict[str, Any]) -> QuerySet:
     """contacts.selectors.contact_list for a validated ContactFilterSerializer."""
     qs = contact_list(user=user, filters=query["filters"], order_by=query["order_by"])

@@ -339,6 +339,14 @@ def custom_field_mask(field: CustomField) -> str:
     return ""
 
 
+def photo_url(contact: Contact, request: Any) -> str:
+    """The avatar's absolute URL (both foto sizes are the one stored image), or ""."""
+    if not contact.avatar:
+        return ""
+    url = contact.avatar.url
+    return request.build_absolute_uri(url) if request is not None else url
+
+
 def share_type(contact: Contact) -> int:
     return ShareType.READ_WRITE if contact.visibility == Visibility.PUBLIC else ShareType.NONE
 
@@ -527,18 +535,11 @@ class ContactBaseSerializer(serializers.Serializer):
     CanEdit = serializers.SerializerMethodField()
     CanDelete = serializers.SerializerMethodField()
 
-    def _photo(self, contact: Contact) -> str:
-        if not contact.avatar:
-            return ""
-        request = self.context.get("request")
-        url = contact.avatar.url
-        return request.build_absolute_uri(url) if request is not None else url
-
     def get_SmallFotoUrl(self, contact: Contact) -> str:
-        return self._photo(contact)
+        return photo_url(contact, self.context.get("request"))
 
     def get_MediumFotoUrl(self, contact: Contact) -> str:
-        return self._photo(contact)
+        return photo_url(contact, self.context.get("request"))
 
     def get_AccessList(self, contact: Contact) -> list[dict[str, Any]]:
         if contact.visibility != Visibility.PRIVATE:
@@ -625,6 +626,7 @@ class TagSerializer(serializers.Serializer):
 
 
 MAX_ID = 2**63 - 1  # BigAutoField; a larger number would overflow the database
+MAX_QUICK = 100  # contacts one quick-create request may add
 
 
 class IdField(serializers.IntegerField):
@@ -885,3 +887,37 @@ class TagListInputSerializer(serializers.Serializer):
 
 class FieldValueSerializer(serializers.Serializer):
     fieldValue = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class MergeInputSerializer(serializers.Serializer):
+    fromcontactid = IdField()
+    tocontactid = IdField()
+
+
+class QuickPersonSerializer(serializers.Serializer):
+    """One entry of `contact/person/quick`'s `data`: {key: first name, value: last name}."""
+
+    key = serializers.CharField(
+        source="first_name", max_length=255, error_messages={"required": "each entry needs a key (the first name)."}
+    )
+    value = serializers.CharField(
+        source="last_name", max_length=255, error_messages={"required": "each entry needs a value (the last name)."}
+    )
+
+
+class QuickPersonsInputSerializer(serializers.Serializer):
+    data = QuickPersonSerializer(many=True, allow_empty=False, max_length=MAX_QUICK)
+
+
+class QuickCompaniesInputSerializer(serializers.Serializer):
+    companyName = serializers.ListField(
+        child=serializers.CharField(max_length=255), allow_empty=False, max_length=MAX_QUICK
+    )
+
+
+class FieldIdsSerializer(serializers.Serializer):
+    fieldids = serializers.ListField(child=IdField(), allow_empty=False)
+
+
+class PhotoInputSerializer(serializers.Serializer):
+    photo = serializers.FileField()

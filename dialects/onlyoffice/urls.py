@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.urls import path, re_path, register_converter
+from rest_framework.exceptions import ValidationError
 
 from dialects.base import format_suffixes
 from dialects.onlyoffice import views
+from dialects.onlyoffice.serializers import InfoType, enum_value
 
 app_name = "onlyoffice"
 
@@ -22,17 +24,41 @@ class SignedIntConverter:
         return str(value)
 
 
+class InfoTypeNameConverter:
+    """`contact/{id}/data/{infoType}` by InfoType name, as ONLYOFFICE tells it from
+    `contact/{id}/data/{infoid}`: a name is a type, a number an item id. An unknown name
+    matches no route (404)."""
+
+    regex = "[A-Za-z]+"
+
+    def to_python(self, value: str) -> int:
+        try:
+            return enum_value(InfoType, value)
+        except ValidationError:
+            raise ValueError(value) from None
+
+    def to_url(self, value: int) -> str:
+        return InfoType(value).label
+
+
 register_converter(SignedIntConverter, "signedint")
+register_converter(InfoTypeNameConverter, "infotype")
 
 ENTITIES = ("contact", "person", "company")
+GROUPS = ("person", "company")
 
 urlpatterns = format_suffixes(
     [
         path("authentication", views.AuthenticationView.as_view(), name="authentication"),
         path("crm/contact", views.ContactBulkDeleteView.as_view(), name="contact-bulk-delete"),
         path("crm/contact/filter", views.ContactFilterView.as_view(), name="contact-filter"),
+        path("crm/contact/filter/taglist", views.ContactFilterTagView.as_view(), name="contact-filter-taglist"),
+        path("crm/contact/filter/access", views.ContactFilterAccessView.as_view(), name="contact-filter-access"),
         path("crm/contact/bycontactinfo", views.ContactByInfoView.as_view(), name="contact-bycontactinfo"),
+        path("crm/contact/merge", views.ContactMergeView.as_view(), name="contact-merge"),
         path("crm/contact/person", views.PersonView.as_view(), name="person-create"),
+        path("crm/contact/person/quick", views.PersonQuickView.as_view(), name="person-quick"),
+        path("crm/contact/company/quick", views.CompanyQuickView.as_view(), name="company-quick"),
         path("crm/contact/person/<int:personid>", views.PersonView.as_view(), name="person-update"),
         path("crm/contact/company", views.CompanyView.as_view(), name="company-create"),
         path("crm/contact/company/<int:companyid>", views.CompanyView.as_view(), name="company-update"),
@@ -51,6 +77,21 @@ urlpatterns = format_suffixes(
         path("crm/contact/access", views.ContactAccessManyView.as_view(), name="contact-access-many"),
         path("crm/contact/<int:contactid>/access", views.ContactAccessView.as_view(), name="contact-access"),
         path("crm/contact/<int:contactid>/status", views.ContactSetStatusView.as_view(), name="contact-status"),
+        *[
+            path(
+                f"crm/contact/{entity}/<int:contactid>/status",
+                views.ContactSetStatusView.as_view(),
+                {"entity": entity},
+                name=f"{entity}-status",
+            )
+            for entity in GROUPS
+        ],
+        path("crm/contact/<int:contactid>/changephoto", views.ContactPhotoView.as_view(), name="contact-photo"),
+        path(
+            "crm/contact/<int:contactid>/changephotobyurl",
+            views.ContactPhotoByUrlView.as_view(),
+            name="contact-photo-by-url",
+        ),
         path("crm/contact/data/infoType", views.InfoTypesView.as_view(), name="contactinfo-types"),
         path(
             "crm/contact/data/<str:infotype>/category",
@@ -58,6 +99,11 @@ urlpatterns = format_suffixes(
             name="contactinfo-categories",
         ),
         path("crm/contact/<int:contactid>/data", views.ContactInfoListView.as_view(), name="contactinfo-list"),
+        path(
+            "crm/contact/<int:contactid>/data/<infotype:infotype>",
+            views.ContactInfoByTypeView.as_view(),
+            name="contactinfo-by-type",
+        ),
         path(
             "crm/contact/<int:contactid>/data/<signedint:infoid>",
             views.ContactInfoDetailView.as_view(),
@@ -73,6 +119,15 @@ urlpatterns = format_suffixes(
         path("crm/contact/status", views.StatusesView.as_view(), name="contactstatus-list"),
         path("crm/contact/status/<int:pk>", views.StatusDetailView.as_view(), name="contactstatus-detail"),
         *[
+            path(
+                f"crm/{entity}/<int:contactid>/tag/group",
+                views.ContactTagGroupView.as_view(),
+                {"entity": entity},
+                name=f"{entity}-tag-group",
+            )
+            for entity in GROUPS
+        ],
+        *[
             route
             for entity in ENTITIES
             for route in (
@@ -81,6 +136,12 @@ urlpatterns = format_suffixes(
                     views.CustomFieldDefinitionsView.as_view(),
                     {"entity": entity},
                     name=f"{entity}-customfield-list",
+                ),
+                path(
+                    f"crm/{entity}/customfield/reorder",
+                    views.CustomFieldReorderView.as_view(),
+                    {"entity": entity},
+                    name=f"{entity}-customfield-reorder",
                 ),
                 path(
                     f"crm/{entity}/customfield",

@@ -26,6 +26,7 @@ from contacts.models import ContactStage, ContactType, CustomField, CustomValue,
 from contacts.selectors import (
     contact_counts_by,
     contact_get,
+    contact_group,
     contact_list,
     contact_rights,
     contact_tags,
@@ -40,18 +41,23 @@ from contacts.services import (
     contact_add_tags,
     contact_add_tags_many,
     contact_create,
+    contact_create_many,
     contact_delete,
     contact_delete_many,
     contact_delete_nested,
     contact_link_project,
     contact_link_project_many,
+    contact_merge,
     contact_remove_tags,
+    contact_remove_tags_many,
+    contact_set_avatar,
     contact_unlink_project,
     contact_unlink_project_many,
     contact_update,
     contact_update_many,
     custom_field_create,
     custom_field_delete,
+    custom_field_reorder,
     custom_field_update,
     tag_create,
     tag_delete,
@@ -63,6 +69,7 @@ from dialects.onlyoffice import renderers
 from dialects.onlyoffice.errors import OnlyofficeErrors
 from dialects.onlyoffice.filters import (
     ContactByInfoSerializer,
+    ContactFilterAccessSerializer,
     ContactFilterSerializer,
     ContactSortSerializer,
     contacts_by_info,
@@ -85,20 +92,27 @@ from dialects.onlyoffice.serializers import (
     CustomFieldInputSerializer,
     CustomFieldSerializer,
     CustomFieldValueSerializer,
+    FieldIdsSerializer,
     FieldValueSerializer,
     InfoType,
     ListItemInputSerializer,
     ListItemSerializer,
+    MergeInputSerializer,
     PersonIdSerializer,
     PersonInputSerializer,
+    PhotoInputSerializer,
+    QuickCompaniesInputSerializer,
+    QuickPersonsInputSerializer,
     TagListInputSerializer,
     TagNameSerializer,
     TagSerializer,
+    address_data,
     api_datetime,
     category_enum,
     custom_values_of,
     enum_value,
     item_info_type,
+    photo_url,
 )
 from projects.selectors import project_get
 
@@ -294,6 +308,27 @@ class ContactFilterView(OnlyofficeView):
         page = self.paginate_queryset(self.contact_queryset(filtered_contacts(user=request.user, query=query)))
         return self.get_paginated_response(self.contacts_data(page))
 
+    def delete(self, request: Request, format: str | None = None) -> Response:
+        """Delete every contact the filters match (not a page): all, or none when one is refused."""
+        query = self.params(ContactFilterSerializer)
+        contacts = list(self.contact_queryset(filtered_contacts(user=request.user, query=query)))
+        data = self.contacts_data(contacts, ContactBaseSerializer)
+        contact_delete_many(contacts=contacts, user=request.user)
+        return Response(data)
+
+
+class ContactFilterTagView(OnlyofficeView):
+    """POST contact/filter/taglist: tagName on every contact the contact/filter parameters match,
+    all or nothing."""
+
+    xml_shape = renderers.STRING_XML
+
+    def post(self, request: Request, format: str | None = None) -> Response:
+        contacts = filtered_contacts(user=request.user, query=self.params(ContactFilterSerializer))
+        name = self.params(TagNameSerializer)["tagName"]
+        contact_add_tags_many(contacts=contacts.prefetch_related("access_list"), user=request.user, tags=[name])
+        return Response(name, status=201)
+
 
 class ContactByInfoView(OnlyofficeView):
     """contact/bycontactinfo: contacts by one of their items (infoType, data, category, isPrimary)."""
@@ -387,6 +422,63 @@ class CompanyPersonsView(OnlyofficeView):
         return self.contact_response(person)
 
 
+class ContactMergeView(OnlyofficeView):
+    """PUT contact/merge: fold `fromcontactid` into `tocontactid` (two persons or two companies)."""
+
+    def put(self, request: Request, format: str | None = None) -> Response:
+        data = self.params(MergeInputSerializer)
+        source, target = self.contact(data["fromcontactid"]), self.contact(data["tocontactid"])
+        contact_merge(source=source, target=target, user=request.user)
+        return self.contact_response(target)
+
+
+class PersonQuickView(OnlyofficeView):
+    """POST contact/person/quick: `data=[{key: firstName, value: lastName}]`, all or nothing."""
+
+    xml_shape = renderers.CONTACTS_XML
+    input_serializer: ClassVar[type[drf_serializers.Serializer]] = QuickPersonsInputSerializer
+
+    def entries(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        return [dict(entry) for entry in data["data"]]
+
+    def post(self, request: Request, format: str | None = None) -> Response:
+        contacts = contact_create_many(user=request.user, entries=self.entries(self.params(self.input_serializer)))
+        return Response(self.contacts_data(self.reload(contacts), ContactBaseSerializer), status=201)
+
+
+class CompanyQuickView(PersonQuickView):
+    """POST contact/company/quick: `companyName[]`, all or nothing."""
+
+    input_serializer = QuickCompaniesInputSerializer
+
+    def entries(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"is_company": True, "name": name} for name in data["companyName"]]
+
+
+class ContactPhotoView(OnlyofficeView):
+    """PUT contact/{contactid}/changephoto: a multipart `photo` becomes the avatar; → its URL."""
+
+    xml_shape = renderers.STRING_XML
+
+    def put(self, request: Request, contactid: int, format: str | None = None) -> Response:
+        contact = self.contact(contactid)
+        contact_set_avatar(contact=contact, user=request.user, image=self.params(PhotoInputSerializer)["photo"])
+        return Response(photo_url(contact, request))
+
+
+class ContactPhotoByUrlView(OnlyofficeView):
+    """PUT contact/{contactid}/changephotobyurl: refused, since the CRM fetches nothing from the
+    internet while answering a request."""
+
+    xml_shape = renderers.STRING_XML
+
+    def put(self, request: Request, contactid: int, format: str | None = None) -> Response:
+        self.contact(contactid)
+        raise drf_serializers.ValidationError(
+            {"photourl": "Photos are not fetched from other sites; upload the image with PUT contact/{id}/changephoto."}
+        )
+
+
 def _nested(data: dict[str, Any]) -> dict[str, Any]:
     """Move custom values and the access list out of `data` (the contact's own fields)."""
     return {key: data.pop(key) for key in ("custom_values", "access_list") if key in data}
@@ -414,11 +506,25 @@ class ContactAccessManyView(OnlyofficeView):
         return Response(self.contacts_data(self.reload(contacts)))
 
 
-class ContactSetStatusView(OnlyofficeView):
-    """PUT contact/{contactid}/status: contactStatusid (0 clears it)."""
+class ContactFilterAccessView(OnlyofficeView):
+    """PUT contact/filter/access: the same access for every contact the filters match, all or none."""
 
-    def put(self, request: Request, contactid: int, format: str | None = None) -> Response:
-        contact = self.contact(contactid)
+    xml_shape = renderers.CONTACTS_XML
+
+    def put(self, request: Request, format: str | None = None) -> Response:
+        query = self.params(ContactFilterAccessSerializer)
+        data = self.params(AccessInputSerializer)
+        contacts = list(filtered_contacts(user=request.user, query=query).prefetch_related("access_list"))
+        contact_update_many(contacts=contacts, user=request.user, fields=data, **_nested(data))
+        return Response(self.contacts_data(self.reload(contacts)))
+
+
+class ContactSetStatusView(OnlyofficeView):
+    """PUT contact/{contactid}/status, contact/person/{id}/status or contact/company/{id}/status:
+    contactStatusid (0 clears it)."""
+
+    def put(self, request: Request, contactid: int, entity: str = "contact", format: str | None = None) -> Response:
+        contact = self.contact(contactid, is_company=_entity_is_company(entity))
         stage_id = self.params(ContactStatusInputSerializer)["contactStatusid"]
         stage = ContactStage.objects.filter(pk=stage_id).first() if stage_id else None
         if stage_id and stage is None:
@@ -500,6 +606,19 @@ class ContactInfoDetailView(OnlyofficeView):
         return Response(data)
 
 
+class ContactInfoByTypeView(OnlyofficeView):
+    """contact/{contactid}/data/{infoType}: the Data strings of the contact's items of that type
+    (the route takes an InfoType name; a number is an item id, see ContactInfoDetailView)."""
+
+    xml_shape = renderers.STRINGS_XML
+
+    def get(self, request: Request, contactid: int, infotype: int, format: str | None = None) -> Response:
+        contact = self.contact(contactid)
+        if infotype == InfoType.ADDRESS:
+            return Response([address_data(address) for address in contact.addresses.all()])
+        return Response([item.value for item in contact.items.all() if item_info_type(item) == infotype])
+
+
 class InfoTypesView(OnlyofficeView):
     """contact/data/infoType: the InfoType names."""
 
@@ -543,6 +662,30 @@ class ContactTagsView(OnlyofficeView):
         if tag is None:
             raise Http404
         contact_remove_tags(contact=contact, user=request.user, tags=[tag.name])
+        return Response(tag.name)
+
+
+class ContactTagGroupView(OnlyofficeView):
+    """{company|person}/{contactid}/tag/group: add (POST) or remove (DELETE) tagName on the
+    contact and its company circle (contacts.selectors.contact_group), all or nothing."""
+
+    xml_shape = renderers.STRING_XML
+
+    def group(self, entity: str, contactid: int) -> list[Any]:
+        return contact_group(user=self.request.user, contact=self.contact(contactid, is_company=entity == "company"))
+
+    def post(self, request: Request, entity: str, contactid: int, format: str | None = None) -> Response:
+        contacts = self.group(entity, contactid)
+        name = self.params(TagNameSerializer)["tagName"]
+        contact_add_tags_many(contacts=contacts, user=request.user, tags=[name])
+        return Response(name, status=201)
+
+    def delete(self, request: Request, entity: str, contactid: int, format: str | None = None) -> Response:
+        contacts = self.group(entity, contactid)
+        tag = Tag.objects.filter(name__iexact=self.params(TagNameSerializer)["tagName"]).first()
+        if tag is None:
+            raise Http404
+        contact_remove_tags_many(contacts=contacts, user=request.user, tags=[tag.name])
         return Response(tag.name)
 
 
@@ -611,6 +754,21 @@ class CustomFieldCreateView(OnlyofficeView):
         data = self.params(CustomFieldInputSerializer)
         field = custom_field_create(user=request.user, fields={**data, "applies_to": ENTITY_APPLIES_TO[entity]})
         return Response(CustomFieldSerializer(field, context={"counts": {}}).data, status=201)
+
+
+class CustomFieldReorderView(OnlyofficeView):
+    """PUT {et}/customfield/reorder: `fieldids[]` take positions 0, 1, 2... (administrators)."""
+
+    xml_shape = renderers.CUSTOM_FIELDS_XML
+
+    def put(self, request: Request, entity: str, format: str | None = None) -> Response:
+        ids = list(dict.fromkeys(self.params(FieldIdsSerializer)["fieldids"]))
+        found = CustomField.objects.filter(applies_to=ENTITY_APPLIES_TO[entity]).in_bulk(ids)
+        if len(found) != len(ids):
+            raise Http404
+        fields = custom_field_reorder(user=request.user, fields=[found[pk] for pk in ids])
+        counts = custom_value_counts(user=request.user)
+        return Response(CustomFieldSerializer(fields, many=True, context={"counts": counts}).data)
 
 
 class CustomFieldDetailView(OnlyofficeView):

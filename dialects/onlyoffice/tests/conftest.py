@@ -198,11 +198,18 @@ def world(alice: Any, bob: Any, project: Any, license_field: CustomField) -> dic
         tags=["Tag1", "Tag2"],
         projects=[project],
     )
+    # A duplicate of the person, in no project and with no tags, to merge.
+    twin = contact_create(
+        user=alice,
+        fields={"first_name": "Tad", "last_name": "Twin", "created_at": SEED_CREATED},
+        items=[{"kind": "tel", "value": "+371 67 123 456"}, {"kind": "email", "value": "tad@example.com"}],
+    )
     sales = project_create(name="Sales", identifier="sales", creator=alice)
     membership_set(project=sales, user=bob, role=Membership.Role.VIEWER)
     return {
         "person": person.pk,
         "company": company.pk,
+        "twin": twin.pk,
         "project": project.pk,
         "sales": sales.pk,
         "email": person.items.get(kind="email").pk,

@@ -28,6 +28,11 @@ GARBAGE = [
     {"fieldValue": {"a": 1}},
     {"userName": None, "password": ["x"]},
     {"firstName": "A\x00", "lastName": "B", "tagName": "x\x00", "data": "\x00", "title": "\x00"},
+    {"fromcontactid": HUGE, "tocontactid": "x", "fieldids": [HUGE, "x"], "photo": "face.png", "photourl": None},
+    {"fromcontactid": 0, "tocontactid": -1, "fieldids": "[1, ", "companyName": [{"a": 1}]},
+    {"data": [{"key": None, "value": ["x"]}], "companyName": ["x" * 300]},
+    {"data": '[{"key": "A"}]', "companyName": "[]"},
+    {"data": [{"key": "A", "value": "B"}] * 101, "companyName": ["A"] * 101},
 ]
 ROUTES = sorted({(method, path) for _, method, path, _, who in CASES if who and method != "GET"})
 QUERIES = [
@@ -55,6 +60,8 @@ def test_garbage_queries_get_a_4xx_envelope(query, api, world):
     for path in ("crm/contact/filter", "crm/contact/project/{project}"):
         response = api("GET", f"{path.format(**world)}?{query}")
         assert response.status_code < 500, response.content
+    response = api("DELETE", f"crm/contact/filter?{query}")
+    assert response.status_code < 500, response.content
 
 
 @pytest.mark.parametrize(
@@ -65,10 +72,21 @@ def test_garbage_queries_get_a_4xx_envelope(query, api, world):
         "crm/contact/type/99999999999999999999",
         "crm/contact/project/99999999999999999999",
         "crm/contact/data/99999999999999999999/category",
+        "crm/contact/99999999999999999999999/data/Email",
     ],
 )
 def test_huge_ids_in_the_path_are_4xx(path, api, world):
     assert api("GET", path).status_code in (400, 404)
+
+
+def test_a_photo_upload_that_is_not_multipart_is_400(api, world):
+    response = api.client.put(
+        f"/api/2.0/crm/contact/{world['person']}/changephoto",
+        b"\x89PNG garbage",
+        content_type="image/png",
+        HTTP_AUTHORIZATION=api.token,
+    )
+    assert 400 <= response.status_code < 500 and response.json()["status"] == 1
 
 
 def test_a_token_with_a_null_character_is_401(api):
