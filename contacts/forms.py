@@ -88,6 +88,11 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class ContactChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.display_name
@@ -320,7 +325,7 @@ class ContactForm(forms.Form):
     priority = forms.IntegerField(required=False)
     assigned_to = UserChoiceField(user_choices(), required=False, empty_label="Nobody")
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
-    access_list = forms.ModelMultipleChoiceField(
+    access_list = UserMultipleChoiceField(
         user_choices(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
