@@ -34,6 +34,7 @@ from contacts.models import (
     Visibility,
 )
 from contacts.selectors import (
+    MAX_ID,
     companies_named,
     company_choices,
     contact_list_by_ids,
@@ -88,14 +89,28 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+def as_id(value: Any) -> int | None:
+    """A database id from text, or None (ASCII digits only: int() also takes "٣", isdigit() also "²")."""
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
+def company_named(
+    form: forms.Form, *, field: str, user: AbstractBaseUser, name: str, exclude: int | None = None
+) -> Contact | None:
+    """The one visible company called `name` (a picker's text sent without a picked id), else an error on `field`."""
+    found = companies_named(user=user, name=name, exclude=exclude)
+    if len(found) == 1:
+        return found[0]
+    form.add_error(field, COMPANY_ERRORS[bool(found)].format(name=name))
+    return None
+
+
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
-
-
-class ContactChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.display_name
 
 
 class CompanyField(forms.ModelChoiceField):
@@ -110,7 +125,7 @@ class CompanyField(forms.ModelChoiceField):
 
     def to_python(self, value: Any) -> Contact | None:
         value = str(value or "").strip()
-        if value and not (value.isdigit() and int(value) <= 2**63 - 1):
+        if value and as_id(value) is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -385,8 +400,8 @@ class ContactForm(forms.Form):
         """Show the initial company's name in the picker (an id from the query string only if visible)."""
         company = self.initial.get("company")
         if company is not None and not isinstance(company, Contact):
-            visible = str(company).isdigit() and int(company) <= 2**63 - 1
-            found = self.fields["company"].queryset.filter(pk=company).first() if visible else None
+            pk = as_id(company)
+            found = self.fields["company"].queryset.filter(pk=pk).first() if pk is not None else None
             self.initial["company"] = str(found.pk) if found else None
             company = found
         self.initial["company_search"] = company.display_name if company else ""
@@ -400,11 +415,7 @@ class ContactForm(forms.Form):
         if not text:
             data["company"] = None
         elif company is None or company.display_name.strip().lower() != text.lower():
-            found = companies_named(user=self.user, name=text)
-            if len(found) == 1:
-                data["company"] = found[0]
-            else:
-                self.add_error("company_search", COMPANY_ERRORS[bool(found)].format(name=text))
+            data["company"] = company_named(self, field="company_search", user=self.user, name=text)
         return data
 
     def custom_bound_fields(self) -> list[tuple[CustomField, forms.BoundField | None]]:

@@ -267,18 +267,23 @@ def company_choices(*, user: AnyUser) -> QuerySet[Contact]:
     return contact_list(user=user, filters={"is_company": True}, prefetch=False).only("pk", "display_name")
 
 
-def company_suggest(*, user: AnyUser, query: str, limit: int = COMPANY_SUGGESTIONS) -> list[dict[str, Any]]:
+def company_suggest(
+    *, user: AnyUser, query: str, exclude: int | None = None, limit: int = COMPANY_SUGGESTIONS
+) -> list[dict[str, Any]]:
     """Visible companies matching the words typed (as the contacts search does), by name, at most `limit`."""
     query = query.strip()[:100]
     if "\x00" in query:  # no name holds one, and PostgreSQL refuses to compare with it
         return []
     filters: dict[str, Any] = {"is_company": True} | ({"search": query} if query else {})
-    companies = contact_list(user=user, filters=filters, prefetch=False).order_by("display_name", "pk")
+    companies = (
+        contact_list(user=user, filters=filters, prefetch=False).exclude(pk=exclude).order_by("display_name", "pk")
+    )
     return [{"id": pk, "name": name} for pk, name in companies.values_list("pk", "display_name")[:limit]]
 
 
-def companies_named(*, user: AnyUser, name: str, limit: int = 2) -> list[Contact]:
+def companies_named(*, user: AnyUser, name: str, exclude: int | None = None, limit: int = 2) -> list[Contact]:
     """Visible companies called exactly `name` (any case): one is a match, two an ambiguity."""
     if "\x00" in name:
         return []
-    return list(company_choices(user=user).filter(display_name__iexact=name.strip()).order_by("pk")[:limit])
+    companies = company_choices(user=user).exclude(pk=exclude).filter(display_name__iexact=name.strip())
+    return list(companies.order_by("pk")[:limit])

@@ -32,6 +32,7 @@ from contacts.forms import (
     TagAddForm,
     TagMergeForm,
     TagRenameForm,
+    as_id,
 )
 from contacts.models import Contact, CustomField
 from contacts.selectors import (
@@ -268,7 +269,9 @@ def tag_suggest(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def company_suggest_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(company_suggest(user=request.user, query=request.GET.get("q", "")), safe=False)
+    exclude = as_id(request.GET.get("exclude", ""))
+    companies = company_suggest(user=request.user, query=request.GET.get("q", ""), exclude=exclude)
+    return JsonResponse(companies, safe=False)
 
 
 @login_required

@@ -386,3 +386,21 @@ def test_a_manager_creates_a_project_and_manages_its_members(page, alice, bob, p
     page.get_by_role("button", name="Remove bob").click()
     expect(page.locator("#messages")).to_contain_text("bob was removed from Sales.")
     expect(page.locator("#members")).not_to_contain_text("Bob Tester")
+
+
+def test_merge_a_firm_into_a_duplicate_picked_with_the_mouse(page, alice):
+    from playwright.sync_api import expect
+
+    source = contact_create(user=alice, fields={"is_company": True, "name": "Acme"})
+    target = contact_create(user=alice, fields={"is_company": True, "name": "ACME"})
+    sign_in(page)
+    page.goto(f"/firms/{source.pk}/")
+    page.get_by_role("combobox", name="Merge into").press_sequentially("acm")
+    options = page.get_by_role("listbox", name="Matching companies").get_by_role("option")
+    expect(options).to_have_text(["ACME"])
+    options.first.click()
+    expect(page.locator("input[name=target]")).to_have_value(str(target.pk))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Merge").click()
+    expect(page.locator("#messages")).to_contain_text("Acme was merged into ACME.")
+    assert not Contact.objects.filter(pk=source.pk).exists()

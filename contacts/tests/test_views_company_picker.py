@@ -38,6 +38,16 @@ def test_suggestions_are_at_most_fifteen_sorted_by_name(make_contact, alice_clie
 def test_suggestions_shrug_off_odd_queries(alice_client):
     assert suggest(alice_client, "\x00") == []
     assert suggest(alice_client, "x" * 5000) == []
+    for exclude in ("²", "abc", "99999999999999999999999"):
+        response = alice_client.get(reverse("contacts:company-suggest"), {"q": "a", "exclude": exclude})
+        assert response.status_code == 200
+
+
+def test_suggestions_leave_out_the_excluded_company(make_contact, alice_client):
+    acme = make_contact(is_company=True, name="Acme")
+    twin = make_contact(is_company=True, name="Acme")
+    response = alice_client.get(reverse("contacts:company-suggest"), {"q": "acme", "exclude": acme.pk})
+    assert response.json() == [{"id": twin.pk, "name": "Acme"}]
 
 
 def test_suggestions_need_a_signed_in_user(client):
@@ -58,7 +68,7 @@ def test_a_company_the_user_cannot_see_is_a_form_error_that_names_nothing(
 ):
     hidden = make_contact(is_company=True, name="Hidden Holdings", visibility="private")
     client.force_login(outsider)
-    for company in (hidden.pk, "abc", "99999999999999999999999"):
+    for company in (hidden.pk, "abc", "99999999999999999999999", "²", "-1"):
         data = contact_form_data(first_name="Grace", company=company, company_search="Hidden Holdings")
         response = client.post(reverse("contacts:contact-create"), data)
         assert response.status_code == 200
@@ -114,7 +124,8 @@ def test_a_company_from_the_query_string_is_shown_only_if_visible(make_contact, 
     response = client.get(reverse("contacts:contact-create"), {"company": hidden.pk})
     assert response.context["editor"].form["company"].value() is None
     assert "Hidden Holdings" not in response.content.decode()
-    assert client.get(reverse("contacts:contact-create"), {"company": "x"}).status_code == 200
+    for odd in ("x", "²", "99999999999999999999999"):
+        assert client.get(reverse("contacts:contact-create"), {"company": odd}).status_code == 200
 
 
 def test_form_page_stays_small_and_quick_with_thousands_of_companies(client, django_assert_max_num_queries):

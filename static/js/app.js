@@ -203,7 +203,9 @@
     clearTimeout(companyPending);
     companyPending = setTimeout(function () {
       var query = parts.input.value;
-      fetch(picker.getAttribute("data-company-picker") + "?q=" + encodeURIComponent(query), {
+      var url = new URL(picker.getAttribute("data-company-picker"), window.location.href);
+      url.searchParams.set("q", query);
+      fetch(url, {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       })
