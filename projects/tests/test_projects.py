@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
 from projects.models import Membership
-from projects.selectors import project_can_add_contacts, project_get, project_list
+from projects.selectors import project_can_add_contacts, project_can_create, project_get, project_list
 from projects.services import LAST_MANAGER, membership_remove, membership_set, project_create
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,18 @@ def test_an_unknown_role_is_refused_and_nothing_changes(project, bob):
         membership_set(project=project, user=bob, role="owner")
     assert "role" in exc.value.message_dict
     assert project.memberships.get(user=bob).role == Membership.Role.MEMBER
+
+
+def test_a_project_without_managers_still_takes_role_changes(alice, bob):
+    project = project_create(name="Ops", identifier="ops")
+    membership_set(project=project, user=bob, role=Membership.Role.MEMBER)
+    membership_set(project=project, user=bob, role=Membership.Role.VIEWER)
+    membership_remove(project=project, user=bob)
+    assert not project.memberships.exists()
+
+
+def test_managers_superusers_and_holders_of_add_project_create_projects(project, alice, bob, outsider, admin_user):
+    assert [project_can_create(user=u) for u in (alice, bob, outsider, admin_user)] == [True, False, False, True]
+    outsider.user_permissions.add(Permission.objects.get(codename="add_project"))
+    outsider = type(outsider).objects.get(pk=outsider.pk)  # permissions are cached on the instance
+    assert project_can_create(user=outsider)

@@ -211,3 +211,19 @@ def test_member_actions_need_a_post(client, alice, project):
     client.force_login(alice)
     assert client.get(reverse("projects:member-remove", args=[project.pk, alice.pk])).status_code == 405
     assert project.memberships.filter(user=alice).exists()
+
+
+def test_the_add_member_form_cannot_demote_the_last_manager_either(client, alice, project):
+    client.force_login(alice)
+    response = client.post(reverse("projects:member-add", args=[project.pk]), {"username": "alice", "role": "viewer"})
+    assert response.status_code == 400
+    assert response.context["member_form"].errors["role"] == [LAST_MANAGER]
+    assert project.memberships.get(user=alice).role == "manager"
+
+
+def test_a_superuser_manages_a_project_they_are_not_a_member_of(client, admin_user, bob, project):
+    client.force_login(admin_user)
+    client.post(reverse("projects:member-update", args=[project.pk, bob.pk]), {"role": "viewer"})
+    assert project.memberships.get(user=bob).role == "viewer"
+    data = {"name": "Support", "identifier": "support", "description": "", "is_public": ""}
+    assert client.post(reverse("projects:project-update", args=[project.pk]), data).status_code == 302
