@@ -33,7 +33,14 @@ from contacts.models import (
     Tag,
     Visibility,
 )
-from contacts.selectors import contact_list, contact_list_by_ids, contact_tags, tag_counts
+from contacts.selectors import (
+    MAX_ID,
+    companies_named,
+    company_choices,
+    contact_list_by_ids,
+    contact_tags,
+    tag_counts,
+)
 from contacts.services import (
     contact_add_tags_many,
     contact_create,
@@ -59,6 +66,10 @@ SORTS = {
     "updated": "updated_at",
     "created": "created_at",
 }
+COMPANY_ERRORS = {
+    False: "No company you can see is called {name}: pick one from the suggestions or create it first.",
+    True: "Several companies are called {name}: pick the right one from the suggestions.",
+}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -78,9 +89,45 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class ContactChoiceField(forms.ModelChoiceField):
+def as_id(value: Any) -> int | None:
+    """A database id from text, or None (ASCII digits only: int() also takes "٣", isdigit() also "²")."""
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
+def company_named(
+    form: forms.Form, *, field: str, user: AbstractBaseUser, name: str, exclude: int | None = None
+) -> Contact | None:
+    """The one visible company called `name` (a picker's text sent without a picked id), else an error on `field`."""
+    found = companies_named(user=user, name=name, exclude=exclude)
+    if len(found) == 1:
+        return found[0]
+    form.add_error(field, COMPANY_ERRORS[bool(found)].format(name=name))
+    return None
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.display_name
+        return obj.get_full_name() or obj.get_username()
+
+
+class CompanyField(forms.ModelChoiceField):
+    """The id of a company the user may see, sent by the company picker's hidden input.
+
+    The picker never lists the companies in the page (there may be thousands);
+    an id the user may not see is the same error as one that does not exist.
+    """
+
+    widget = forms.HiddenInput
+    default_error_messages = {"invalid_choice": "Choose a company you can see."}
+
+    def to_python(self, value: Any) -> Contact | None:
+        value = str(value or "").strip()
+        if value and as_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class ContactFilterForm(forms.Form):
@@ -276,7 +323,13 @@ class ContactForm(forms.Form):
     middle_name = forms.CharField(max_length=255, required=False)
     last_name = forms.CharField(max_length=255, required=False)
     name = forms.CharField(max_length=255, required=False, label="Company name")
-    company = ContactChoiceField(Contact.objects.none(), required=False, empty_label="No company")
+    company = CompanyField(Contact.objects.none(), required=False)
+    company_search = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Company",
+        help_text="Type a few letters of the company's name, then pick it.",
+    )
     job_title = forms.CharField(max_length=255, required=False)
     department = forms.CharField(max_length=255, required=False)
     industry = forms.CharField(max_length=255, required=False)
@@ -287,6 +340,13 @@ class ContactForm(forms.Form):
     priority = forms.IntegerField(required=False)
     assigned_to = UserChoiceField(user_choices(), required=False, empty_label="Nobody")
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
+    access_list = UserMultipleChoiceField(
+        user_choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who else may see it",
+        help_text="A private contact is seen by its author, its assignee and the people ticked here.",
+    )
     avatar = forms.ImageField(required=False)
     background = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     tags = forms.CharField(required=False, help_text="Separate tags with commas.")
@@ -294,7 +354,7 @@ class ContactForm(forms.Form):
         Project.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    PERSON_ONLY = ("salutation", "first_name", "middle_name", "last_name", "company", "birthday")
+    PERSON_ONLY = ("salutation", "first_name", "middle_name", "last_name", "company", "company_search", "birthday")
     COMPANY_ONLY = ("name",)
     CONTACT_FIELDS = [
         "salutation",
@@ -321,11 +381,12 @@ class ContactForm(forms.Form):
         self.is_company = is_company
         for name in self.COMPANY_ONLY if not is_company else self.PERSON_ONLY:
             del self.fields[name]
+        self.user = user
         if "company" in self.fields:
-            self.fields["company"].queryset = contact_list(
-                user=user, filters={"is_company": True}, prefetch=False
-            ).only("pk", "display_name")
-        self.fields["assigned_to"].queryset = user_choices()
+            self.fields["company"].queryset = company_choices(user=user)
+            if not self.is_bound:
+                self._initial_company()
+        self.fields["assigned_to"].queryset = self.fields["access_list"].queryset = user_choices()
         self.fields["projects"].queryset = writable_projects(user)
         self.custom_fields = [
             f for f in CustomField.objects.all() if f.applies_to in ("both", "companies" if is_company else "persons")
@@ -334,6 +395,28 @@ class ContactForm(forms.Form):
             form_field = custom_form_field(custom)
             if form_field is not None:
                 self.fields[f"cf_{custom.pk}"] = form_field
+
+    def _initial_company(self) -> None:
+        """Show the initial company's name in the picker (an id from the query string only if visible)."""
+        company = self.initial.get("company")
+        if company is not None and not isinstance(company, Contact):
+            pk = as_id(company)
+            found = self.fields["company"].queryset.filter(pk=pk).first() if pk is not None else None
+            self.initial["company"] = str(found.pk) if found else None
+            company = found
+        self.initial["company_search"] = company.display_name if company else ""
+
+    def clean(self) -> dict[str, Any]:
+        """The picker's text decides: blank is no company; a name other than the chosen id's is looked up."""
+        data = super().clean()
+        if "company_search" not in data or "company" in self.errors:
+            return data
+        text, company = data["company_search"].strip(), data.get("company")
+        if not text:
+            data["company"] = None
+        elif company is None or company.display_name.strip().lower() != text.lower():
+            data["company"] = company_named(self, field="company_search", user=self.user, name=text)
+        return data
 
     def custom_bound_fields(self) -> list[tuple[CustomField, forms.BoundField | None]]:
         """Custom fields in order, headings included (with no form field), for the template."""
@@ -354,6 +437,7 @@ def contact_initial(contact: Contact) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(contact, name) for name in ContactForm.CONTACT_FIELDS}
     initial["tags"] = ", ".join(t.name for t in contact_tags(contact))
     initial["projects"] = list(contact.projects.all())
+    initial["access_list"] = list(contact.access_list.all())
     for value in contact.custom_values.all():
         initial[f"cf_{value.field_id}"] = value.typed_value
     return initial
@@ -425,6 +509,8 @@ class ContactEditor:
             "custom_values": self.form.custom_values(),
             "tags": split_tag_list(data["tags"]),
         }
+        if data["visibility"] == Visibility.PRIVATE:
+            kwargs["access_list"] = data["access_list"]
         try:
             if self.contact is None:
                 kwargs["fields"] = fields | {"is_company": self.is_company}

@@ -271,3 +271,33 @@ def tag_names(*, user: AnyUser, prefix: str = "", limit: int = 10) -> list[str]:
 def webform_list(*, project: Any) -> QuerySet[WebForm]:
     """The web forms of a project (callers have checked the user may see the project)."""
     return WebForm.objects.filter(project=project).prefetch_related("custom_fields").select_related("project")
+
+
+COMPANY_SUGGESTIONS = 15
+
+
+def company_choices(*, user: AnyUser) -> QuerySet[Contact]:
+    """The companies the user may link a person to, loading only their id and name."""
+    return contact_list(user=user, filters={"is_company": True}, prefetch=False).only("pk", "display_name")
+
+
+def company_suggest(
+    *, user: AnyUser, query: str, exclude: int | None = None, limit: int = COMPANY_SUGGESTIONS
+) -> list[dict[str, Any]]:
+    """Visible companies matching the words typed (as the contacts search does), by name, at most `limit`."""
+    query = query.strip()[:100]
+    if "\x00" in query:  # no name holds one, and PostgreSQL refuses to compare with it
+        return []
+    filters: dict[str, Any] = {"is_company": True} | ({"search": query} if query else {})
+    companies = (
+        contact_list(user=user, filters=filters, prefetch=False).exclude(pk=exclude).order_by("display_name", "pk")
+    )
+    return [{"id": pk, "name": name} for pk, name in companies.values_list("pk", "display_name")[:limit]]
+
+
+def companies_named(*, user: AnyUser, name: str, exclude: int | None = None, limit: int = 2) -> list[Contact]:
+    """Visible companies called exactly `name` (any case): one is a match, two an ambiguity."""
+    if "\x00" in name:
+        return []
+    companies = company_choices(user=user).exclude(pk=exclude).filter(display_name__iexact=name.strip())
+    return list(companies.order_by("pk")[:limit])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("export.csv", views.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
     path("export.vcf", views.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
     path("bulk/", views.contact_bulk, name="contact-bulk"),
+    path("companies/suggest", views.company_suggest_view, name="company-suggest"),
     path("<int:pk>/", views.contact_detail, name="contact-detail"),
     path("<int:pk>/edit/", views.contact_update_view, name="contact-update"),
     path("<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),

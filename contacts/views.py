@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -30,10 +32,12 @@ from contacts.forms import (
     TagAddForm,
     TagMergeForm,
     TagRenameForm,
+    as_id,
 )
 from contacts.models import Contact, CustomField
 from contacts.selectors import (
     company_people,
+    company_suggest,
     contact_can_delete,
     contact_can_edit,
     contact_counts,
@@ -87,6 +91,7 @@ def detail_context(request: HttpRequest, contact: Contact, **extra: Any) -> dict
         "notes": note_list(user=user, contact=contact)[:50],
         "people": company_people(user=user, company=contact) if contact.is_company else [],
         "projects": project_list(user=user).filter(contacts=contact),
+        "access_list": contact.access_list.order_by("username"),
         "note_form": NoteForm(),
         "tag_form": TagAddForm(),
         "can_edit": contact_can_edit(user=user, contact=contact),
@@ -263,6 +268,13 @@ def tag_suggest(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
+def company_suggest_view(request: HttpRequest) -> JsonResponse:
+    exclude = as_id(request.GET.get("exclude", ""))
+    companies = company_suggest(user=request.user, query=request.GET.get("q", ""), exclude=exclude)
+    return JsonResponse(companies, safe=False)
+
+
+@login_required
 def apikey_detail(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/apikey_detail.html", {"api_key": apikey_get_or_create(user=request.user)})
 
@@ -273,6 +285,14 @@ def apikey_reset_view(request: HttpRequest) -> HttpResponse:
     apikey_reset(user=request.user)
     messages.success(request, "Your API key was reset. Scripts using the old key must be updated.")
     return redirect("accounts:apikey-detail")
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Django's password change (old password, new one twice, validators), back to the account page."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:apikey-detail")
+    success_message = "Your password was changed."
 
 
 def staff_only(request: HttpRequest) -> None:

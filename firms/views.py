@@ -52,7 +52,7 @@ def firm_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     firm = visible_firm(request, pk)
     form = FirmMergeForm(request.POST, user=request.user, source=firm)
     if not form.is_valid():
-        messages.error(request, "Choose a company to merge into.")
+        messages.error(request, form.error_text())
         return redirect("firms:firm-detail", pk=firm.pk)
     try:
         target = firm_merge(source=firm, target=form.cleaned_data["target"], user=request.user)

@@ -59,3 +59,16 @@ def project_can_add_contacts(*, user: AbstractBaseUser | AnonymousUser, project:
 
 def project_can_manage(*, user: AbstractBaseUser | AnonymousUser, project: Project) -> bool:
     return project_role(user=user, project=project) == Membership.Role.MANAGER
+
+
+def project_can_create(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Superusers, holders of the `projects.add_project` permission and managers of a project create projects."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("projects.add_project"):
+        return True
+    return Membership.objects.filter(user=user, role=Membership.Role.MANAGER).exists()
+
+
+def project_members(*, project: Project) -> QuerySet[Membership]:
+    return project.memberships.select_related("user").order_by("role", "user__username")

@@ -314,3 +314,93 @@ def test_web_form_embedded_on_another_origin_creates_the_contact(page, live_serv
     contact = Contact.objects.get(first_name="Webby")
     assert list(contact.projects.all()) == [project]
     assert [e.value for e in contact.emails] == ["webby@example.com"]
+
+
+def test_pick_a_company_by_keyboard_share_a_private_contact_and_clear_the_company(page, alice, bob, project):
+    from playwright.sync_api import expect
+
+    acme = contact_create(user=alice, fields={"is_company": True, "name": "Acme Corporation"})
+    contact_create(user=alice, fields={"is_company": True, "name": "Acme Labs"})
+    contact_create(user=alice, fields={"is_company": True, "name": "Initech"})
+    sign_in(page)
+    page.goto("/contacts/new/")
+    page.get_by_label("First name").fill("Grace")
+    company = page.get_by_role("combobox", name="Company")
+    company.press_sequentially("acme")
+    options = page.get_by_role("listbox", name="Matching companies").get_by_role("option")
+    expect(options).to_have_text(["Acme Corporation", "Acme Labs"])
+    expect(company).to_have_attribute("aria-expanded", "true")
+    company.press("ArrowDown")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    expect(company).to_have_attribute("aria-activedescendant", "company-options-0")
+    company.press("Enter")
+    expect(company).to_have_value("Acme Corporation")
+    expect(page.locator("input[name=company]")).to_have_value(str(acme.pk))
+    expect(page.get_by_role("listbox", name="Matching companies")).to_be_hidden()
+
+    access = page.get_by_text("Who else may see it")
+    expect(access).to_be_hidden()
+    page.get_by_label("Visibility").select_option("private")
+    expect(access).to_be_visible()
+    page.get_by_label("Bob Tester").check()
+    page.get_by_role("button", name="Create person").click()
+    expect(page.locator("#messages")).to_contain_text("Grace was created.")
+    expect(page.locator("#access-list")).to_have_text("Bob Tester")
+    grace = Contact.objects.get(first_name="Grace")
+    assert grace.company == acme
+    assert list(grace.access_list.all()) == [bob]
+
+    page.get_by_role("link", name="Edit").click()
+    expect(company).to_have_value("Acme Corporation")
+    page.get_by_role("button", name="Clear the company").click()
+    expect(company).to_be_focused()
+    expect(company).to_have_value("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#messages")).to_contain_text("was saved.")
+    grace.refresh_from_db()
+    assert grace.company is None
+
+
+def test_a_manager_creates_a_project_and_manages_its_members(page, alice, bob, project):
+    from playwright.sync_api import expect
+
+    sign_in(page)
+    page.goto("/projects/")
+    page.get_by_role("link", name="New project").click()
+    page.get_by_label("Name").fill("Sales")
+    page.get_by_label("Identifier").fill("sales")
+    page.get_by_label("Description").fill("Leads and deals.")
+    page.get_by_role("button", name="Create project").click()
+    expect(page.locator("#messages")).to_contain_text("Project Sales was created; you manage it.")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Role", exact=True).select_option("viewer")
+    page.get_by_role("button", name="Add member").click()
+    expect(page.locator("#messages")).to_contain_text("bob is now viewer.")
+    page.get_by_label("Role of alice", exact=True).select_option("member")
+    page.get_by_role("button", name="Change the role of alice").click()
+    expect(page.locator("#messages")).to_contain_text("A project needs at least one manager")
+    page.get_by_label("Role of bob", exact=True).select_option("manager")
+    page.get_by_role("button", name="Change the role of bob").click()
+    expect(page.locator("#messages")).to_contain_text("bob is now manager.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Remove bob").click()
+    expect(page.locator("#messages")).to_contain_text("bob was removed from Sales.")
+    expect(page.locator("#members")).not_to_contain_text("Bob Tester")
+
+
+def test_merge_a_firm_into_a_duplicate_picked_with_the_mouse(page, alice):
+    from playwright.sync_api import expect
+
+    source = contact_create(user=alice, fields={"is_company": True, "name": "Acme"})
+    target = contact_create(user=alice, fields={"is_company": True, "name": "ACME"})
+    sign_in(page)
+    page.goto(f"/firms/{source.pk}/")
+    page.get_by_role("combobox", name="Merge into").press_sequentially("acm")
+    options = page.get_by_role("listbox", name="Matching companies").get_by_role("option")
+    expect(options).to_have_text(["ACME"])
+    options.first.click()
+    expect(page.locator("input[name=target]")).to_have_value(str(target.pk))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Merge").click()
+    expect(page.locator("#messages")).to_contain_text("Acme was merged into ACME.")
+    assert not Contact.objects.filter(pk=source.pk).exists()

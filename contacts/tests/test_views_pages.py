@@ -173,3 +173,40 @@ def test_a_stored_colour_that_is_not_a_hex_colour_never_reaches_a_style(make_con
     html = alice_client.get(contact.get_absolute_url()).content.decode()
     assert "red;x:y" not in html
     assert ">vip</a>" in html
+
+
+def test_password_change_is_linked_from_the_account_page_and_confirms(alice_client, alice):
+    account = alice_client.get(reverse("accounts:apikey-detail")).content.decode()
+    assert f'href="{reverse("accounts:password-change")}"' in account
+    page = alice_client.get(reverse("password_change"))
+    assert page.templates[0].name == "registration/password_change_form.html"
+    assert 'class="topbar' in page.content.decode()
+    data = {
+        "old_password": "secret-pass-123",
+        "new_password1": "a-Fresh-passphrase-9",
+        "new_password2": "a-Fresh-passphrase-9",
+    }
+    response = alice_client.post(reverse("accounts:password-change"), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:apikey-detail")
+    assert "Your password was changed." in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.check_password("a-Fresh-passphrase-9")
+    assert alice_client.get("/").status_code == 200
+
+
+def test_a_wrong_old_password_or_mismatch_shows_the_errors(alice_client, alice):
+    url = reverse("accounts:password-change")
+    data = {"old_password": "nope", "new_password1": "a-Fresh-passphrase-9", "new_password2": "another-one-1"}
+    response = alice_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "Your old password was entered incorrectly" in errors["old_password"][0]
+    assert errors["new_password2"] == ["The two password fields didn’t match."]
+    alice.refresh_from_db()
+    assert alice.check_password("secret-pass-123")
+
+
+def test_password_change_needs_a_signed_in_user(client):
+    response = client.get(reverse("accounts:password-change"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

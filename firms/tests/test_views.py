@@ -79,3 +79,35 @@ def test_firm_list_costs_a_fixed_number_of_queries(count, make_contact, client, 
     with django_assert_num_queries(8):
         response = client.get(LIST)
     assert len(response.context["page"].object_list) == min(count, 25)
+
+
+def test_firm_page_offers_the_company_picker_not_a_list_of_companies(make_contact, client, alice):
+    source = make_contact(is_company=True, name="Acme Inc")
+    make_contact(is_company=True, name="Initech")
+    client.force_login(alice)
+    html = client.get(reverse("firms:firm-detail", args=[source.pk])).content.decode()
+    assert f'data-company-picker="{reverse("contacts:company-suggest")}?exclude={source.pk}"' in html
+    assert 'role="combobox"' in html
+    assert "Initech" not in html
+
+
+def test_merging_into_a_duplicate_typed_by_name_without_javascript(make_contact, client, alice):
+    source = make_contact(is_company=True, name="Acme")
+    target = make_contact(is_company=True, name="ACME")
+    client.force_login(alice)
+    response = client.post(reverse("firms:firm-merge", args=[source.pk]), {"target_search": "acme"})
+    assert response["Location"] == reverse("firms:firm-detail", args=[target.pk])
+    assert not Contact.objects.filter(pk=source.pk).exists()
+
+
+def test_merging_into_nothing_or_a_hidden_company_says_so(make_contact, client, outsider):
+    source = make_contact(user=outsider, is_company=True, name="Mine", projects=[])
+    hidden = make_contact(is_company=True, name="Hidden", visibility="private")
+    client.force_login(outsider)
+    url = reverse("firms:firm-merge", args=[source.pk])
+    assert "Choose a company to merge into." in client.post(url, {}, follow=True).content.decode()
+    assert "Choose a company you can see." in client.post(url, {"target": hidden.pk}, follow=True).content.decode()
+    response = client.post(url, {"target_search": "Hidden"}, follow=True)
+    assert "No company you can see is called Hidden" in response.content.decode()
+    assert "Choose a company you can see." in client.post(url, {"target": source.pk}, follow=True).content.decode()
+    assert Contact.objects.filter(pk__in=[source.pk, hidden.pk]).count() == 2

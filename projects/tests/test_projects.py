@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
 from projects.models import Membership
-from projects.selectors import project_can_add_contacts, project_get, project_list
-from projects.services import membership_set, project_create
+from projects.selectors import project_can_add_contacts, project_can_create, project_get, project_list
+from projects.services import LAST_MANAGER, membership_remove, membership_set, project_create
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,44 @@ def test_viewers_cannot_add_contacts(project, outsider):
     assert not project_can_add_contacts(user=outsider, project=project)
     membership_set(project=project, user=outsider, role=Membership.Role.MEMBER)
     assert project_can_add_contacts(user=outsider, project=project)
+
+
+def test_the_last_manager_can_be_neither_demoted_nor_removed(project, alice, bob):
+    with pytest.raises(ValidationError) as demoted:
+        membership_set(project=project, user=alice, role=Membership.Role.MEMBER)
+    assert demoted.value.message_dict == {"role": [LAST_MANAGER]}
+    with pytest.raises(ValidationError):
+        membership_remove(project=project, user=alice)
+    assert project.memberships.get(user=alice).role == Membership.Role.MANAGER
+
+
+def test_a_manager_steps_down_once_another_manages(project, alice, bob):
+    membership_set(project=project, user=bob, role=Membership.Role.MANAGER)
+    membership_set(project=project, user=alice, role=Membership.Role.VIEWER)
+    with pytest.raises(ValidationError):
+        membership_remove(project=project, user=bob)
+    membership_set(project=project, user=alice, role=Membership.Role.MANAGER)
+    membership_remove(project=project, user=bob)
+    assert list(project.memberships.values_list("user__username", "role")) == [("alice", "manager")]
+
+
+def test_an_unknown_role_is_refused_and_nothing_changes(project, bob):
+    with pytest.raises(ValidationError) as exc:
+        membership_set(project=project, user=bob, role="owner")
+    assert "role" in exc.value.message_dict
+    assert project.memberships.get(user=bob).role == Membership.Role.MEMBER
+
+
+def test_a_project_without_managers_still_takes_role_changes(alice, bob):
+    project = project_create(name="Ops", identifier="ops")
+    membership_set(project=project, user=bob, role=Membership.Role.MEMBER)
+    membership_set(project=project, user=bob, role=Membership.Role.VIEWER)
+    membership_remove(project=project, user=bob)
+    assert not project.memberships.exists()
+
+
+def test_managers_superusers_and_holders_of_add_project_create_projects(project, alice, bob, outsider, admin_user):
+    assert [project_can_create(user=u) for u in (alice, bob, outsider, admin_user)] == [True, False, False, True]
+    outsider.user_permissions.add(Permission.objects.get(codename="add_project"))
+    outsider = type(outsider).objects.get(pk=outsider.pk)  # permissions are cached on the instance
+    assert project_can_create(user=outsider)

@@ -134,7 +134,158 @@
     }, 150);
   });
 
+  // The company picker, a combobox after the WAI-ARIA Authoring Practices "list autocomplete" pattern:
+  // typing asks the server for at most 15 matching companies; arrows move through them, Enter or a
+  // click picks one into the hidden id input, Escape closes the list. Typing clears the chosen id, so
+  // the server looks the typed name up, as it does without JavaScript.
+  var companyPending = null;
+
+  function pickerParts(picker) {
+    return {
+      input: picker.querySelector("[role=combobox]"),
+      hidden: picker.querySelector("input[type=hidden]"),
+      list: picker.querySelector("[role=listbox]"),
+      clear: picker.querySelector("[data-company-clear]"),
+      status: picker.querySelector("[data-company-status]"),
+    };
+  }
+
+  function closeOptions(parts) {
+    parts.list.hidden = true;
+    parts.input.setAttribute("aria-expanded", "false");
+    parts.input.removeAttribute("aria-activedescendant");
+  }
+
+  function showOptions(parts, companies) {
+    parts.list.innerHTML = "";
+    companies.forEach(function (company, index) {
+      var option = document.createElement("li");
+      option.id = parts.list.id + "-" + index;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      option.dataset.id = String(company.id);
+      option.textContent = company.name;
+      parts.list.appendChild(option);
+    });
+    if (!companies.length) {
+      var none = document.createElement("li");
+      none.setAttribute("aria-disabled", "true");
+      none.textContent = "No company you can see matches.";
+      parts.list.appendChild(none);
+    }
+    parts.list.hidden = false;
+    parts.input.setAttribute("aria-expanded", "true");
+    parts.status.textContent = companies.length
+      ? companies.length + " compan" + (companies.length === 1 ? "y" : "ies") + " found; use the arrow keys to choose."
+      : "No company matches.";
+  }
+
+  function moveActive(parts, step) {
+    var options = Array.prototype.slice.call(parts.list.querySelectorAll("[role=option]"));
+    if (!options.length) return;
+    var current = options.findIndex(function (o) { return o.getAttribute("aria-selected") === "true"; });
+    var next = current < 0 ? (step > 0 ? 0 : options.length - 1) : (current + step + options.length) % options.length;
+    options.forEach(function (o, i) { o.setAttribute("aria-selected", String(i === next)); });
+    parts.input.setAttribute("aria-activedescendant", options[next].id);
+    options[next].scrollIntoView({ block: "nearest" });
+  }
+
+  function pickCompany(parts, option) {
+    parts.hidden.value = option.dataset.id;
+    parts.input.value = option.textContent;
+    parts.clear.hidden = false;
+    parts.status.textContent = option.textContent + " chosen.";
+    closeOptions(parts);
+  }
+
+  function suggestCompanies(picker) {
+    var parts = pickerParts(picker);
+    clearTimeout(companyPending);
+    companyPending = setTimeout(function () {
+      var query = parts.input.value;
+      var url = new URL(picker.getAttribute("data-company-picker"), window.location.href);
+      url.searchParams.set("q", query);
+      fetch(url, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (companies) {
+          // An answer to an older query arriving late must not replace the current one.
+          if (parts.input.value === query && document.activeElement === parts.input) showOptions(parts, companies);
+        });
+    }, 150);
+  }
+
+  document.addEventListener("input", function (event) {
+    var picker = event.target.closest("[data-company-picker]");
+    if (!picker || event.target.getAttribute("role") !== "combobox") return;
+    var parts = pickerParts(picker);
+    parts.hidden.value = "";
+    parts.clear.hidden = !parts.input.value;
+    suggestCompanies(picker);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var picker = event.target.closest("[data-company-picker]");
+    if (!picker || event.target.getAttribute("role") !== "combobox") return;
+    var parts = pickerParts(picker);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (parts.list.hidden) suggestCompanies(picker);
+      else moveActive(parts, event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Enter" && !parts.list.hidden) {
+      var active = parts.list.querySelector("[aria-selected=true]");
+      if (active) {
+        event.preventDefault();
+        pickCompany(parts, active);
+      }
+    } else if (event.key === "Escape" && !parts.list.hidden) {
+      event.preventDefault();
+      closeOptions(parts);
+    }
+  });
+
+  // mousedown, not click: it fires before the input's blur closes the list.
+  document.addEventListener("mousedown", function (event) {
+    var option = event.target.closest("[data-company-picker] [role=option]");
+    if (option) {
+      event.preventDefault();
+      pickCompany(pickerParts(option.closest("[data-company-picker]")), option);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var clear = event.target.closest("[data-company-clear]");
+    if (!clear) return;
+    var parts = pickerParts(clear.closest("[data-company-picker]"));
+    parts.hidden.value = "";
+    parts.input.value = "";
+    clear.hidden = true;
+    parts.status.textContent = "No company.";
+    closeOptions(parts);
+    parts.input.focus();
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var picker = event.target.closest("[data-company-picker]");
+    if (picker && event.target.getAttribute("role") === "combobox") closeOptions(pickerParts(picker));
+  });
+
+  // The access list matters only for private contacts: shown while "private" is chosen.
+  function showAccessList() {
+    var visibility = document.querySelector("select[name=visibility]");
+    document.querySelectorAll("[data-private-only]").forEach(function (block) {
+      block.hidden = !!visibility && visibility.value !== "private";
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[name=visibility]")) showAccessList();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".row").forEach(showTelType);
+    showAccessList();
   });
 })();
