@@ -13,6 +13,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from contacts.models import Contact, ContactItem, ContactStage, ContactType, Visibility
+from crm.ids import parse_id
 from projects.models import Project
 
 DIGITS = re.compile(r"\D+")
@@ -45,7 +46,8 @@ class ProjectKeyFilter(django_filters.CharFilter):
         if value in (None, ""):
             return qs
         value = str(value).strip()
-        project = Q(pk=int(value)) if value.isdigit() else Q(identifier=value)
+        pk = parse_id(value)
+        project = Q(pk=pk) if pk is not None else Q(identifier=value)
         ids = Project.objects.filter(project).values("pk")
         return qs.filter(pk__in=Contact.projects.through.objects.filter(project_id__in=ids).values("contact_id"))
 

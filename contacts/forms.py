@@ -34,7 +34,6 @@ from contacts.models import (
     Visibility,
 )
 from contacts.selectors import (
-    MAX_ID,
     companies_named,
     company_choices,
     contact_list_by_ids,
@@ -52,6 +51,7 @@ from contacts.services import (
     split_tag_list,
 )
 from contacts.webforms import FIELD_LABELS
+from crm.ids import parse_id
 from projects.models import Project
 from projects.selectors import WRITE_ROLES, member_project_ids, project_list
 
@@ -89,14 +89,6 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-def as_id(value: Any) -> int | None:
-    """A database id from text, or None (ASCII digits only: int() also takes "٣", isdigit() also "²")."""
-    text = str(value).strip()
-    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
-        return int(text)
-    return None
-
-
 def company_named(
     form: forms.Form, *, field: str, user: AbstractBaseUser, name: str, exclude: int | None = None
 ) -> Contact | None:
@@ -125,7 +117,7 @@ class CompanyField(forms.ModelChoiceField):
 
     def to_python(self, value: Any) -> Contact | None:
         value = str(value or "").strip()
-        if value and as_id(value) is None:
+        if value and parse_id(value) is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -213,7 +205,7 @@ class BulkActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = writable_projects(user)
         # Any integer is accepted here; ids the user may not see are dropped by the services.
-        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+        self.fields["ids"].valid_value = lambda value: str(value).isascii() and str(value).isdigit()
 
     def needs_confirmation(self) -> bool:
         return self.cleaned_data["action"] == "delete" and not self.cleaned_data["confirmed"]
@@ -400,7 +392,7 @@ class ContactForm(forms.Form):
         """Show the initial company's name in the picker (an id from the query string only if visible)."""
         company = self.initial.get("company")
         if company is not None and not isinstance(company, Contact):
-            pk = as_id(company)
+            pk = parse_id(company)
             found = self.fields["company"].queryset.filter(pk=pk).first() if pk is not None else None
             self.initial["company"] = str(found.pk) if found else None
             company = found

@@ -24,11 +24,11 @@ from django.db.models.functions import Lower
 
 from contacts.filters import ContactFilter
 from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
+from crm.ids import MAX_ID, parse_id
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
 
 AnyUser = AbstractBaseUser | AnonymousUser
-MAX_ID = 2**63 - 1
 
 
 def contact_visibility_q(*, user: AnyUser) -> Q:
@@ -228,7 +228,7 @@ def custom_value_counts(*, user: AnyUser) -> dict[int, int]:
 def contact_list_by_ids(*, user: AnyUser, ids: Iterable[int | str]) -> list[Contact]:
     """The contacts of `ids` the user may see, with what `contact_rights` reads; other ids
     (unseen, malformed or out of the database's range) are ignored, as a 404 would be."""
-    clean = [int(raw) for raw in ids if str(raw).isdigit() and 0 < int(raw) <= MAX_ID]
+    clean = [pk for pk in map(parse_id, ids) if pk is not None]
     qs = contact_list(user=user, prefetch=False).filter(pk__in=clean)
     return list(qs.prefetch_related("projects", "access_list"))
 

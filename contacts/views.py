@@ -32,7 +32,6 @@ from contacts.forms import (
     TagAddForm,
     TagMergeForm,
     TagRenameForm,
-    as_id,
 )
 from contacts.models import Contact, CustomField
 from contacts.selectors import (
@@ -58,6 +57,7 @@ from contacts.services import (
     tag_merge,
     tag_rename,
 )
+from crm.ids import parse_id
 from projects.selectors import project_list
 
 
@@ -269,7 +269,7 @@ def tag_suggest(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def company_suggest_view(request: HttpRequest) -> JsonResponse:
-    exclude = as_id(request.GET.get("exclude", ""))
+    exclude = parse_id(request.GET.get("exclude", ""))
     companies = company_suggest(user=request.user, query=request.GET.get("q", ""), exclude=exclude)
     return JsonResponse(companies, safe=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from crm.ids import parse_id
 from projects.models import Membership, Project
 
 WRITE_ROLES = (Membership.Role.MANAGER, Membership.Role.MEMBER)
@@ -38,9 +39,9 @@ def project_get(*, user: AbstractBaseUser | AnonymousUser, key: int | str) -> Pr
     key = str(key).strip()
     if "\x00" in key:  # no identifier holds one, and PostgreSQL refuses to compare with it
         return None
-    if key.isdigit():
-        # Larger ids overflow the database's integer; they exist nowhere.
-        return qs.filter(pk=int(key)).first() if int(key) <= 2**63 - 1 else None
+    if key.isascii() and key.isdigit():
+        pk = parse_id(key)
+        return qs.filter(pk=pk).first() if pk is not None else None
     return qs.filter(identifier=key).first()
 
 

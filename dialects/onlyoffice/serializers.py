@@ -251,7 +251,7 @@ def parse_api_datetime(value: Any, *, end_of_day: bool = False) -> datetime:
 def enum_value(enum: type[IntegerChoices], raw: Any) -> int:
     """An enum member by number or by name (case-insensitive), as ONLYOFFICE's binder accepts both."""
     text = str(raw).strip()
-    if text.lstrip("-").isdigit() and int(text) in enum.values:
+    if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and int(text) in enum.values:
         return int(text)
     for value, label in enum.choices:
         if label.lower() == text.lower():

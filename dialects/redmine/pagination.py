@@ -27,7 +27,7 @@ def to_int(value: Any) -> int:
     sign = -1 if text.startswith("-") else 1
     digits = ""
     for char in text.lstrip("+-"):
-        if not char.isdigit():
+        if char not in "0123456789":
             break
         digits += char
     return sign * int(digits) if digits else 0

@@ -18,8 +18,9 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from contacts.models import Address, Contact, ContactItem, CustomValue, Note, Visibility
-from contacts.selectors import MAX_ID, contact_tags
+from contacts.selectors import contact_tags
 from contacts.services import split_tag_list
+from crm.ids import MAX_ID, parse_id
 
 User = get_user_model()
 
@@ -283,8 +284,8 @@ class RedmineContactInputSerializer(serializers.Serializer):
     def validate_assigned_to_id(self, value: str | None) -> Any:
         if value in (None, ""):
             return None
-        valid = str(value).isdigit() and int(value) <= MAX_ID
-        user = User.objects.filter(pk=int(value), is_active=True).first() if valid else None
+        pk = parse_id(value)
+        user = User.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
         if user is None:
             raise serializers.ValidationError("is invalid.")
         return user

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from contacts.exporters import export_response
 from contacts.intake import TooManySubmissions, webform_submit
 from contacts.models import WEBFORM_FIELDS, Contact, Note, WebForm
-from contacts.selectors import MAX_ID, company_people, contact_get, contact_list, note_list, tag_counts
+from contacts.selectors import company_people, contact_get, contact_list, note_list, tag_counts
 from contacts.services import (
     contact_delete,
     contact_link_project,
@@ -33,6 +33,7 @@ from contacts.services import (
     note_delete,
     note_update,
 )
+from crm.ids import MAX_ID
 from dialects.authentication import (
     ApiKeyHeaderAuthentication,
     ApiKeyQueryAuthentication,

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from contacts.models import WebForm
 from contacts.services import webform_create
 from contacts.webforms import webform_snippet
+from crm.ids import parse_id
 from projects.models import Project
 
 
@@ -43,7 +44,8 @@ class Command(BaseCommand):
         if not options["project"] or not options["name"]:
             raise CommandError("Give PROJECT and NAME (or --show ID).")
         key = options["project"]
-        project = Project.objects.filter(**({"pk": int(key)} if key.isdigit() else {"identifier": key})).first()
+        pk = parse_id(key)
+        project = Project.objects.filter(**({"pk": pk} if pk is not None else {"identifier": key})).first()
         if project is None:
             raise CommandError(f"No project {key!r}.")
         try:
