@@ -37,6 +37,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.urlpatterns import format_suffix_patterns
 
+from contacts.models import Contact
+from contacts.selectors import contact_get
+from projects.models import Project
+from projects.selectors import project_get
+
 # Bodies
 
 CHUNK = 64 * 1024
@@ -302,3 +307,17 @@ class DialectMixin:
 
     def get_exception_handler(self) -> Any:
         return dialect_exception_handler
+
+    def visible_contact(self, pk: Any) -> Contact:
+        """The contact the request's user may see, or 404 (never 403: nothing leaks)."""
+        contact = contact_get(user=self.request.user, pk=pk)
+        if contact is None:
+            raise Http404
+        return contact
+
+    def visible_project(self, key: Any) -> Project:
+        """The project (by id or identifier) the request's user may see, or 404."""
+        project = project_get(user=self.request.user, key=key) if key not in (None, "") else None
+        if project is None:
+            raise Http404
+        return project

@@ -25,7 +25,6 @@ from rest_framework.throttling import AnonRateThrottle
 from contacts.models import ContactStage, ContactType, CustomField, CustomValue, Tag
 from contacts.selectors import (
     contact_counts_by,
-    contact_get,
     contact_group,
     contact_list,
     contact_rights,
@@ -114,7 +113,6 @@ from dialects.onlyoffice.serializers import (
     item_info_type,
     photo_url,
 )
-from projects.selectors import project_get
 
 ENTITY_APPLIES_TO = {
     "contact": CustomField.AppliesTo.BOTH,
@@ -161,16 +159,13 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
 
     def contact(self, pk: Any, *, is_company: bool | None = None) -> Any:
         """A contact the user can see, or 404 (also for a person where a company is expected)."""
-        found = contact_get(user=self.request.user, pk=pk)
-        if found is None or (is_company is not None and found.is_company != is_company):
+        found = self.visible_contact(pk)
+        if is_company is not None and found.is_company != is_company:
             raise Http404
         return found
 
     def project(self, projectid: int) -> Any:
-        project = project_get(user=self.request.user, key=projectid)
-        if project is None:
-            raise Http404
-        return project
+        return self.visible_project(projectid)
 
     def contact_queryset(self, qs: QuerySet) -> QuerySet:
         """A contact_list queryset with what the wrappers show beyond its prefetches, still in a

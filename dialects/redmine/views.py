@@ -22,8 +22,8 @@ from rest_framework.response import Response
 
 from contacts.exporters import export_response
 from contacts.intake import TooManySubmissions, webform_submit
-from contacts.models import WEBFORM_FIELDS, Contact, Note, WebForm
-from contacts.selectors import company_people, contact_get, contact_list, note_list, tag_counts
+from contacts.models import WEBFORM_FIELDS, Note, WebForm
+from contacts.selectors import company_people, contact_list, note_list, tag_counts
 from contacts.services import (
     contact_delete,
     contact_link_project,
@@ -58,8 +58,6 @@ from dialects.redmine.serializers import (
     RedmineNoteSerializer,
     RedmineWebFormReceiptSerializer,
 )
-from projects.models import Project
-from projects.selectors import project_get
 
 User = get_user_model()
 INCLUDES = frozenset({"notes", "contacts", "deals", "tickets"})
@@ -121,18 +119,6 @@ class RedmineView(DialectMixin, GenericAPIView):
             raise exceptions.ValidationError({name: [f"must be a hash of {name} attributes."]})
         return dict(data), dict(part)
 
-    def project(self, key: Any) -> Project:
-        project = project_get(user=self.request.user, key=key) if key not in (None, "") else None
-        if project is None:
-            raise Http404
-        return project
-
-    def contact(self, pk: Any) -> Contact:
-        contact = contact_get(user=self.request.user, pk=pk)
-        if contact is None:
-            raise Http404
-        return contact
-
     def location(self, name: str, pk: int) -> str:
         return self.request.build_absolute_uri(reverse(name, kwargs={"pk": pk}))
 
@@ -140,7 +126,7 @@ class RedmineView(DialectMixin, GenericAPIView):
         """The contacts a list or an export shows: visible ones, filtered and sorted by the query."""
         params = self.request.query_params
         key = project_key or params.get("project_id")
-        project = self.project(key) if key else None
+        project = self.visible_project(key) if key else None
         filters = contact_filters(params, user=self.request.user, project=project)
         return contact_list(user=self.request.user, filters=filters, order_by=contact_ordering(params.get("sort")))
 
@@ -165,11 +151,11 @@ class ContactListView(RedmineView):
         if isinstance(request.auth, WebForm):
             return self.webform_post(request, request.auth)
         data, attributes = self.body("contact")
-        target = self.project(project or attributes.get("project_id") or data.get("project_id"))
+        target = self.visible_project(project or attributes.get("project_id") or data.get("project_id"))
         serializer = RedmineContactInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
         created = contact_save_with_company_name(user=request.user, projects=[target], **serializer.service_arguments())
-        contact = self.contact(created.pk)
+        contact = self.visible_contact(created.pk)
         body = self.detail_serializer_classes[request.accepted_renderer.format](contact).data
         location = self.location("redmine:contact-detail", contact.pk)
         return Response({"contact": body}, status=201, headers={"Location": location})
@@ -207,7 +193,7 @@ class ContactDetailView(RedmineView):
     serializer_classes = {"json": RedmineContactDetailSerializer, "xml": RedmineContactDetailXMLSerializer}
 
     def get(self, request: Request, pk: int, format: str | None = None) -> Response:
-        contact = self.contact(pk)
+        contact = self.visible_contact(pk)
         include = {part.strip() for part in request.query_params.get("include", "").split(",")} & INCLUDES
         context = {"include": include, "notes": [], "people": []}
         if "notes" in include:
@@ -217,7 +203,7 @@ class ContactDetailView(RedmineView):
         return Response({"contact": self.get_serializer(contact, context=context).data})
 
     def put(self, request: Request, pk: int, format: str | None = None) -> Response:
-        contact = self.contact(pk)
+        contact = self.visible_contact(pk)
         _, attributes = self.body("contact")
         serializer = RedmineContactInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
@@ -225,7 +211,7 @@ class ContactDetailView(RedmineView):
         return Response(status=204)
 
     def delete(self, request: Request, pk: int, format: str | None = None) -> Response:
-        contact_delete(contact=self.contact(pk), user=request.user)
+        contact_delete(contact=self.visible_contact(pk), user=request.user)
         return Response(status=204)
 
 
@@ -233,9 +219,9 @@ class ContactProjectsView(RedmineView):
     """POST /contacts/<id>/projects with project[id] (an id or identifier): 204."""
 
     def post(self, request: Request, pk: int, format: str | None = None) -> Response:
-        contact = self.contact(pk)
+        contact = self.visible_contact(pk)
         data, project = self.body("project")
-        target = self.project(project.get("id") or data.get("project_id"))
+        target = self.visible_project(project.get("id") or data.get("project_id"))
         contact_link_project(contact=contact, project=target, user=request.user)
         return Response(status=204)
 
@@ -244,8 +230,8 @@ class ContactProjectView(RedmineView):
     """DELETE /contacts/<id>/projects/<project>: 204; 403 for the contact's last project (the plugin's rule)."""
 
     def delete(self, request: Request, pk: int, project: str, format: str | None = None) -> Response:
-        contact = self.contact(pk)
-        contact_unlink_project(contact=contact, project=self.project(project), user=request.user, keep_one=True)
+        contact = self.visible_contact(pk)
+        contact_unlink_project(contact=contact, project=self.visible_project(project), user=request.user, keep_one=True)
         return Response(status=204)
 
 
@@ -271,9 +257,9 @@ class NoteListView(RedmineView):
         params = request.query_params
         contact_id = params.get("contact_id") or params.get("source_id")
         if contact_id:
-            notes = notes.filter(contact=self.contact(contact_id))
+            notes = notes.filter(contact=self.visible_contact(contact_id))
         if params.get("project_id"):
-            notes = notes.filter(contact__projects=self.project(params["project_id"]))
+            notes = notes.filter(contact__projects=self.visible_project(params["project_id"]))
         page = self.paginate_queryset(notes.order_by("-created_at", "-id"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -283,7 +269,7 @@ class NoteListView(RedmineView):
         serializer.is_valid(raise_exception=True)
         if "source_id" not in serializer.validated_data:
             raise exceptions.ValidationError({"source_id": ["Source cannot be blank."]})
-        contact = self.contact(serializer.validated_data["source_id"])
+        contact = self.visible_contact(serializer.validated_data["source_id"])
         fields = serializer.note_fields()
         note = note_create(contact=contact, user=request.user, **{"content": "", **fields})
         note = note_list(user=request.user).get(pk=note.pk)
@@ -341,7 +327,7 @@ class ContactVCardView(RedmineView):
     """GET /contacts/<id>.vcf."""
 
     def get(self, request: Request, pk: int) -> HttpResponseBase:
-        contact = self.contact(pk)
+        contact = self.visible_contact(pk)
         return export_response([contact], fmt="vcf", filename=f"contact-{contact.pk}.vcf")
 
 
