@@ -53,7 +53,7 @@ from contacts.services import (
 from contacts.webforms import FIELD_LABELS
 from crm.ids import parse_id
 from projects.models import Project
-from projects.selectors import WRITE_ROLES, member_project_ids, project_list
+from projects.selectors import project_list, project_list_writable
 
 User = get_user_model()
 NESTED_KEY = re.compile(r"^(items|addresses)\[(\d+)\](?:\.(\w+))?$")
@@ -73,20 +73,19 @@ COMPANY_ERRORS = {
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def writable_projects(user: AbstractBaseUser) -> QuerySet[Project]:
-    """Projects the user may add contacts to."""
-    if user.is_superuser:
-        return Project.objects.all()
-    return Project.objects.filter(pk__in=member_project_ids(user=user, roles=WRITE_ROLES))
-
-
 def user_choices() -> QuerySet:
     return User.objects.filter(is_active=True).order_by("username")
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserLabelMixin:
+    """Users are listed by full name, falling back to the user name."""
+
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
+
+
+class UserChoiceField(UserLabelMixin, forms.ModelChoiceField):
+    pass
 
 
 def company_named(
@@ -100,9 +99,8 @@ def company_named(
     return None
 
 
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+class UserMultipleChoiceField(UserLabelMixin, forms.ModelMultipleChoiceField):
+    pass
 
 
 class CompanyField(forms.ModelChoiceField):
@@ -203,7 +201,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = writable_projects(user)
+        self.fields["project"].queryset = project_list_writable(user=user)
         # Any integer is accepted here; ids the user may not see are dropped by the services.
         self.fields["ids"].valid_value = lambda value: str(value).isascii() and str(value).isdigit()
 
@@ -379,7 +377,7 @@ class ContactForm(forms.Form):
             if not self.is_bound:
                 self._initial_company()
         self.fields["assigned_to"].queryset = self.fields["access_list"].queryset = user_choices()
-        self.fields["projects"].queryset = writable_projects(user)
+        self.fields["projects"].queryset = project_list_writable(user=user)
         self.custom_fields = [
             f for f in CustomField.objects.all() if f.applies_to in ("both", "companies" if is_company else "persons")
         ]

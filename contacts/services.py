@@ -37,7 +37,7 @@ from contacts.models import (
     WebForm,
     new_key,
 )
-from contacts.selectors import contact_can_delete, contact_can_edit, contact_list, contact_rights
+from contacts.selectors import companies_named, contact_can_delete, contact_can_edit, contact_list, contact_rights
 from projects.models import Project
 from projects.selectors import project_can_add_contacts
 
@@ -421,9 +421,9 @@ def company_for_name(*, user: AbstractBaseUser, name: str, projects: Iterable[Pr
     name = (name or "").strip()
     if not name:
         return None
-    found = contact_list(user=user, prefetch=False).filter(is_company=True, name__iexact=name).order_by("pk").first()
-    if found is not None:
-        return found
+    found = companies_named(user=user, name=name, limit=1)
+    if found:
+        return found[0]
     return contact_create(
         user=user, fields={"is_company": True, "name": name}, projects=projects, check_permissions=False
     )

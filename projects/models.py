@@ -67,7 +67,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.project} ({self.role})"
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in (self.Role.MANAGER, self.Role.MEMBER)

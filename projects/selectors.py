@@ -33,6 +33,15 @@ def member_project_ids(*, user: AbstractBaseUser, roles: tuple[str, ...] | None 
     return qs.values("project_id")
 
 
+def project_list_writable(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
+    """Projects the user may add contacts to (see `project_can_add_contacts`)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    return Project.objects.filter(pk__in=member_project_ids(user=user, roles=WRITE_ROLES))
+
+
 def project_get(*, user: AbstractBaseUser | AnonymousUser, key: int | str) -> Project | None:
     """A project visible to the user by numeric id or identifier, or None."""
     qs = project_list(user=user)

@@ -83,3 +83,15 @@ def test_managers_superusers_and_holders_of_add_project_create_projects(project,
     outsider.user_permissions.add(Permission.objects.get(codename="add_project"))
     outsider = type(outsider).objects.get(pk=outsider.pk)  # permissions are cached on the instance
     assert project_can_create(user=outsider)
+
+
+def test_writable_projects_are_those_with_a_write_role(project, other_project, outsider, bob, admin_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    from projects.selectors import project_list_writable
+
+    membership_set(project=project, user=outsider, role=Membership.Role.VIEWER)
+    assert list(project_list_writable(user=outsider)) == [other_project]
+    assert list(project_list_writable(user=bob)) == [project]
+    assert set(project_list_writable(user=admin_user)) == {project, other_project}
+    assert list(project_list_writable(user=AnonymousUser())) == []
