@@ -1,0 +1,128 @@
+"""Writes of contacts and what hangs off them, by sub-domain.
+
+Every write that touches nested data (items, addresses, custom values, tags,
+projects) runs in one transaction: it all lands, or nothing does. Validation
+errors are collected per field and raised together as one ValidationError whose
+keys name the field (`first_name`, `items[1].value`, `custom_fields[3]`...), so
+each dialect can render them in its own error format.
+
+Callers import from `contacts.services`; the modules are `contacts` (the contact
+itself, companies, projects, bulk changes), `nested` (items and addresses), `custom`
+(custom fields and values, types and stages), `tags`, `notes`, `merge` and `keys`.
+"""
+
+from contacts.services.base import (
+    ADDRESS_FIELDS,
+    CONTACT_FIELDS,
+    ITEM_FIELDS,
+    MAX_TAG_LENGTH,
+    ErrorBag,
+)
+from contacts.services.contacts import (
+    MAX_AVATAR_BYTES,
+    company_create,
+    company_for_name,
+    contact_create,
+    contact_create_many,
+    contact_delete,
+    contact_delete_many,
+    contact_link_project,
+    contact_link_project_many,
+    contact_save_with_company_name,
+    contact_set_avatar,
+    contact_unlink_project,
+    contact_unlink_project_many,
+    contact_update,
+    contact_update_many,
+)
+from contacts.services.custom import (
+    choice_create,
+    choice_delete,
+    choice_update,
+    custom_field_create,
+    custom_field_delete,
+    custom_field_reorder,
+    custom_field_update,
+)
+from contacts.services.keys import (
+    APIKEY_TOUCH_INTERVAL,
+    apikey_get_or_create,
+    apikey_mark_used,
+    apikey_reset,
+    webform_create,
+    webform_reset_key,
+)
+from contacts.services.merge import (
+    contact_merge,
+)
+from contacts.services.nested import (
+    contact_delete_nested,
+)
+from contacts.services.notes import (
+    note_create,
+    note_delete,
+    note_update,
+)
+from contacts.services.tags import (
+    contact_add_tags,
+    contact_add_tags_many,
+    contact_remove_tags,
+    contact_remove_tags_many,
+    split_tag_list,
+    tag_create,
+    tag_delete,
+    tag_delete_unused,
+    tag_merge,
+    tag_rename,
+)
+
+__all__ = [
+    "ADDRESS_FIELDS",
+    "APIKEY_TOUCH_INTERVAL",
+    "CONTACT_FIELDS",
+    "ErrorBag",
+    "ITEM_FIELDS",
+    "MAX_AVATAR_BYTES",
+    "MAX_TAG_LENGTH",
+    "apikey_get_or_create",
+    "apikey_mark_used",
+    "apikey_reset",
+    "choice_create",
+    "choice_delete",
+    "choice_update",
+    "company_create",
+    "company_for_name",
+    "contact_add_tags",
+    "contact_add_tags_many",
+    "contact_create",
+    "contact_create_many",
+    "contact_delete",
+    "contact_delete_many",
+    "contact_delete_nested",
+    "contact_link_project",
+    "contact_link_project_many",
+    "contact_merge",
+    "contact_remove_tags",
+    "contact_remove_tags_many",
+    "contact_save_with_company_name",
+    "contact_set_avatar",
+    "contact_unlink_project",
+    "contact_unlink_project_many",
+    "contact_update",
+    "contact_update_many",
+    "custom_field_create",
+    "custom_field_delete",
+    "custom_field_reorder",
+    "custom_field_update",
+    "note_create",
+    "note_delete",
+    "note_update",
+    "split_tag_list",
+    "tag_create",
+    "tag_delete",
+    "tag_delete_unused",
+    "tag_merge",
+    "tag_rename",
+    "webform_create",
+    "webform_reset_key",
+]

@@ -1,0 +1,364 @@
+"""Writes of contacts themselves: create, update, delete, companies, projects, avatars, bulk changes.
+
+Every write that touches nested data (items, addresses, custom values, tags,
+projects) runs in one transaction: it all lands, or nothing does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from contacts.models import (
+    Address,
+    Contact,
+    ContactItem,
+    CustomValue,
+    Visibility,
+)
+from contacts.selectors import companies_named, contact_can_delete, contact_can_edit
+from contacts.services.base import (
+    ADDRESS_FIELDS,
+    CONTACT_FIELDS,
+    ITEM_FIELDS,
+    ErrorBag,
+    NestedMode,
+    _is_text_field,
+    _require_rights,
+)
+from contacts.services.custom import _prepare_custom_values
+from contacts.services.nested import _prepare_nested, _save_nested
+from contacts.services.tags import _clean_tags
+from projects.models import Project
+from projects.selectors import project_can_add_contacts
+
+
+def contact_create(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] = (),
+    addresses: Sequence[Mapping[str, Any]] = (),
+    custom_values: Mapping[int | str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    projects: Iterable[Project] | None = None,
+    access_list: Iterable[AbstractBaseUser] | None = None,
+    check_permissions: bool = True,
+) -> Contact:
+    """Create a contact with its nested data in one transaction.
+
+    `user` becomes the author. With `check_permissions`, the user must be
+    signed in and allowed to add contacts to every project given.
+    """
+    projects = list(projects or [])
+    author = user if user is not None and user.is_authenticated else None
+    if check_permissions:
+        if author is None:
+            raise PermissionDenied("Sign in to create contacts.")
+        for project in projects:
+            if not project_can_add_contacts(user=author, project=project):
+                raise PermissionDenied(f"You may not add contacts to {project}.")
+    contact = Contact(author=author)
+    with transaction.atomic():
+        _write(
+            contact=contact,
+            fields=fields,
+            items=items,
+            items_mode="replace",
+            addresses=addresses,
+            addresses_mode="replace",
+            custom_values=custom_values,
+            tags=tags,
+            projects=projects,
+            access_list=access_list,
+            creating=True,
+        )
+    return contact
+
+
+def contact_update(
+    *,
+    contact: Contact,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any] | None = None,
+    items: Sequence[Mapping[str, Any]] | None = None,
+    items_mode: NestedMode = "replace",
+    addresses: Sequence[Mapping[str, Any]] | None = None,
+    addresses_mode: NestedMode = "replace",
+    custom_values: Mapping[int | str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    projects: Iterable[Project] | None = None,
+    access_list: Iterable[AbstractBaseUser] | None = None,
+    check_permissions: bool = True,
+) -> Contact:
+    """Change a contact; only what is given changes.
+
+    Nested lists given in "replace" mode replace the stored ones; in "merge"
+    mode an entry with an `id` updates that row, one without is added, and rows
+    not mentioned stay. Custom values are always merged (an empty value clears
+    one). Tags and projects given replace the stored ones.
+    """
+    if check_permissions and (user is None or not contact_can_edit(user=user, contact=contact)):
+        raise PermissionDenied("You may not edit this contact.")
+    if check_permissions and projects is not None:
+        current = set(contact.projects.values_list("pk", flat=True))
+        for project in projects:
+            if project.pk not in current and not project_can_add_contacts(user=user, project=project):
+                raise PermissionDenied(f"You may not add contacts to {project}.")
+    with transaction.atomic():
+        _write(
+            contact=contact,
+            fields=fields or {},
+            items=items,
+            items_mode=items_mode,
+            addresses=addresses,
+            addresses_mode=addresses_mode,
+            custom_values=custom_values,
+            tags=tags,
+            projects=None if projects is None else list(projects),
+            access_list=access_list,
+            creating=False,
+        )
+    return contact
+
+
+def contact_delete(*, contact: Contact, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    if user is None or not contact_can_delete(user=user, contact=contact):
+        raise PermissionDenied("You may not delete this contact.")
+    contact.delete()
+
+
+def _write(
+    *,
+    contact: Contact,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] | None,
+    items_mode: NestedMode,
+    addresses: Sequence[Mapping[str, Any]] | None,
+    addresses_mode: NestedMode,
+    custom_values: Mapping[int | str, Any] | None,
+    tags: Iterable[str] | None,
+    projects: list[Project] | None,
+    access_list: Iterable[AbstractBaseUser] | None,
+    creating: bool,
+) -> None:
+    """Validate everything, then write everything. Runs inside a transaction."""
+    bag = ErrorBag()
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise ValueError(f"Not contact fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(contact, name, "" if value is None and _is_text_field(name) else value)
+    if contact.visibility not in Visibility.values:
+        bag.add("visibility", [f"Visibility must be one of {', '.join(Visibility.values)}."])
+    try:
+        # clean() checks the company link with a clearer message than limit_choices_to.
+        contact.full_clean(exclude=["display_name", "visibility", "company"])
+    except ValidationError as exc:
+        bag.add_exc("", exc)
+
+    new_items, kept_items, items_to_delete = _prepare_nested(
+        contact=contact,
+        model=ContactItem,
+        allowed=ITEM_FIELDS,
+        entries=items,
+        mode=items_mode,
+        prefix="items",
+        bag=bag,
+        creating=creating,
+    )
+    new_addresses, kept_addresses, addresses_to_delete = _prepare_nested(
+        contact=contact,
+        model=Address,
+        allowed=ADDRESS_FIELDS,
+        entries=addresses,
+        mode=addresses_mode,
+        prefix="addresses",
+        bag=bag,
+        creating=creating,
+    )
+    values = _prepare_custom_values(contact=contact, raw=custom_values, bag=bag, creating=creating)
+    tag_names = None if tags is None else _clean_tags(tags, bag)
+    bag.raise_if_any()
+
+    contact.save()
+    if items is not None:
+        _save_nested(contact, ContactItem, new_items, kept_items, items_to_delete)
+    if addresses is not None:
+        _save_nested(contact, Address, new_addresses, kept_addresses, addresses_to_delete)
+    for field, stored in values:
+        if stored == "":
+            CustomValue.objects.filter(contact=contact, field=field).delete()
+        else:
+            CustomValue.objects.update_or_create(contact=contact, field=field, defaults={"value": stored})
+    if tag_names is not None:
+        contact.tags.set(tag_names)
+    if projects is not None:
+        contact.projects.set(projects)
+    if access_list is not None:
+        contact.access_list.set(list(access_list))
+
+
+def company_for_name(*, user: AbstractBaseUser, name: str, projects: Iterable[Project] = ()) -> Contact | None:
+    """The company of that name the user can see, created if there is none.
+
+    This is how a person's free-text company name links to a company (Redmine,
+    web forms). Returns None for a blank name.
+    """
+    name = (name or "").strip()
+    if not name:
+        return None
+    found = companies_named(user=user, name=name, limit=1)
+    if found:
+        return found[0]
+    return contact_create(
+        user=user, fields={"is_company": True, "name": name}, projects=projects, check_permissions=False
+    )
+
+
+@transaction.atomic
+def contact_link_project(*, contact: Contact, project: Project, user: AbstractBaseUser) -> None:
+    if not contact_can_edit(user=user, contact=contact) or not project_can_add_contacts(user=user, project=project):
+        raise PermissionDenied("You may not add this contact to that project.")
+    contact.projects.add(project)
+
+
+@transaction.atomic
+def contact_unlink_project(
+    *, contact: Contact, project: Project, user: AbstractBaseUser, keep_one: bool = False
+) -> None:
+    """Take a contact out of a project; with `keep_one`, never out of its last one (Redmine's rule)."""
+    if not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not change this contact's projects.")
+    if keep_one and not contact.projects.exclude(pk=project.pk).exists():
+        raise PermissionDenied("A contact must stay in at least one project.")
+    contact.projects.remove(project)
+
+
+def contact_save_with_company_name(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    contact: Contact | None = None,
+    company_name: str | None = None,
+    fields: Mapping[str, Any],
+    projects: Iterable[Project] | None = None,
+    check_permissions: bool = True,
+    **nested: Any,
+) -> Contact:
+    """Create (`contact` None) or update a contact whose company is given by name, in one transaction.
+
+    The company of that name is found or created (see `company_for_name`); a
+    blank name clears the link, None leaves it alone. If the contact is
+    refused, the company is not created either.
+    """
+    projects = None if projects is None else list(projects)
+    with transaction.atomic():
+        if company_name is not None:
+            reader = user if user is not None else AnonymousUser()
+            company = company_for_name(user=reader, name=company_name, projects=projects or ())
+            fields = {**fields, "company": company}
+        if contact is None:
+            return contact_create(
+                user=user, fields=fields, projects=projects, check_permissions=check_permissions, **nested
+            )
+        return contact_update(
+            contact=contact, user=user, fields=fields, projects=projects, check_permissions=check_permissions, **nested
+        )
+
+
+@transaction.atomic
+def contact_delete_many(*, contacts: Iterable[Contact], user: AbstractBaseUser | AnonymousUser | None) -> list[Contact]:
+    """Delete several contacts: all of them, or none when the user may not delete one."""
+    contacts = list(contacts)
+    _require_rights(user=user, contacts=contacts, right="can_delete", verb="delete")
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
+    return contacts
+
+
+@transaction.atomic
+def company_create(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+    people: Iterable[Contact] = (),
+    **nested: Any,
+) -> Contact:
+    """Create a company and make it the company of the given persons, all or nothing."""
+    company = contact_create(user=user, fields={**fields, "is_company": True}, **nested)
+    for person in people:
+        contact_update(contact=person, user=user, fields={"company": company})
+    return company
+
+
+@transaction.atomic
+def contact_link_project_many(*, contacts: Iterable[Contact], project: Project, user: AbstractBaseUser) -> int:
+    """Add several contacts to a project: all of them, or none when one is refused. Returns how many."""
+    contacts = list(contacts)
+    if not project_can_add_contacts(user=user, project=project):
+        raise PermissionDenied(f"You may not add contacts to {project}.")
+    _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
+    project.contacts.add(*contacts)
+    return len(contacts)
+
+
+@transaction.atomic
+def contact_unlink_project_many(*, contacts: Iterable[Contact], project: Project, user: AbstractBaseUser) -> None:
+    for contact in contacts:
+        contact_unlink_project(contact=contact, project=project, user=user)
+
+
+@transaction.atomic
+def contact_update_many(*, contacts: Iterable[Contact], user: AbstractBaseUser, **changes: Any) -> None:
+    """The same `contact_update` on several contacts: all of them, or none when one is refused."""
+    for contact in contacts:
+        contact_update(contact=contact, user=user, **changes)
+
+
+@transaction.atomic
+def contact_create_many(
+    *, user: AbstractBaseUser | AnonymousUser | None, entries: Sequence[Mapping[str, Any]]
+) -> list[Contact]:
+    """Create several contacts from their fields (no nested data): all of them, or none, with
+    the errors of every entry."""
+    bag = ErrorBag()
+    created: list[Contact] = []
+    for fields in entries:
+        try:
+            with transaction.atomic():
+                created.append(contact_create(user=user, fields=fields, projects=[]))
+        except ValidationError as exc:
+            bag.add_exc("", exc)
+    bag.raise_if_any()
+    return created
+
+
+# An avatar is a small picture; a larger upload is refused before Pillow decodes it.
+MAX_AVATAR_BYTES = 2 * 1024 * 1024
+
+
+@transaction.atomic
+def contact_set_avatar(*, contact: Contact, user: AbstractBaseUser | AnonymousUser | None, image: Any) -> Contact:
+    """Store an uploaded image as the contact's avatar, after checking it is a readable image
+    no larger than MAX_AVATAR_BYTES; the previous file is removed once the change is committed."""
+    if user is None or not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    if image is None or not hasattr(image, "size"):
+        raise ValidationError({"avatar": ["Upload an image file."]})
+    if image.size > MAX_AVATAR_BYTES:
+        raise ValidationError({"avatar": [f"The image is larger than {MAX_AVATAR_BYTES // (1024 * 1024)} MB."]})
+    try:
+        checked = forms.ImageField().clean(image)
+    except ValidationError as exc:
+        raise ValidationError({"avatar": exc.messages}) from None
+    old = contact.avatar.name if contact.avatar else ""
+    storage = contact.avatar.storage
+    # The file is named after the format Pillow read, never the client's file name.
+    contact.avatar.save(f"{contact.pk}.{checked.image.format.lower()}", checked, save=False)
+    contact.save(update_fields=["avatar", "updated_at"])
+    if old and old != contact.avatar.name:
+        transaction.on_commit(lambda: storage.delete(old))
+    return contact

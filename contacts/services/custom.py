@@ -1,0 +1,143 @@
+"""Custom fields, their values on contacts, and the contact type and stage dictionaries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from contacts.models import (
+    Contact,
+    ContactStage,
+    ContactType,
+    CustomField,
+)
+from contacts.services.base import ErrorBag, _as_int, _require_perm
+
+
+def _prepare_custom_values(
+    *, contact: Contact, raw: Mapping[int | str, Any] | None, bag: ErrorBag, creating: bool
+) -> list[tuple[CustomField, str]]:
+    """Validate custom values (keyed by field id) and fill defaults and required checks on create."""
+    raw = dict(raw or {})
+    fields = {f.pk: f for f in CustomField.objects.all()}
+    result: list[tuple[CustomField, str]] = []
+    given: set[int] = set()
+    for key, value in raw.items():
+        field_id = _as_int(key)
+        field = fields.get(field_id) if field_id is not None else None
+        label = f"custom_fields[{key}]"
+        if field is None:
+            bag.add(label, [f"There is no custom field with id {key}."])
+            continue
+        if not field.applies_to_contact(contact):
+            bag.add(label, [f"{field.name} does not apply to {'companies' if contact.is_company else 'persons'}."])
+            continue
+        given.add(field.pk)
+        try:
+            stored = field.to_storage(value)
+        except ValidationError as exc:
+            bag.add(label, exc.messages)
+            continue
+        if stored == "" and field.is_required:
+            bag.add(label, [f"{field.name} cannot be blank."])
+            continue
+        result.append((field, stored))
+    if creating:
+        for field in fields.values():
+            if field.pk in given or not field.applies_to_contact(contact):
+                continue
+            if field.default:
+                result.append((field, field.to_storage(field.default)))
+            elif field.is_required and field.field_format != CustomField.Format.HEADING:
+                bag.add(f"custom_fields[{field.pk}]", [f"{field.name} cannot be blank."])
+    return result
+
+
+def custom_field_create(*, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]) -> CustomField:
+    _require_perm(user, "contacts.add_customfield")
+    field = CustomField(**fields)
+    field.full_clean()
+    field.save()
+    return field
+
+
+@transaction.atomic
+def custom_field_update(
+    *, field: CustomField, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]
+) -> CustomField:
+    """Change a custom field. Its format cannot change once contacts have values for it,
+    since those values were validated by the old format."""
+    _require_perm(user, "contacts.change_customfield")
+    if "field_format" in fields and fields["field_format"] != field.field_format and field.values.exists():
+        raise ValidationError({"field_format": "The format cannot change once contacts have values for the field."})
+    for name, value in fields.items():
+        setattr(field, name, value)
+    field.full_clean()
+    field.save()
+    return field
+
+
+def custom_field_delete(*, field: CustomField, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    _require_perm(user, "contacts.delete_customfield")
+    field.delete()
+
+
+def choice_create(
+    *,
+    model: type[ContactType] | type[ContactStage],
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+) -> ContactType | ContactStage:
+    """Create a choice of an administrator-kept list: a contact type or a contact stage (a type
+    without a code gets one made from its name)."""
+    _require_perm(user, f"contacts.add_{model._meta.model_name}")
+    item = model(**fields)
+    if isinstance(item, ContactType) and not item.code:
+        item.code = _unique_code(item.name)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def choice_update(
+    *, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None, fields: Mapping[str, Any]
+) -> ContactType | ContactStage:
+    _require_perm(user, f"contacts.change_{item._meta.model_name}")
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def choice_delete(*, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Delete a contact type or stage; contacts that had it keep everything else."""
+    _require_perm(user, f"contacts.delete_{item._meta.model_name}")
+    item.delete()
+
+
+def _unique_code(name: str) -> str:
+    base = (slugify(name) or "type")[:24]
+    code, n = base, 1
+    while ContactType.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+@transaction.atomic
+def custom_field_reorder(
+    *, user: AbstractBaseUser | AnonymousUser | None, fields: Sequence[CustomField]
+) -> list[CustomField]:
+    """Number the given fields' positions 0, 1, 2... in the order given (administrators)."""
+    _require_perm(user, "contacts.change_customfield")
+    fields = list(fields)
+    for position, field in enumerate(fields):
+        field.position = position
+    CustomField.objects.bulk_update(fields, ["position"])
+    return fields

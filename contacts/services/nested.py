@@ -1,0 +1,99 @@
+"""Items (phones, emails, web, messengers) and addresses: validated as a set, saved in the contact's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from contacts.models import (
+    Address,
+    Contact,
+    ContactItem,
+)
+from contacts.selectors import contact_can_edit
+from contacts.services.base import ErrorBag, NestedMode, _as_int
+
+
+def _prepare_nested(
+    *,
+    contact: Contact,
+    model: type[ContactItem] | type[Address],
+    allowed: tuple[str, ...],
+    entries: Sequence[Mapping[str, Any]] | None,
+    mode: NestedMode,
+    prefix: str,
+    bag: ErrorBag,
+    creating: bool,
+) -> tuple[list[Any], list[Any], list[int]]:
+    """Build (rows to insert, rows to update, ids to delete) for items or addresses."""
+    if entries is None:
+        return [], [], []
+    existing = {} if creating else {row.pk: row for row in model.objects.filter(contact_id=contact.pk)}
+    new_rows: list[Any] = []
+    updated: list[Any] = []
+    mentioned: set[int] = set()
+    for index, entry in enumerate(entries):
+        key = f"{prefix}[{index}]"
+        unknown = set(entry) - set(allowed) - {"id"}
+        if unknown:
+            bag.add(key, [f"Unknown fields: {', '.join(sorted(unknown))}."])
+            continue
+        row_id = entry.get("id")
+        if row_id not in (None, ""):
+            row = existing.get(_as_int(row_id))
+            if row is None:
+                bag.add(f"{key}.id", [f"No {model._meta.verbose_name} with id {row_id} on this contact."])
+                continue
+            mentioned.add(row.pk)
+            target = updated
+        else:
+            row = model(contact=contact, position=len(existing) + index if mode == "merge" else index)
+            target = new_rows
+        for name in allowed:
+            if name in entry:
+                value = entry[name]
+                setattr(row, name, "" if value is None and name not in ("is_primary", "position") else value)
+        try:
+            row.full_clean(exclude=["contact"])
+        except ValidationError as exc:
+            bag.add_exc(key, exc)
+            continue
+        target.append(row)
+    to_delete = [pk for pk in existing if pk not in mentioned] if mode == "replace" else []
+    return new_rows, updated, to_delete
+
+
+def _save_nested(
+    contact: Contact,
+    model: type[ContactItem] | type[Address],
+    new_rows: list[Any],
+    updated: list[Any],
+    to_delete: list[int],
+) -> None:
+    if to_delete:
+        model.objects.filter(contact=contact, pk__in=to_delete).delete()
+    for row in updated:
+        row.save()
+    for row in new_rows:
+        row.contact = contact
+        row.save()
+
+
+@transaction.atomic
+def contact_delete_nested(
+    *,
+    contact: Contact,
+    user: AbstractBaseUser | AnonymousUser | None,
+    item_ids: Iterable[int] = (),
+    address_ids: Iterable[int] = (),
+) -> None:
+    """Delete some of a contact's items and addresses, by id (ids of other contacts are ignored)."""
+    if user is None or not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    ContactItem.objects.filter(contact=contact, pk__in=list(item_ids)).delete()
+    Address.objects.filter(contact=contact, pk__in=list(address_ids)).delete()
+    contact.save(update_fields=["updated_at"])
