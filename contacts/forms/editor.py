@@ -93,8 +93,16 @@ class AddressForm(forms.Form):
         return not any(str(self.cleaned_data.get(name) or "").strip() for name in self.LINES)
 
 
-ItemFormSet = forms.formset_factory(ItemForm, extra=0, can_delete=True)
-AddressFormSet = forms.formset_factory(AddressForm, extra=0, can_delete=True)
+# A contact has a handful of items and addresses; a body announcing more rows is refused before
+# any row form is built, so a forged TOTAL_FORMS cannot make one request build thousands of forms.
+MAX_ITEMS = 50
+MAX_ADDRESSES = 20
+ItemFormSet = forms.formset_factory(
+    ItemForm, extra=0, can_delete=True, max_num=MAX_ITEMS, validate_max=True, absolute_max=MAX_ITEMS
+)
+AddressFormSet = forms.formset_factory(
+    AddressForm, extra=0, can_delete=True, max_num=MAX_ADDRESSES, validate_max=True, absolute_max=MAX_ADDRESSES
+)
 
 
 def custom_form_field(field: CustomField) -> forms.Field | None:

@@ -15,7 +15,15 @@ from contacts.models import (
     ContactItem,
 )
 from contacts.selectors import contact_can_edit
-from contacts.services.base import ErrorBag, NestedMode, _as_int
+from contacts.services.base import ADDRESS_FIELDS, ITEM_FIELDS, ErrorBag, NestedMode, _as_int
+
+# Columns a nested write may change (ContactItem.clean derives `normalized` and `tel_type`).
+NESTED_COLUMNS: dict[type[Any], tuple[str, ...]] = {
+    ContactItem: (*ITEM_FIELDS, "normalized"),
+    Address: ADDRESS_FIELDS,
+}
+# Rows per INSERT or UPDATE statement: well under SQLite's 999 bound parameters per query.
+BATCH_SIZE = 50
 
 
 def _prepare_nested(
@@ -74,13 +82,16 @@ def _save_nested(
     updated: list[Any],
     to_delete: list[int],
 ) -> None:
+    """Write the prepared rows in a fixed number of queries, however many there are."""
     if to_delete:
         model.objects.filter(contact=contact, pk__in=to_delete).delete()
-    for row in updated:
-        row.save()
+    if updated:
+        columns = [name for name in NESTED_COLUMNS[model] if name != "contact"]
+        model.objects.bulk_update(updated, columns, batch_size=BATCH_SIZE)
     for row in new_rows:
         row.contact = contact
-        row.save()
+    if new_rows:
+        model.objects.bulk_create(new_rows, batch_size=BATCH_SIZE)
 
 
 @transaction.atomic

@@ -1,0 +1,84 @@
+"""The contact editor: formsets are capped, and saving many rows costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from contacts.forms.editor import MAX_ADDRESSES, MAX_ITEMS
+from contacts.models import Address, Contact, ContactItem
+from contacts.services import contact_create, contact_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _phones(count: int) -> list[dict[str, str]]:
+    return [{"kind": "tel", "value": f"+1 415 555 {index:04d}"} for index in range(count)]
+
+
+def _addresses(count: int) -> list[dict[str, str]]:
+    return [{"street1": f"{index} Main Street", "city": "Oslo", "country": "NO"} for index in range(count)]
+
+
+@pytest.mark.parametrize("prefix", ["items", "addresses"])
+def test_a_forged_total_forms_of_2000_is_refused_without_building_2000_forms(
+    alice_client, contact_form_data, prefix, django_assert_max_num_queries
+):
+    data = contact_form_data(first_name="Ada") | {f"{prefix}-TOTAL_FORMS": "2000"}
+    with django_assert_max_num_queries(20):
+        response = alice_client.post(reverse("contacts:contact-create"), data)
+    assert response.status_code == 200
+    formset = getattr(response.context["editor"], prefix)
+    assert len(formset.forms) <= max(MAX_ITEMS, MAX_ADDRESSES)
+    assert formset.non_form_errors()
+    assert not Contact.objects.exists()
+
+
+def test_more_items_than_the_cap_are_refused_with_a_message(alice_client, contact_form_data):
+    data = contact_form_data(first_name="Ada", items=_phones(MAX_ITEMS + 1))
+    response = alice_client.post(reverse("contacts:contact-create"), data)
+    assert response.status_code == 200
+    assert f"Please submit at most {MAX_ITEMS} forms." in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_the_cap_itself_is_accepted(alice_client, contact_form_data):
+    data = contact_form_data(first_name="Ada", items=_phones(MAX_ITEMS), addresses=_addresses(MAX_ADDRESSES))
+    response = alice_client.post(reverse("contacts:contact-create"), data)
+    assert response.status_code == 302
+    assert ContactItem.objects.count() == MAX_ITEMS
+    assert Address.objects.count() == MAX_ADDRESSES
+
+
+def _create_queries(alice, count: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        contact_create(user=alice, fields={"first_name": "Ada"}, items=_phones(count), addresses=_addresses(count))
+    return len(queries)
+
+
+def test_creating_a_contact_with_50_items_costs_the_queries_of_5(alice, django_assert_max_num_queries):
+    five = _create_queries(alice, 5)
+    with django_assert_max_num_queries(five):
+        contact_create(user=alice, fields={"first_name": "Bo"}, items=_phones(50), addresses=_addresses(50))
+    assert ContactItem.objects.filter(contact__first_name="Bo").count() == 50
+
+
+def test_updating_50_items_and_addresses_costs_the_queries_of_5(alice):
+    """Half the items are changed, the other half dropped, as many added; every address changed."""
+    counts = []
+    for size in (6, 50):
+        contact = contact_create(
+            user=alice, fields={"first_name": "Ada"}, items=_phones(size), addresses=_addresses(size)
+        )
+        kept = list(contact.items.all())[: size // 2]
+        items = [{"id": item.pk, "value": f"+44 20 7946 {index:04d}"} for index, item in enumerate(kept)]
+        addresses = [{"id": address.pk, "city": "Bergen"} for address in contact.addresses.all()]
+        with CaptureQueriesContext(connection) as queries:
+            contact_update(contact=contact, user=alice, items=items + _phones(size), addresses=addresses)
+        counts.append(len(queries))
+        assert contact.items.count() == size + size // 2
+        assert set(contact.addresses.values_list("city", flat=True)) == {"Bergen"}
+        assert contact.items.filter(value="+44 20 7946 0000").get().normalized == "+442079460000"
+    assert counts[1] == counts[0]
