@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -319,3 +320,23 @@ def customfield_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
         except ValidationError as exc:
             form.add_error(None, exc)
     return render(request, "contacts/customfield_form.html", {"form": form, "field": field})
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """django-axes' answer to a sign-in refused because of repeated failures (UI and admin).
+
+    An API view has already answered in its dialect's own format (a 429): that answer is kept.
+    """
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
+    seconds = lockout_seconds()
+    response = render(request, "registration/locked_out.html", {"minutes": -(-seconds // 60)}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def lockout_seconds() -> int:
+    """How long a locked-out account or address waits before it may try a password again."""
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())

@@ -8,6 +8,7 @@ not at the first request.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "taggit",
+    "axes",
     "projects",
     "contacts",
     "firms",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a locked-out sign-in (UI or admin) into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -137,6 +141,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Password guessing is throttled by django-axes at every entry point (UI and admin sign-in, HTTP
+# Basic and ONLYOFFICE's authentication in the dialects): after LOGIN_FAILURE_LIMIT failures for one
+# account, or from one address, further passwords for it are refused for LOGIN_COOLOFF_MINUTES
+# without being checked. Attempts are counted in the database, so every worker sees the same count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+# A refused guess does not extend the cool-off, and costs no write.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The same notion of the visitor's address as the web form's rate limit (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "dialects.base.client_ip"
+AXES_LOCKOUT_CALLABLE = "contacts.views.login_locked_out"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

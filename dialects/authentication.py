@@ -7,6 +7,7 @@ and tunes them in its views:
 - `ApiKeyQueryAuthentication`: `?key=` (and, if `form_field` is set, a form field);
 - `ApiKeyHeaderAuthentication`: a header, `header = "X-Redmine-API-Key"`;
 - `BasicAuthentication`: HTTP Basic with username:password, or the key as username;
+- `password_user()`: the one place a dialect checks a password, throttled by django-axes;
 - `BearerKeyAuthentication`: `Authorization: Bearer <key>` (or another `keyword`);
 - `SessionAuthentication`: a signed-in browser, CSRF enforced on unsafe methods;
 - `SignedTokenAuthentication`: a token this server signed and `issue()`d (ONLYOFFICE's
@@ -30,6 +31,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
@@ -59,6 +61,22 @@ def user_for_key(key: str) -> Any:
         raise InvalidApiKey()
     apikey_mark_used(api_key=api_key)
     return api_key.user
+
+
+def password_user(request: Request, *, username: str, password: str) -> Any:
+    """The active user with this username and password, or None.
+
+    Every password a dialect receives is checked here, through django-axes: once the account
+    or the address has failed too often, the password is not even hashed and the request is
+    refused with Throttled (429 with Retry-After, in the dialect's own error format).
+    """
+    django_request = request._request
+    user = authenticate(request=django_request, username=username, password=password)
+    if getattr(django_request, "axes_locked_out", False):
+        # The dialect answers in its own format; axes' middleware would replace it with a page.
+        django_request.axes_locked_out = False
+        raise exceptions.Throttled(wait=settings.AXES_COOLOFF_TIME.total_seconds())
+    return user if user is not None and user.is_active else None
 
 
 def form_value(request: Request, name: str) -> str:
@@ -104,7 +122,10 @@ class ApiKeyHeaderAuthentication(authentication.BaseAuthentication):
 class BasicAuthentication(authentication.BaseAuthentication):
     """HTTP Basic: username and password, or the API key as username with any password.
 
-    The password is tried first, as Redmine does (application_controller#find_current_user).
+    An API key is not a password: it is looked up first, so a request bearing a valid key is
+    never slowed by the password throttle (a key is 40 random characters, never a login). A
+    header that is not strict Base64 of `username:password` is refused before any password is
+    checked.
     """
 
     realm: ClassVar[str] = "api"
@@ -116,18 +137,21 @@ class BasicAuthentication(authentication.BaseAuthentication):
         if len(auth) != 2:
             raise exceptions.AuthenticationFailed("Invalid basic header.")
         try:
-            username, _, password = base64.b64decode(auth[1]).decode("utf-8").partition(":")
+            decoded = base64.b64decode(auth[1], validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             raise exceptions.AuthenticationFailed("Invalid basic header.") from None
-        if "\x00" in username + password:
+        username, colon, password = decoded.partition(":")
+        if not username or "\x00" in decoded:
             raise exceptions.AuthenticationFailed("Invalid basic header.")
-        user = authenticate(request=request._request, username=username, password=password)
-        if user is not None and user.is_active:
-            return user, None
         api_key = apikey_get(key=username)
         if api_key is not None:
             apikey_mark_used(api_key=api_key)
             return api_key.user, username
+        if not colon:
+            raise exceptions.AuthenticationFailed("Invalid basic header.")
+        user = password_user(request, username=username, password=password)
+        if user is not None:
+            return user, None
         raise exceptions.AuthenticationFailed("Invalid username or password.")
 
     def authenticate_header(self, request: Request) -> str:

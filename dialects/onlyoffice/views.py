@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from django.contrib.auth import authenticate
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -62,7 +61,7 @@ from contacts.services import (
     tag_delete,
     tag_delete_unused,
 )
-from dialects.authentication import SessionAuthentication, SignedTokenAuthentication
+from dialects.authentication import SessionAuthentication, SignedTokenAuthentication, password_user
 from dialects.base import BoundedFormParser, BoundedJSONParser, BoundedMultiPartParser, DialectMixin
 from dialects.onlyoffice import renderers
 from dialects.onlyoffice.errors import OnlyofficeErrors
@@ -226,8 +225,8 @@ class AuthenticationView(OnlyofficeView):
 
     def post(self, request: Request, format: str | None = None) -> Response:
         data = self.params(AuthenticationInputSerializer)
-        user = authenticate(request=request._request, username=data["userName"], password=data["password"])
-        if user is None or not user.is_active:
+        user = password_user(request, username=data["userName"], password=data["password"])
+        if user is None:
             raise AuthenticationFailed("User authentication failed.")
         token, expires = OnlyofficeTokenAuthentication.issue(user=user)
         return Response({"token": token, "expires": api_datetime(expires)}, status=201)
