@@ -20,9 +20,11 @@ wire. Anything else is a bug and stays a 500.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
@@ -94,11 +96,43 @@ def read_body(stream: Any, parser_context: Mapping[str, Any] | None) -> bytes:
     return b"".join(chunks)
 
 
+# How deeply a JSON or XML body may nest. A contact is 4 levels deep; 100 keeps every honest body
+# and stops the deep ones that would exhaust the decoder's recursion.
+MAX_NESTING = 100
+JSON_TOKENS = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+OPENERS = frozenset(b"[{")
+
+
+def refuse_deep_json(body: bytes) -> None:
+    """Raise ParseError if the JSON text nests arrays and objects deeper than MAX_NESTING.
+
+    Counted on the bytes before decoding (brackets inside strings do not count), so a
+    thousand-level body is refused without recursing a thousand times.
+    """
+    depth = 0
+    for match in JSON_TOKENS.finditer(body):
+        token = match.group()
+        if len(token) != 1:
+            continue
+        if token[0] in OPENERS:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise exceptions.ParseError(f"The body nests deeper than {MAX_NESTING} levels.")
+        else:
+            depth -= 1
+
+
 def refuse_null_characters(data: Any) -> Any:
-    """Raise ParseError if any string in parsed data holds U+0000 (PostgreSQL cannot store it)."""
+    """Raise ParseError if any string in parsed data holds U+0000 (PostgreSQL cannot store it) or a
+    lone surrogate such as JSON's "\\ud800" (no database can store it: it is not Unicode text)."""
     if isinstance(data, str):
         if "\x00" in data:
             raise exceptions.ParseError("Null characters are not allowed.")
+        if not data.isascii():
+            try:
+                data.encode("utf-8")
+            except UnicodeEncodeError:
+                raise exceptions.ParseError("Text must be valid Unicode (a lone surrogate was sent).") from None
     elif isinstance(data, Mapping):
         for key in data:
             refuse_null_characters(key)
@@ -109,20 +143,50 @@ def refuse_null_characters(data: Any) -> Any:
     return data
 
 
+def refuse_invalid_utf8_form(raw: bytes) -> None:
+    """Raise ParseError unless a urlencoded form or query string is UTF-8, raw and %-escaped alike.
+
+    Django would read bad bytes as U+FFFD and store that; JSON and XML bodies refuse them, and
+    so do forms and query strings.
+    """
+    try:
+        text = raw.decode("utf-8")
+        if "%" in text:
+            parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise exceptions.ParseError("The request is not valid UTF-8.") from None
+
+
+def refuse_invalid_utf8_query(request: Any) -> None:
+    """The query string check of `refuse_invalid_utf8_form` (WSGI hands it over as latin-1 text)."""
+    query = request.META.get("QUERY_STRING", "")
+    try:
+        raw = query.encode("latin-1")
+    except UnicodeEncodeError:
+        raw = query.encode("utf-8", errors="surrogateescape")
+    refuse_invalid_utf8_form(raw)
+
+
 class BoundedJSONParser(parsers.JSONParser):
-    """DRF's JSON parser, with the body size checked before decoding and no NUL characters after."""
+    """DRF's JSON parser, with the body size and nesting checked before decoding, and after it
+    no NUL characters or lone surrogates, and an object at the top (every body is one)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
         body = read_body(stream, parser_context)
         if not body.strip():
             raise exceptions.ParseError("The body is empty.")
-        return refuse_null_characters(super().parse(io.BytesIO(body), media_type, parser_context))
+        refuse_deep_json(body)
+        data = refuse_null_characters(super().parse(io.BytesIO(body), media_type, parser_context))
+        if not isinstance(data, Mapping):
+            raise exceptions.ParseError("The body must be a JSON object.")
+        return data
 
 
 class BoundedFormParser(parsers.FormParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
-        body = io.BytesIO(read_body(stream, parser_context))
-        return refuse_null_characters(super().parse(body, media_type, parser_context))
+        raw = read_body(stream, parser_context)
+        refuse_invalid_utf8_form(raw)
+        return refuse_null_characters(super().parse(io.BytesIO(raw), media_type, parser_context))
 
 
 class BoundedMultiPartParser(parsers.MultiPartParser):
@@ -307,6 +371,10 @@ class DialectMixin:
 
     def get_exception_handler(self) -> Any:
         return dialect_exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        refuse_invalid_utf8_query(request)
 
     def visible_contact(self, pk: Any) -> Contact:
         """The contact the request's user may see, or 404 (never 403: nothing leaks)."""

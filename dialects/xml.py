@@ -19,7 +19,8 @@ What a shape can say:
 Output is built as an ElementTree and written by the small serializer below,
 because ElementTree itself writes `<x />` and cannot tell null from "".
 Input is parsed with defusedxml only: DTDs, entities and external references
-are refused, and the body size is checked before any parsing. Values stay
+are refused, the body size is checked before any parsing, and elements may nest no deeper than
+`dialects.base.MAX_NESTING`, the bound JSON bodies share. Values stay
 strings unless the shape declares a type (a postcode `01234` stays `01234`).
 """
 
@@ -41,7 +42,7 @@ from rest_framework.exceptions import ParseError as DRFParseError
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 
-from dialects.base import read_body
+from dialects.base import MAX_NESTING, read_body
 
 # Characters XML 1.0 cannot carry at all (§2.2); dropped on output.
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -329,15 +330,20 @@ class _TreeBuilder:
     def __init__(self, body: bytes) -> None:
         self._builder = ET.TreeBuilder()
         self._body = body
+        self._depth = 0
         self.parser: DefusedXMLParser | None = None
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            raise XmlError(f"The body nests deeper than {MAX_NESTING} levels.")
         return self._builder.start(tag, attrs)
 
     def data(self, data: str) -> None:
         self._builder.data(data)
 
     def end(self, tag: str) -> ET.Element:
+        self._depth -= 1
         element = self._builder.end(tag)
         if len(element) == 0 and element.text is None:
             index = self.parser.parser.CurrentByteIndex
