@@ -41,6 +41,7 @@ from rest_framework.urlpatterns import format_suffix_patterns
 
 from contacts.models import Contact
 from contacts.selectors import contact_get
+from contacts.versions import ContactChanged
 from projects.models import Project
 from projects.selectors import project_get
 
@@ -199,6 +200,15 @@ class BoundedMultiPartParser(parsers.MultiPartParser):
         return parsed
 
 
+def if_match(request: Request) -> list[str] | None:
+    """The entity tags of an If-Match header (None without one, or for `*`): a write must be
+    based on one of them, else 412 (see `contacts.versions`)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
 # Content negotiation
 
 
@@ -292,6 +302,8 @@ def api_error(exc: Exception, *, validation_status: int) -> ApiError | None:
         # A wrong key gets no challenge (the client knows how to authenticate); see authentication.py.
         challenge = getattr(exc, "challenge", True)
         return ApiError(401, {"__all__": [str(exc.detail)]}, "authentication_failed", challenge=challenge)
+    if isinstance(exc, ContactChanged):
+        return ApiError(412, {"__all__": [str(exc)]}, "precondition_failed")
     if isinstance(exc, RequestDataTooBig):
         return ApiError(413, {"__all__": [str(exc) or "The body is too large."]}, "too_large")
     if isinstance(exc, SuspiciousOperation):

@@ -44,6 +44,7 @@ from contacts.services import (
     contact_update,
     split_tag_list,
 )
+from contacts.versions import ContactChanged, contact_version
 from crm.ids import parse_id
 from projects.models import Project
 from projects.selectors import project_list_writable
@@ -167,6 +168,8 @@ class ContactForm(forms.Form):
     avatar = forms.ImageField(required=False)
     background = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     tags = forms.CharField(required=False, help_text="Separate tags with commas.")
+    # The version the form was opened at: a save over someone else's newer change is refused.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
     projects = forms.ModelMultipleChoiceField(
         Project.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -253,6 +256,7 @@ def contact_initial(contact: Contact) -> dict[str, Any]:
     """The form's initial data from a stored contact (prefetched by `contact_get`)."""
     initial: dict[str, Any] = {name: getattr(contact, name) for name in ContactForm.CONTACT_FIELDS}
     initial["tags"] = ", ".join(t.name for t in contact_tags(contact))
+    initial["version"] = contact_version(contact)
     initial["projects"] = list(contact.projects.all())
     initial["access_list"] = list(contact.access_list.all())
     for value in contact.custom_values.all():
@@ -287,6 +291,7 @@ class ContactEditor:
         )
         self.items = ItemFormSet(data, prefix="items", initial=items or [{"kind": "tel"}, {"kind": "email"}])
         self.addresses = AddressFormSet(data, prefix="addresses", initial=addresses)
+        self.conflicts: list[tuple[str, str]] = []
 
     @staticmethod
     def _row(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -333,12 +338,39 @@ class ContactEditor:
                 kwargs["fields"] = fields | {"is_company": self.is_company}
                 return contact_create(**kwargs, projects=projects)
             kept = [p for p in self.contact.projects.all() if p not in self.form.fields["projects"].queryset]
-            return contact_update(contact=self.contact, **kwargs, projects=projects + kept)
+            expected = [data["version"]] if data.get("version") else None
+            return contact_update(contact=self.contact, **kwargs, projects=projects + kept, expected_versions=expected)
+        except ContactChanged as exc:
+            self._report_conflict(exc.contact)
         except PermissionDenied as exc:
             self.form.add_error(None, str(exc))
         except ValidationError as exc:
             self._map_errors(exc, item_forms, address_forms)
         return None
+
+    def _report_conflict(self, current: Contact) -> None:
+        """Someone saved the contact after this form was opened: say so, list where the person's
+        entry differs from what is stored now (with the stored value), and let a second Save,
+        now based on the current version, apply the entry deliberately."""
+        self.form.add_error(
+            None,
+            "Someone else saved this contact after you opened it. Nothing was saved. Where your entry "
+            "differs from what is stored now, the stored value is listed below; press Save again to keep yours.",
+        )
+        for name in self.form.changed_data:
+            if name == "version":
+                continue
+            stored = self.form.initial.get(name)
+            if isinstance(stored, list):
+                stored = ", ".join(str(value) for value in stored)
+            self.conflicts.append(
+                (str(self.form.fields[name].label or name.replace("_", " ").capitalize()), str(stored or "(empty)"))
+            )
+        for formset, label in ((self.items, "Phones, emails and websites"), (self.addresses, "Addresses")):
+            if formset.has_changed():
+                self.conflicts.append((label, "differ from what is stored"))
+        self.form.data = self.form.data.copy()
+        self.form.data["version"] = contact_version(current)
 
     def _map_errors(self, exc: ValidationError, item_forms: list[forms.Form], address_forms: list[forms.Form]) -> None:
         for key, messages in exc.message_dict.items():

@@ -5,7 +5,7 @@ projects) runs in one transaction: it all lands, or nothing does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -33,6 +33,7 @@ from contacts.services.base import (
 from contacts.services.custom import _prepare_custom_values
 from contacts.services.nested import _prepare_nested, _save_nested
 from contacts.services.tags import _clean_tags
+from contacts.versions import ContactChanged, contact_version
 from projects.models import Project
 from projects.selectors import project_can_add_contacts
 
@@ -94,8 +95,14 @@ def contact_update(
     projects: Iterable[Project] | None = None,
     access_list: Iterable[AbstractBaseUser] | None = None,
     check_permissions: bool = True,
+    expected_versions: Collection[str] | None = None,
 ) -> Contact:
     """Change a contact; only what is given changes.
+
+    The row is locked and re-read first, so fields not given keep what concurrent writers
+    stored, and only the given columns are written. With `expected_versions` (an HTTP
+    If-Match, the version the edit form was opened at), a contact whose current version is not
+    among them is left alone and ContactChanged is raised.
 
     Nested lists given in "replace" mode replace the stored ones; in "merge"
     mode an entry with an `id` updates that row, one without is added, and rows
@@ -122,6 +129,7 @@ def contact_update(
             projects=None if projects is None else list(projects),
             access_list=access_list,
             creating=False,
+            expected_versions=expected_versions,
         )
     return contact
 
@@ -145,12 +153,17 @@ def _write(
     projects: list[Project] | None,
     access_list: Iterable[AbstractBaseUser] | None,
     creating: bool,
+    expected_versions: Collection[str] | None = None,
 ) -> None:
     """Validate everything, then write everything. Runs inside a transaction."""
     bag = ErrorBag()
     unknown = set(fields) - CONTACT_FIELDS
     if unknown:
         raise ValueError(f"Not contact fields: {', '.join(sorted(unknown))}")
+    if not creating:
+        _lock_and_refresh(contact, given=set(fields))
+        if expected_versions is not None and contact_version(contact) not in expected_versions:
+            raise ContactChanged(contact)
     for name, value in fields.items():
         setattr(contact, name, "" if value is None and _is_text_field(name) else value)
     if contact.visibility not in Visibility.values:
@@ -185,7 +198,10 @@ def _write(
     tag_names = None if tags is None else _clean_tags(tags, bag)
     bag.raise_if_any()
 
-    contact.save()
+    if creating:
+        contact.save()
+    else:
+        contact.save(update_fields=set(fields))
     if items is not None:
         _save_nested(contact, ContactItem, new_items, kept_items, items_to_delete)
     if addresses is not None:
@@ -201,6 +217,17 @@ def _write(
         contact.projects.set(projects)
     if access_list is not None:
         contact.access_list.set(list(access_list))
+
+
+def _lock_and_refresh(contact: Contact, *, given: set[str]) -> None:
+    """Lock the contact's row and re-read every field the write does not set.
+
+    A write then starts from what is stored now, not from the caller's copy, which may be stale:
+    two writers changing different fields both keep their change (PostgreSQL: SELECT ... FOR
+    UPDATE; SQLite: the immediate transaction already holds the write lock).
+    """
+    others = [f.name for f in Contact._meta.concrete_fields if not f.primary_key and f.name not in given]
+    contact.refresh_from_db(fields=others, from_queryset=Contact.objects.select_for_update())
 
 
 def company_for_name(*, user: AbstractBaseUser, name: str, projects: Iterable[Project] = ()) -> Contact | None:

@@ -6,10 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from contacts.forms.editor import MAX_ADDRESSES, MAX_ITEMS
 from contacts.models import Address, Contact, ContactItem
 from contacts.services import contact_create, contact_update
+from contacts.versions import contact_version
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +84,38 @@ def test_updating_50_items_and_addresses_costs_the_queries_of_5(alice):
         assert set(contact.addresses.values_list("city", flat=True)) == {"Bergen"}
         assert contact.items.filter(value="+44 20 7946 0000").get().normalized == "+442079460000"
     assert counts[1] == counts[0]
+
+
+def test_the_edit_form_carries_the_contact_version(make_contact, alice_client):
+    contact = make_contact(first_name="Ada")
+    page = alice_client.get(reverse("contacts:contact-update", args=[contact.pk])).content.decode()
+    assert f'name="version" value="{escape(contact_version(contact))}"' in page
+
+
+def test_a_stale_edit_is_refused_and_says_what_changed_meanwhile(make_contact, alice, alice_client, contact_form_data):
+    contact = make_contact(first_name="Ada", job_title="Analyst")
+    opened = contact_version(contact)
+    contact_update(contact=Contact.objects.get(pk=contact.pk), user=alice, fields={"job_title": "Countess"})
+    url = reverse("contacts:contact-update", args=[contact.pk])
+    data = contact_form_data(first_name="Ada", job_title="Analyst", background="Wrote the first program.")
+    response = alice_client.post(url, data | {"version": opened})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this contact after you opened it." in page
+    assert "<li>Job title: Countess</li>" in page
+    contact.refresh_from_db()
+    assert (contact.job_title, contact.background) == ("Countess", "")
+    current = contact_version(contact)
+    assert f'name="version" value="{escape(current)}"' in page
+    response = alice_client.post(url, data | {"version": current})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.job_title, contact.background) == ("Analyst", "Wrote the first program.")
+
+
+def test_an_edit_at_the_current_version_saves(make_contact, alice_client, contact_form_data):
+    contact = make_contact(first_name="Ada")
+    data = contact_form_data(first_name="Augusta") | {"version": contact_version(contact)}
+    assert alice_client.post(reverse("contacts:contact-update", args=[contact.pk]), data).status_code == 302
+    contact.refresh_from_db()
+    assert contact.first_name == "Augusta"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Address, Contact, ContactItem, CustomField, CustomValue, Note, Tag
 from contacts.services import (
@@ -15,6 +17,7 @@ from contacts.services import (
     tag_merge,
     tag_rename,
 )
+from contacts.versions import ContactChanged, contact_version
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +266,37 @@ def test_tag_merge_moves_contacts(make_contact):
     a, b = Tag.objects.get(name="a"), Tag.objects.create(name="b")
     tag_merge(source=a, target=b)
     assert list(contact.tags.names()) == ["b"]
+
+
+def test_two_stale_copies_updating_different_fields_keep_both_changes(make_contact, alice):
+    stored = make_contact(first_name="Ada", last_name="Lovelace", job_title="Analyst")
+    first, second = Contact.objects.get(pk=stored.pk), Contact.objects.get(pk=stored.pk)
+    contact_update(contact=first, user=alice, fields={"job_title": "Countess"})
+    contact_update(contact=second, user=alice, fields={"last_name": "King"})
+    stored.refresh_from_db()
+    assert (stored.first_name, stored.last_name, stored.job_title) == ("Ada", "King", "Countess")
+    assert stored.display_name == "Ada King"
+    assert second.job_title == "Countess"
+
+
+def test_a_partial_update_writes_only_the_given_columns(make_contact, alice):
+    contact = make_contact(first_name="Ada", job_title="Analyst")
+    with CaptureQueriesContext(connection) as queries:
+        contact_update(contact=contact, user=alice, fields={"job_title": "Countess"})
+    (update,) = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "contacts_contact" in q["sql"]]
+    assert '"job_title"' in update
+    assert '"first_name"' not in update and '"background"' not in update
+
+
+def test_an_update_based_on_an_old_version_is_refused_and_changes_nothing(make_contact, alice):
+    contact = make_contact(first_name="Ada", job_title="Analyst")
+    opened = contact_version(contact)
+    contact_update(contact=Contact.objects.get(pk=contact.pk), user=alice, fields={"job_title": "Countess"})
+    with pytest.raises(ContactChanged) as caught:
+        contact_update(contact=contact, user=alice, fields={"first_name": "Augusta"}, expected_versions=[opened])
+    assert caught.value.contact.job_title == "Countess"
+    assert Contact.objects.get(pk=contact.pk).first_name == "Ada"
+    current = contact_version(Contact.objects.get(pk=contact.pk))
+    contact_update(contact=contact, user=alice, fields={"first_name": "Augusta"}, expected_versions=[current])
+    assert Contact.objects.get(pk=contact.pk).first_name == "Augusta"
+    assert contact_version(contact) != current

@@ -33,6 +33,7 @@ from contacts.services import (
     note_delete,
     note_update,
 )
+from contacts.versions import contact_version
 from crm.ids import MAX_ID
 from dialects.authentication import (
     ApiKeyHeaderAuthentication,
@@ -42,7 +43,7 @@ from dialects.authentication import (
     WebFormKeyAuthentication,
     WebFormMayCreate,
 )
-from dialects.base import BoundedJSONParser, DialectMixin, client_ip
+from dialects.base import BoundedJSONParser, DialectMixin, client_ip, if_match
 from dialects.redmine.errors import RedmineErrors
 from dialects.redmine.filters import contact_filters, contact_ordering
 from dialects.redmine.pagination import RedminePagination
@@ -200,15 +201,17 @@ class ContactDetailView(RedmineView):
             context["notes"] = list(note_list(user=request.user, contact=contact))
         if "contacts" in include and contact.is_company:
             context["people"] = list(company_people(user=request.user, company=contact).order_by("display_name"))
-        return Response({"contact": self.get_serializer(contact, context=context).data})
+        data = {"contact": self.get_serializer(contact, context=context).data}
+        return Response(data, headers={"ETag": contact_version(contact)})
 
     def put(self, request: Request, pk: int, format: str | None = None) -> Response:
         contact = self.visible_contact(pk)
         _, attributes = self.body("contact")
         serializer = RedmineContactInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
-        contact_save_with_company_name(user=request.user, contact=contact, **serializer.service_arguments(contact))
-        return Response(status=204)
+        arguments = serializer.service_arguments(contact) | {"expected_versions": if_match(request)}
+        contact_save_with_company_name(user=request.user, contact=contact, **arguments)
+        return Response(status=204, headers={"ETag": contact_version(contact)})
 
     def delete(self, request: Request, pk: int, format: str | None = None) -> Response:
         contact_delete(contact=self.visible_contact(pk), user=request.user)
