@@ -9,7 +9,9 @@ onto `ContactItem`.
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import unicodedata
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -262,6 +264,7 @@ class ContactItem(models.Model):
         if self.kind == self.Kind.TEL:
             if not self.tel_type:
                 self.tel_type = self.TelType.VOICE
+            # The number is kept as written; its normalized form serves search and duplicates.
             self.normalized = normalize_phone(self.value)
         else:
             self.tel_type = ""
@@ -272,8 +275,9 @@ class ContactItem(models.Model):
                     raise ValidationError({"value": f"{self.value} is not a valid email address."}) from None
                 self.normalized = self.value.lower()
             elif self.kind == self.Kind.URL:
+                # "ivanov.com" is a web address too: stored as written, linked with https://.
                 try:
-                    URLValidator(schemes=["http", "https"])(self.value)
+                    URLValidator(schemes=["http", "https"])(with_scheme(self.value))
                 except ValidationError:
                     raise ValidationError({"value": f"{self.value} is not a valid web address."}) from None
                 self.normalized = self.value.lower()
@@ -282,31 +286,49 @@ class ContactItem(models.Model):
 
     @property
     def href(self) -> str:
-        """A link for the item: tel:, mailto: or the URL itself."""
+        """A link for the item: tel:, mailto: or the URL itself (https:// added when written without)."""
         if self.kind == self.Kind.TEL:
             return f"tel:{self.normalized or self.value}"
         if self.kind == self.Kind.EMAIL:
             return f"mailto:{self.value}"
         if self.kind == self.Kind.URL:
-            return self.value
+            return with_scheme(self.value)
         if self.kind == self.Kind.SKYPE:
             return f"skype:{self.value}?call"
         return ""
 
 
-def normalize_phone(value: str) -> str:
-    """E.164 form of a phone number, or raise a ValidationError naming it.
+URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
-    Numbers without a country prefix are read in settings.PHONE_DEFAULT_REGION.
+
+def with_scheme(value: str) -> str:
+    """A web address as a link: as written when it names its scheme, else with https://."""
+    return value if URL_SCHEME.match(value) else f"https://{value}"
+
+
+def normalize_phone(value: str) -> str:
+    """The form of a phone number used for search and duplicate checks.
+
+    E.164 when phonenumbers reads a possible number (without a +country prefix, in
+    settings.PHONE_DEFAULT_REGION; a leading 00 is the international prefix), otherwise the
+    digits as written: short extensions (`411`) and local numbers are phone numbers too. Only
+    text without any digit is refused.
     """
-    region = getattr(settings, "PHONE_DEFAULT_REGION", "US")
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        raise ValidationError({"value": f"{value} is not a valid phone number."}) from None
-    if not phonenumbers.is_possible_number(number):
+    digits = "".join(str(unicodedata.decimal(char)) for char in value if unicodedata.decimal(char, None) is not None)
+    if not digits:
         raise ValidationError({"value": f"{value} is not a valid phone number."})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    region = getattr(settings, "PHONE_DEFAULT_REGION", "US")
+    candidates = [value]
+    if value.lstrip().startswith("00"):
+        candidates.insert(0, "+" + value.lstrip()[2:])
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return digits
 
 
 class Address(models.Model):

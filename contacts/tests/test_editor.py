@@ -119,3 +119,14 @@ def test_an_edit_at_the_current_version_saves(make_contact, alice_client, contac
     assert alice_client.post(reverse("contacts:contact-update", args=[contact.pk]), data).status_code == 302
     contact.refresh_from_db()
     assert contact.first_name == "Augusta"
+
+
+def test_short_phones_and_a_website_without_scheme_are_saved_and_linked(alice_client, contact_form_data):
+    items = [{"kind": "tel", "value": "411"}, {"kind": "url", "value": "ivanov.com"}]
+    response = alice_client.post(reverse("contacts:contact-create"), contact_form_data(first_name="Ivan", items=items))
+    assert response.status_code == 302
+    contact = Contact.objects.get(first_name="Ivan")
+    assert [item.value for item in contact.items.all()] == ["411", "ivanov.com"]
+    page = alice_client.get(contact.get_absolute_url()).content.decode()
+    assert 'href="https://ivanov.com"' in page
+    assert 'href="tel:411"' in page

@@ -79,8 +79,54 @@ def test_phone_numbers_are_normalized_to_e164(settings):
     settings.PHONE_DEFAULT_REGION = "GB"
     assert normalize_phone("020 7946 0018") == "+442079460018"
     assert normalize_phone("+1 (202) 555-0143") == "+12025550143"
+    assert normalize_phone("0049 30 901820") == "+4930901820"
+
+
+def test_phone_numbers_phonenumbers_cannot_read_keep_their_digits(settings):
+    settings.PHONE_DEFAULT_REGION = "US"
+    assert normalize_phone("411") == "411"
+    assert normalize_phone("11") == "11"
+    assert normalize_phone("ext. 2-17") == "217"
+    assert normalize_phone("١٢٣") == "123"
+
+
+def test_only_phone_text_without_a_digit_is_refused():
+    for value in ("call me", "+", "---", "²"):
+        with pytest.raises(ValidationError):
+            normalize_phone(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["411", "11", "007 495 123-45-67", "0049 (30) 90 18 20", "+7 (495) 123-45-67 ext. 89", "020.7946.0018"]
+)
+def test_a_phone_is_stored_exactly_as_written(value):
+    item = ContactItem(contact=Contact(first_name="X"), kind="tel", value=value)
+    item.clean()
+    assert item.value == value
+    assert item.normalized and item.normalized.lstrip("+").isdigit()
+    assert item.href == f"tel:{item.normalized}"
+
+
+@pytest.mark.parametrize(
+    ("value", "href"),
+    [
+        ("ivanov.com", "https://ivanov.com"),
+        ("www.ivanov.com/about?x=1", "https://www.ivanov.com/about?x=1"),
+        ("http://ivanov.com", "http://ivanov.com"),
+        ("HTTPS://Ivanov.com", "HTTPS://Ivanov.com"),
+    ],
+)
+def test_a_website_without_a_scheme_is_accepted_as_written_and_linked_with_https(value, href):
+    item = ContactItem(contact=Contact(first_name="X"), kind="url", value=value)
+    item.clean()
+    assert item.value == value
+    assert item.href == href
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "ftp://ivanov.com", "not a url", "//evil"])
+def test_a_website_that_is_not_a_web_address_is_still_refused(value):
     with pytest.raises(ValidationError):
-        normalize_phone("12")
+        ContactItem(contact=Contact(first_name="X"), kind="url", value=value).clean()
 
 
 def test_item_kinds_validate_their_values():
