@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from contacts.forms.editor import MAX_ADDRESSES, MAX_ITEMS
 from contacts.models import (
     Address,
     ApiKey,
@@ -23,14 +26,25 @@ from contacts.models import (
 from contacts.webforms import webform_snippet
 
 
-class ContactItemInline(admin.TabularInline):
+class CappedInlineMixin:
+    """An inline whose formset refuses more rows than `max_num` before building any: a forged
+    TOTAL_FORMS cannot make one request build thousands of forms (the contact editor's caps)."""
+
+    def get_formset(self, request: Any, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs.setdefault("absolute_max", self.max_num)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class ContactItemInline(CappedInlineMixin, admin.TabularInline):
     model = ContactItem
+    max_num = MAX_ITEMS
     extra = 1
     fields = ("kind", "tel_type", "context", "service", "value", "is_primary", "position")
 
 
-class AddressInline(admin.StackedInline):
+class AddressInline(CappedInlineMixin, admin.StackedInline):
     model = Address
+    max_num = MAX_ADDRESSES
     extra = 0
     fields = (("street1", "street2"), ("city", "region", "postcode"), ("country", "context", "is_primary"))
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
+from contacts.admin import AddressInline, ContactItemInline
+from contacts.forms.editor import MAX_ADDRESSES, MAX_ITEMS
 from contacts.models import Contact, WebForm
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +57,15 @@ def test_admin_firm_list_shows_only_companies(admin_client, make_contact):
     response = admin_client.get("/admin/firms/firm/")
     assert b"Acme" in response.content and b"Person Lovelace" not in response.content
     assert Contact.objects.count() == 2
+
+
+def test_admin_contact_inlines_refuse_a_forged_total_forms_without_building_the_forms(admin_client, make_contact):
+    contact = make_contact()
+    request = admin_client.get(reverse("admin:contacts_contact_change", args=[contact.pk])).wsgi_request
+    for inline, cap in ((ContactItemInline, MAX_ITEMS), (AddressInline, MAX_ADDRESSES)):
+        formset_class = inline(Contact, admin.site).get_formset(request, contact)
+        prefix = formset_class.get_default_prefix()
+        formset = formset_class({f"{prefix}-TOTAL_FORMS": "2000", f"{prefix}-INITIAL_FORMS": "0"}, instance=contact)
+        assert len(formset.forms) == cap
+        assert not formset.is_valid()
+        assert f"Please submit at most {cap} forms." in formset.non_form_errors()
