@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rest_framework.renderers import BaseRenderer, JSONRenderer
-
+from dialects.base import FastJSONRenderer
 from dialects.onlyoffice.pagination import Envelope, envelope
-from dialects.xml import Array, Element, Leaf, Node, XmlShape
+from dialects.xml import Array, Element, Leaf, Node, XmlShape, XmlShapeRenderer
 
 
 def _list(key: str, fields: tuple[Node, ...]) -> Array:
@@ -170,28 +169,20 @@ def wrap(data: Any, renderer_context: Mapping[str, Any] | None) -> Any:
     return envelope(data, status_code=response.status_code if response is not None else 200)
 
 
-class OnlyofficeJSONRenderer(JSONRenderer):
-    charset = "utf-8"
-
+class OnlyofficeJSONRenderer(FastJSONRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
     ) -> bytes:
         return super().render(wrap(data, renderer_context), accepted_media_type, renderer_context)
 
 
-class OnlyofficeXMLRenderer(BaseRenderer):
+class OnlyofficeXMLRenderer(XmlShapeRenderer):
+    """The view's `xml_shape` (dialects.xml.XmlShapeRenderer.shape_for); errors fit any `<result>`."""
+
     media_type = "text/xml"
-    format = "xml"
-    charset = "utf-8"
+    error_shape = STRING_XML
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
     ) -> bytes:
-        data = wrap(data, renderer_context)
-        if data is None:
-            return b""
-        context = renderer_context or {}
-        view, request = context.get("view"), context.get("request")
-        method = request.method if request is not None else "GET"
-        shape = getattr(view, "xml_shapes", {}).get(method) or getattr(view, "xml_shape", None) or STRING_XML
-        return shape.render(data)
+        return super().render(wrap(data, renderer_context), accepted_media_type, renderer_context)

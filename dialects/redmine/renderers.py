@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rest_framework.renderers import JSONRenderer
-
+from dialects.base import FastJSONRenderer
 from dialects.xml import Array, Element, Leaf, XmlShape, XmlShapeRenderer
 
 
@@ -139,9 +138,12 @@ PROJECT_SHAPE = XmlShape(root=PROJECT_INPUT)
 ERRORS_SHAPE = XmlShape(root=Array("errors", "errors", Leaf("error")))
 
 
-class RedmineJSONRenderer(JSONRenderer):
+class RedmineJSONRenderer(FastJSONRenderer):
     format = "json"
 
 
 class RedmineXMLRenderer(XmlShapeRenderer):
+    """Each view names its shape (`xml_shape`, `xml_shapes` by method); errors are `<errors>`."""
+
     shapes = (CONTACT_SHAPE, CONTACTS_SHAPE, NOTE_SHAPE, NOTES_SHAPE, TAGS_SHAPE, ERRORS_SHAPE)
+    error_shape = ERRORS_SHAPE
