@@ -4,7 +4,6 @@ world (its example contact and what hangs off it), and golden-file comparison.""
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from contacts.models import ContactStage, ContactType, CustomField
 from contacts.services import contact_create
 from dialects.onlyoffice.serializers import user_guid
 from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
+from dialects.tests import golden as golden_files
 from projects.models import Membership
 from projects.services import membership_set, project_create
 
@@ -141,16 +141,13 @@ def normalise_xml(text: str) -> str:
 
 def assert_golden(name: str, response: HttpResponse) -> None:
     """The response equals golden/<name> (.json: same keys, order, values and types; .xml: same
-    text). UPDATE_GOLDEN=1 writes the file instead."""
-    path = GOLDEN / name
+    text). UPDATE_GOLDEN=1 writes the file instead (dialects.tests.golden)."""
     body = response.content.decode()
     if name.endswith(".json"):
         actual = json.dumps(normalise(json.loads(body)), indent=2, ensure_ascii=False) + "\n"
     else:
         actual = normalise_xml(body) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(actual)
-    assert actual == path.read_text(), f"{name} differs"
+    golden_files.assert_golden(GOLDEN / name, actual.encode())
 
 
 @pytest.fixture

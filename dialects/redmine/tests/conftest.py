@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ from rest_framework.test import APIClient
 
 from contacts.models import Contact, CustomField, Note, WebForm
 from contacts.services import apikey_get_or_create, webform_create
+from dialects.tests.golden import assert_golden
 from projects.services import project_create
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -78,16 +78,11 @@ def steve(make_contact: Callable[..., Contact], apple: Contact) -> Contact:
 def golden() -> Callable[[str, bytes], None]:
     """Compare a body with golden/<name> byte for byte (timestamps of new records masked).
 
-    REDMINE_GOLDEN_UPDATE=1 rewrites the files instead; review the diff before committing.
+    UPDATE_GOLDEN=1 rewrites the files instead (dialects.tests.golden).
     """
 
     def check(name: str, body: bytes, *, mask_times: bool = False) -> None:
-        if mask_times:
-            body = TIME.sub(b"TIME", body)
-        path = GOLDEN / name
-        if os.environ.get("REDMINE_GOLDEN_UPDATE") == "1":
-            path.write_bytes(body)
-        assert body == path.read_bytes(), f"{name} differs:\n{body.decode()}"
+        assert_golden(GOLDEN / name, TIME.sub(b"TIME", body) if mask_times else body)
 
     return check
 
