@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -23,7 +24,7 @@ from rest_framework.response import Response
 from contacts.exporters import export_response
 from contacts.intake import TooManySubmissions, webform_submit
 from contacts.models import WEBFORM_FIELDS, Note, WebForm
-from contacts.selectors import company_people, contact_list, note_list, tag_counts
+from contacts.selectors import company_people, contact_list, note_list, tag_counts, webform_for_key
 from contacts.services import (
     contact_delete,
     contact_link_project,
@@ -38,6 +39,7 @@ from dialects.authentication import (
     ApiKeyHeaderAuthentication,
     ApiKeyQueryAuthentication,
     BasicAuthentication,
+    InvalidApiKey,
     SessionAuthentication,
     WebFormKeyAuthentication,
     WebFormMayCreate,
@@ -185,6 +187,29 @@ class ContactListView(RedmineView):
         if result.contact is None:
             return Response(status=204)
         return Response({"contact": RedmineWebFormReceiptSerializer(result.contact).data}, status=201)
+
+
+class WebFormPathKeyAuthentication(WebFormKeyAuthentication):
+    """The web form named by the key in the path of its own route, `/forms/<key>/`."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        key = (request.parser_context or {}).get("kwargs", {}).get("key", "")
+        webform = webform_for_key(key=key)
+        if webform is None:
+            raise InvalidApiKey("Unknown web form key.")
+        return AnonymousUser(), webform
+
+
+class WebFormView(ContactListView):
+    """POST /forms/<key>/: a web form's own route (the seed's `POST /redmine/contacts.json` with
+    `key` in the body stays an alias), taking the same `contact[...]` fields."""
+
+    authentication_classes = [WebFormPathKeyAuthentication]
+    permission_classes = [WebFormMayCreate]
+    http_method_names = ["post"]
+
+    def post(self, request: Request, key: str, format: str | None = None) -> Response:
+        return self.webform_post(request, request.auth)
 
 
 class ContactDetailView(RedmineView):
