@@ -11,8 +11,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.contrib.auth import authenticate
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import AuthenticationFailed
@@ -22,15 +21,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from contacts.models import ContactStage, ContactType, CustomField, CustomValue, Tag
+from contacts.models import ContactStage, ContactType, CustomField, CustomValue
 from contacts.selectors import (
+    DISPLAY_PREFETCHES,
+    WRITE_PREFETCHES,
+    choice_get,
+    choice_list,
+    contact_access_lists,
+    contact_annotate_for_display,
     contact_counts_by,
     contact_group,
-    contact_list,
+    contact_list_for_display,
     contact_rights,
     contact_tags,
+    custom_field_get,
+    custom_field_list,
     custom_value_counts,
+    custom_value_get,
     tag_dictionary,
+    tag_get,
 )
 from contacts.services import (
     choice_create,
@@ -65,7 +74,10 @@ from contacts.services import (
 from dialects.authentication import SessionAuthentication, SignedTokenAuthentication
 from dialects.base import BoundedFormParser, BoundedJSONParser, BoundedMultiPartParser, DialectMixin
 from dialects.onlyoffice import renderers
+from dialects.onlyoffice import representations as rep
+from dialects.onlyoffice.codes import InfoType, category_enum
 from dialects.onlyoffice.errors import OnlyofficeErrors
+from dialects.onlyoffice.fields import address_data, api_datetime, enum_value, item_info_type, photo_url
 from dialects.onlyoffice.filters import (
     ContactByInfoSerializer,
     ContactFilterAccessSerializer,
@@ -74,28 +86,19 @@ from dialects.onlyoffice.filters import (
     contacts_by_info,
     filtered_contacts,
 )
-from dialects.onlyoffice.pagination import OnlyofficePagination, OnlyofficeTotalPagination
-from dialects.onlyoffice.parsers import OnlyofficeParams
-from dialects.onlyoffice.serializers import (
+from dialects.onlyoffice.inputs import (
     AccessInputSerializer,
     AuthenticationInputSerializer,
     BulkIdsSerializer,
     CompanyInputSerializer,
     ContactAccessManyInputSerializer,
-    ContactBaseSerializer,
     ContactIdsSerializer,
     ContactInfoInputSerializer,
-    ContactInfoSerializer,
-    ContactSerializer,
     ContactStatusInputSerializer,
     CustomFieldInputSerializer,
-    CustomFieldSerializer,
-    CustomFieldValueSerializer,
     FieldIdsSerializer,
     FieldValueSerializer,
-    InfoType,
     ListItemInputSerializer,
-    ListItemSerializer,
     MergeInputSerializer,
     PersonIdSerializer,
     PersonInputSerializer,
@@ -104,15 +107,9 @@ from dialects.onlyoffice.serializers import (
     QuickPersonsInputSerializer,
     TagListInputSerializer,
     TagNameSerializer,
-    TagSerializer,
-    address_data,
-    api_datetime,
-    category_enum,
-    custom_values_of,
-    enum_value,
-    item_info_type,
-    photo_url,
 )
+from dialects.onlyoffice.pagination import OnlyofficePagination, OnlyofficeTotalPagination
+from dialects.onlyoffice.parsers import OnlyofficeParams
 
 ENTITY_APPLIES_TO = {
     "contact": CustomField.AppliesTo.BOTH,
@@ -168,43 +165,39 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
         return self.visible_project(projectid)
 
     def contact_queryset(self, qs: QuerySet) -> QuerySet:
-        """A contact_list queryset with what the wrappers show beyond its prefetches, still in a
-        fixed number of queries: access lists, the company's rights, whether the user may see
-        the company, and how many of a company's people the user may see."""
-        user = self.request.user
-        people = (
-            contact_list(user=user, prefetch=False)
-            .filter(company_id=OuterRef("pk"))
-            .order_by()
-            .values("company_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return qs.prefetch_related("access_list", "company__projects", "company__access_list").annotate(
-            persons_count=Coalesce(Subquery(people), 0),
-            company_visible=Exists(contact_list(user=user, prefetch=False).filter(pk=OuterRef("company_id"))),
-        )
+        """Contacts with what the wrappers show beyond their rows, in the same query: rights,
+        whether the user may see the company, how many of a company's people the user may see."""
+        return contact_annotate_for_display(user=self.request.user, contacts=qs)
 
     def reload(self, contacts: list[Any]) -> list[Any]:
         """The contacts again, after a write, with everything their wrappers show."""
-        qs = self.contact_queryset(contact_list(user=self.request.user)).filter(pk__in=[c.pk for c in contacts])
-        return list(qs)
+        qs = contact_list_for_display(user=self.request.user).filter(pk__in=[c.pk for c in contacts])
+        return list(self.contact_queryset(qs))
 
-    def contacts_data(self, contacts: list[Any], serializer_class: type = ContactSerializer) -> Any:
-        """Serialized contacts (from `contact_queryset`) with the rights their wrappers show."""
-        companies = [c.company for c in contacts if c.company_id]
-        context = {
-            "request": self.request,
-            "rights": contact_rights(user=self.request.user, contacts=[*contacts, *companies]),
-        }
-        return serializer_class(contacts, many=True, context=context).data
+    def contacts_data(self, contacts: list[Any], *, summary: bool = False) -> list[dict[str, Any]]:
+        """The wrappers of contacts from `contact_queryset` (ContactBaseWrapper with `summary`)."""
+        companies = [c.company for c in contacts if c.company_id and getattr(c, "company_visible", False)]
+        contact_access_lists(contacts=[*contacts, *companies])
+        if summary:
+            return rep.contacts_summary(contacts, request=self.request)
+        return rep.contacts_full(contacts, request=self.request)
 
     def contact_response(self, contact: Any, *, status: int = 200, base: bool = False) -> Response:
-        fresh = self.contact_queryset(contact_list(user=self.request.user)).filter(pk=contact.pk).first()
+        qs = contact_list_for_display(user=self.request.user).filter(pk=contact.pk)
+        fresh = self.contact_queryset(qs).first()
         if fresh is None:  # The user just made it invisible to themselves.
-            fresh = contact
-        serializer_class = ContactBaseSerializer if base else ContactSerializer
-        return Response(self.contacts_data([fresh], serializer_class)[0], status=status)
+            fresh = unannotated(contact, user=self.request.user)
+        return Response(self.contacts_data([fresh], summary=base)[0], status=status)
+
+
+def unannotated(contact: Any, *, user: Any) -> Any:
+    """A contact the user no longer sees, with the annotations the wrappers read: its rights as
+    `contact_rights` gives them, no company and no people."""
+    rights = contact_rights(user=user, contacts=[contact])[contact.pk]
+    contact.can_edit, contact.can_delete = rights.can_edit, rights.can_delete
+    contact.company_visible, contact.persons_count = False, 0
+    contact.company_can_edit = contact.company_can_delete = False
+    return contact
 
 
 # Authentication
@@ -244,7 +237,7 @@ class ProjectContactsView(OnlyofficeView):
     def get(self, request: Request, projectid: int, format: str | None = None) -> Response:
         project = self.project(projectid)
         order = self.params(ContactSortSerializer)["order_by"]
-        qs = contact_list(user=request.user, filters={"project": str(project.pk)}, order_by=order)
+        qs = contact_list_for_display(user=request.user, filters={"project": str(project.pk)}, order_by=order)
         page = self.paginate_queryset(self.contact_queryset(qs))
         return self.get_paginated_response(self.contacts_data(page))
 
@@ -258,7 +251,7 @@ class ProjectContactsView(OnlyofficeView):
         project = self.project(projectid)
         contacts = self.contacts_by_id()
         contact_unlink_project_many(contacts=contacts, project=project, user=request.user)
-        return Response(self.contacts_data(self.reload(contacts), ContactBaseSerializer))
+        return Response(self.contacts_data(self.reload(contacts), summary=True))
 
     def contacts_by_id(self) -> list[Any]:
         ids = self.params(ContactIdsSerializer)["contactid"]
@@ -300,14 +293,15 @@ class ContactFilterView(OnlyofficeView):
 
     def get(self, request: Request, format: str | None = None) -> Response:
         query = self.params(ContactFilterSerializer)
-        page = self.paginate_queryset(self.contact_queryset(filtered_contacts(user=request.user, query=query)))
+        contacts = filtered_contacts(user=request.user, query=query, related=DISPLAY_PREFETCHES)
+        page = self.paginate_queryset(self.contact_queryset(contacts))
         return self.get_paginated_response(self.contacts_data(page))
 
     def delete(self, request: Request, format: str | None = None) -> Response:
         """Delete every contact the filters match (not a page): all, or none when one is refused."""
         query = self.params(ContactFilterSerializer)
         contacts = list(self.contact_queryset(filtered_contacts(user=request.user, query=query)))
-        data = self.contacts_data(contacts, ContactBaseSerializer)
+        data = self.contacts_data(contacts, summary=True)
         contact_delete_many(contacts=contacts, user=request.user)
         return Response(data)
 
@@ -321,7 +315,7 @@ class ContactFilterTagView(OnlyofficeView):
     def post(self, request: Request, format: str | None = None) -> Response:
         contacts = filtered_contacts(user=request.user, query=self.params(ContactFilterSerializer))
         name = self.params(TagNameSerializer)["tagName"]
-        contact_add_tags_many(contacts=contacts.prefetch_related("access_list"), user=request.user, tags=[name])
+        contact_add_tags_many(contacts=contacts, user=request.user, tags=[name])
         return Response(name, status=201)
 
 
@@ -346,11 +340,13 @@ class ContactBulkDeleteView(OnlyofficeView):
 
     def put(self, request: Request, format: str | None = None) -> Response:
         ids = self.params(BulkIdsSerializer)["contactids"]
-        qs = self.contact_queryset(contact_list(user=request.user)).filter(pk__in=ids)
+        qs = self.contact_queryset(contact_list_for_display(user=request.user, related=WRITE_PREFETCHES)).filter(
+            pk__in=ids
+        )
         contacts = list(qs)
         if len(contacts) != len(set(ids)):
             raise Http404
-        data = self.contacts_data(contacts, ContactBaseSerializer)
+        data = self.contacts_data(contacts, summary=True)
         contact_delete_many(contacts=contacts, user=request.user)
         return Response(data)
 
@@ -398,7 +394,7 @@ class CompanyPersonsView(OnlyofficeView):
     def get(self, request: Request, companyid: int, format: str | None = None) -> Response:
         company = self.contact(companyid, is_company=True)
         order = self.params(ContactSortSerializer)["order_by"]
-        qs = contact_list(user=request.user, filters={"company": company.pk}, order_by=order)
+        qs = contact_list_for_display(user=request.user, filters={"company": company.pk}, order_by=order)
         page = self.paginate_queryset(self.contact_queryset(qs))
         return self.get_paginated_response(self.contacts_data(page))
 
@@ -438,7 +434,7 @@ class PersonQuickView(OnlyofficeView):
 
     def post(self, request: Request, format: str | None = None) -> Response:
         contacts = contact_create_many(user=request.user, entries=self.entries(self.params(self.input_serializer)))
-        return Response(self.contacts_data(self.reload(contacts), ContactBaseSerializer), status=201)
+        return Response(self.contacts_data(self.reload(contacts), summary=True), status=201)
 
 
 class CompanyQuickView(PersonQuickView):
@@ -509,7 +505,7 @@ class ContactFilterAccessView(OnlyofficeView):
     def put(self, request: Request, format: str | None = None) -> Response:
         query = self.params(ContactFilterAccessSerializer)
         data = self.params(AccessInputSerializer)
-        contacts = list(filtered_contacts(user=request.user, query=query).prefetch_related("access_list"))
+        contacts = list(filtered_contacts(user=request.user, query=query))
         contact_update_many(contacts=contacts, user=request.user, fields=data, **_nested(data))
         return Response(self.contacts_data(self.reload(contacts)))
 
@@ -521,7 +517,7 @@ class ContactSetStatusView(OnlyofficeView):
     def put(self, request: Request, contactid: int, entity: str = "contact", format: str | None = None) -> Response:
         contact = self.contact(contactid, is_company=_entity_is_company(entity))
         stage_id = self.params(ContactStatusInputSerializer)["contactStatusid"]
-        stage = ContactStage.objects.filter(pk=stage_id).first() if stage_id else None
+        stage = choice_get(model=ContactStage, pk=stage_id) if stage_id else None
         if stage_id and stage is None:
             raise Http404
         contact_update(contact=contact, user=request.user, fields={"stage": stage})
@@ -540,19 +536,22 @@ class ContactInfoListView(OnlyofficeView):
     def get(self, request: Request, contactid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid)
         rows = sorted(contact.items.all(), key=lambda r: -r.pk) + sorted(contact.addresses.all(), key=lambda r: -r.pk)
-        return Response(ContactInfoSerializer(rows, many=True).data)
+        return Response([rep.contact_info(row) for row in rows])
 
     def post(self, request: Request, contactid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid)
         data = self.params(ContactInfoInputSerializer)
-        related = contact.addresses if "address" in data else contact.items
-        before = set(related.values_list("pk", flat=True))
+
+        def rows(of: Any) -> list[Any]:
+            return list(of.addresses.all() if "address" in data else of.items.all())
+
+        before = {row.pk for row in rows(contact)}
         if "address" in data:
             contact_update(contact=contact, user=request.user, addresses=[data["address"]], addresses_mode="merge")
         else:
             contact_update(contact=contact, user=request.user, items=[data["item"]], items_mode="merge")
-        row = related.exclude(pk__in=before).get()
-        return Response(ContactInfoSerializer(row).data, status=201)
+        row = next(row for row in rows(self.contact(contactid)) if row.pk not in before)
+        return Response(rep.contact_info(row), status=201)
 
 
 class ContactInfoDetailView(OnlyofficeView):
@@ -563,14 +562,14 @@ class ContactInfoDetailView(OnlyofficeView):
     xml_shape = renderers.CONTACT_INFO_XML
 
     def row(self, contact: Any, infoid: int) -> Any:
-        related = contact.addresses if infoid < 0 else contact.items
-        row = related.filter(pk=abs(infoid)).first()
+        rows = contact.addresses.all() if infoid < 0 else contact.items.all()
+        row = next((r for r in rows if r.pk == abs(infoid)), None)
         if row is None:
             raise Http404
         return row
 
     def get(self, request: Request, contactid: int, infoid: int, format: str | None = None) -> Response:
-        return Response(ContactInfoSerializer(self.row(self.contact(contactid), infoid)).data)
+        return Response(rep.contact_info(self.row(self.contact(contactid), infoid)))
 
     def put(self, request: Request, contactid: int, infoid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid)
@@ -590,12 +589,12 @@ class ContactInfoDetailView(OnlyofficeView):
             contact_update(
                 contact=contact, user=request.user, items=[{"id": row.pk, **data["item"]}], items_mode="merge"
             )
-        return Response(ContactInfoSerializer(self.row(contact, infoid)).data)
+        return Response(rep.contact_info(self.row(self.contact(contactid), infoid)))
 
     def delete(self, request: Request, contactid: int, infoid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid)
         row = self.row(contact, infoid)
-        data = ContactInfoSerializer(row).data
+        data = rep.contact_info(row)
         ids = {"address_ids" if infoid < 0 else "item_ids": [row.pk]}
         contact_delete_nested(contact=contact, user=request.user, **ids)
         return Response(data)
@@ -653,7 +652,7 @@ class ContactTagsView(OnlyofficeView):
 
     def delete(self, request: Request, contactid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid)
-        tag = Tag.objects.filter(name__iexact=self.params(TagNameSerializer)["tagName"]).first()
+        tag = tag_get(name=self.params(TagNameSerializer)["tagName"])
         if tag is None:
             raise Http404
         contact_remove_tags(contact=contact, user=request.user, tags=[tag.name])
@@ -677,7 +676,7 @@ class ContactTagGroupView(OnlyofficeView):
 
     def delete(self, request: Request, entity: str, contactid: int, format: str | None = None) -> Response:
         contacts = self.group(entity, contactid)
-        tag = Tag.objects.filter(name__iexact=self.params(TagNameSerializer)["tagName"]).first()
+        tag = tag_get(name=self.params(TagNameSerializer)["tagName"])
         if tag is None:
             raise Http404
         contact_remove_tags_many(contacts=contacts, user=request.user, tags=[tag.name])
@@ -691,14 +690,14 @@ class TagDictionaryView(OnlyofficeView):
     xml_shapes = {"POST": renderers.STRING_XML, "DELETE": renderers.STRING_XML}
 
     def get(self, request: Request, format: str | None = None) -> Response:
-        return Response(TagSerializer(tag_dictionary(user=request.user), many=True).data)
+        return Response([rep.tag(row) for row in tag_dictionary(user=request.user)])
 
     def post(self, request: Request, format: str | None = None) -> Response:
         tag = tag_create(user=request.user, name=self.params(TagNameSerializer)["tagName"])
         return Response(tag.name, status=201)
 
     def delete(self, request: Request, format: str | None = None) -> Response:
-        tag = Tag.objects.filter(name__iexact=self.params(TagNameSerializer)["tagName"]).first()
+        tag = tag_get(name=self.params(TagNameSerializer)["tagName"])
         if tag is None:
             raise Http404
         tag_delete(tag=tag, user=request.user)
@@ -735,9 +734,9 @@ class CustomFieldDefinitionsView(OnlyofficeView):
     xml_shape = renderers.CUSTOM_FIELDS_XML
 
     def get(self, request: Request, entity: str, format: str | None = None) -> Response:
-        fields = CustomField.objects.filter(applies_to=ENTITY_APPLIES_TO[entity])
+        fields = custom_field_list(applies_to=ENTITY_APPLIES_TO[entity])
         counts = custom_value_counts(user=request.user)
-        return Response(CustomFieldSerializer(fields, many=True, context={"counts": counts}).data)
+        return Response([rep.custom_field(field, counts=counts) for field in fields])
 
 
 class CustomFieldCreateView(OnlyofficeView):
@@ -748,7 +747,7 @@ class CustomFieldCreateView(OnlyofficeView):
     def post(self, request: Request, entity: str, format: str | None = None) -> Response:
         data = self.params(CustomFieldInputSerializer)
         field = custom_field_create(user=request.user, fields={**data, "applies_to": ENTITY_APPLIES_TO[entity]})
-        return Response(CustomFieldSerializer(field, context={"counts": {}}).data, status=201)
+        return Response(rep.custom_field(field, counts={}), status=201)
 
 
 class CustomFieldReorderView(OnlyofficeView):
@@ -758,12 +757,12 @@ class CustomFieldReorderView(OnlyofficeView):
 
     def put(self, request: Request, entity: str, format: str | None = None) -> Response:
         ids = list(dict.fromkeys(self.params(FieldIdsSerializer)["fieldids"]))
-        found = CustomField.objects.filter(applies_to=ENTITY_APPLIES_TO[entity]).in_bulk(ids)
+        found = custom_field_list(applies_to=ENTITY_APPLIES_TO[entity]).in_bulk(ids)
         if len(found) != len(ids):
             raise Http404
         fields = custom_field_reorder(user=request.user, fields=[found[pk] for pk in ids])
         counts = custom_value_counts(user=request.user)
-        return Response(CustomFieldSerializer(fields, many=True, context={"counts": counts}).data)
+        return Response([rep.custom_field(field, counts=counts) for field in fields])
 
 
 class CustomFieldDetailView(OnlyofficeView):
@@ -772,7 +771,7 @@ class CustomFieldDetailView(OnlyofficeView):
     xml_shape = renderers.CUSTOM_FIELD_XML
 
     def field(self, entity: str, fieldid: int) -> CustomField:
-        field = CustomField.objects.filter(pk=fieldid, applies_to=ENTITY_APPLIES_TO[entity]).first()
+        field = custom_field_get(pk=fieldid, applies_to=ENTITY_APPLIES_TO[entity])
         if field is None:
             raise Http404
         return field
@@ -782,11 +781,11 @@ class CustomFieldDetailView(OnlyofficeView):
         data = self.params(CustomFieldInputSerializer, instance=field)
         custom_field_update(field=field, user=request.user, fields=data)
         counts = custom_value_counts(user=request.user)
-        return Response(CustomFieldSerializer(field, context={"counts": counts}).data)
+        return Response(rep.custom_field(field, counts=counts))
 
     def delete(self, request: Request, entity: str, fieldid: int, format: str | None = None) -> Response:
         field = self.field(entity, fieldid)
-        data = CustomFieldSerializer(field, context={"counts": custom_value_counts(user=request.user)}).data
+        data = rep.custom_field(field, counts=custom_value_counts(user=request.user))
         custom_field_delete(field=field, user=request.user)
         return Response(data)
 
@@ -799,16 +798,16 @@ class ContactCustomFieldsView(OnlyofficeView):
 
     def get(self, request: Request, entity: str, contactid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid, is_company=_entity_is_company(entity))
-        return Response(CustomFieldValueSerializer(custom_values_of(contact), many=True).data)
+        return Response([rep.custom_value(value) for value in rep.custom_values_of(contact)])
 
     def post(self, request: Request, entity: str, contactid: int, fieldid: int, format: str | None = None) -> Response:
         contact = self.contact(contactid, is_company=_entity_is_company(entity))
         value = self.params(FieldValueSerializer)["fieldValue"]
         contact_update(contact=contact, user=request.user, custom_values={fieldid: value})
-        stored = contact.custom_values.select_related("field").filter(field_id=fieldid).first()
+        stored = custom_value_get(contact=contact, field_id=fieldid)
         if stored is None:  # An empty value clears it.
-            stored = CustomValue(contact=contact, field=CustomField.objects.get(pk=fieldid), value="")
-        return Response(CustomFieldValueSerializer(stored).data, status=201)
+            stored = CustomValue(contact=contact, field=custom_field_get(pk=fieldid), value="")
+        return Response(rep.custom_value(stored), status=201)
 
 
 def _entity_is_company(entity: str) -> bool | None:
@@ -828,11 +827,11 @@ class ListItemsView(OnlyofficeView):
 
     def get(self, request: Request, format: str | None = None) -> Response:
         counts = contact_counts_by(user=request.user, field=self.count_field)
-        return Response(ListItemSerializer(self.model.objects.all(), many=True, context={"counts": counts}).data)
+        return Response([rep.list_item(item, counts=counts) for item in choice_list(model=self.model)])
 
     def post(self, request: Request, format: str | None = None) -> Response:
         item = choice_create(model=self.model, user=request.user, fields=self.params(ListItemInputSerializer))
-        return Response(ListItemSerializer(item, context={"counts": {}}).data, status=201)
+        return Response(rep.list_item(item, counts={}), status=201)
 
 
 class StatusesView(ListItemsView):
@@ -848,14 +847,14 @@ class ListItemDetailView(OnlyofficeView):
     xml_shape = renderers.LIST_ITEM_XML
 
     def item(self, pk: int) -> Any:
-        item = self.model.objects.filter(pk=pk).first()
+        item = choice_get(model=self.model, pk=pk)
         if item is None:
             raise Http404
         return item
 
     def data(self, item: Any) -> Any:
         counts = contact_counts_by(user=self.request.user, field=self.count_field)
-        return ListItemSerializer(item, context={"counts": counts}).data
+        return rep.list_item(item, counts=counts)
 
     def get(self, request: Request, pk: int, format: str | None = None) -> Response:
         return Response(self.data(self.item(pk)))

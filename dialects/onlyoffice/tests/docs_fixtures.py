@@ -11,7 +11,7 @@ from PIL import Image
 
 from contacts.models import ApiKey, ContactStage, CustomField
 from contacts.services import contact_create
-from dialects.onlyoffice.serializers import user_guid
+from dialects.onlyoffice.fields import user_guid
 from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
 from projects.services import project_create
 

@@ -17,9 +17,10 @@ from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
 
 pytestmark = pytest.mark.django_db
 
-# The token's user, the matches and their 5 prefetches, access lists, the companies' projects and
-# access lists, the rights (memberships), then the delete: its rights check and its cascade.
-NUM_DELETE_QUERIES = 24
+# The token's user, the matches (rights and company visibility in the same query) and their 6
+# prefetches (items, addresses, custom values, tags, projects, access lists), then the delete:
+# its rights check and its cascade.
+NUM_DELETE_QUERIES = 21
 
 
 def png(size: tuple[int, int] = (4, 4)) -> bytes:
