@@ -18,8 +18,8 @@ from django.test import Client
 
 from contacts.models import ContactStage, ContactType, CustomField
 from contacts.services import contact_create
+from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication
 from dialects.onlyoffice.fields import user_guid
-from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
 from dialects.tests import golden as golden_files
 from projects.models import Membership
 from projects.services import membership_set, project_create

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
+from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication
 
 pytestmark = pytest.mark.django_db
 

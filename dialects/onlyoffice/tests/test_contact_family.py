@@ -13,7 +13,7 @@ from PIL import Image
 
 from contacts.models import Contact, ContactStage, CustomField, CustomValue, Note
 from contacts.services import MAX_AVATAR_BYTES
-from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
+from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication
 
 pytestmark = pytest.mark.django_db
 
