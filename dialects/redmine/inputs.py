@@ -1,203 +1,20 @@
-"""Redmine field names and value formats, one serializer class per wire variant.
-
-Output follows the plugin's `contacts/show.api.rsb` order (seed 001 for XML):
-JSON and XML differ only in phones, emails and tags, so the XML classes
-override those three hooks. Input follows the seed's "Creating a contact"
-parameters and is turned into `contacts.services` arguments by
-`RedmineContactInputSerializer.service_arguments`.
-"""
+"""Redmine request bodies validated: the `contact` and `note` hashes of the plugin's API
+(docs/redmine.md, "Creating a contact"), turned into `contacts.services` arguments."""
 
 from __future__ import annotations
 
 import datetime
-import json
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from contacts.models import Address, Contact, ContactItem, CustomValue, Note, Visibility
-from contacts.selectors import contact_tags
+from contacts.models import Address, Contact, Note
 from contacts.services import split_tag_list
 from crm.ids import MAX_ID, parse_id
+from dialects.redmine.codes import ITEM_INPUTS, NOTE_KIND_BY_CODE, VISIBILITY_BY_CODE
 
 User = get_user_model()
-
-# seed 001, "Creating a contact": visibility - ("0" - Project, "1" - Public, "2" - Private)
-VISIBILITY_CODES = {Visibility.PROJECT: 0, Visibility.PUBLIC: 1, Visibility.PRIVATE: 2}
-VISIBILITY_BY_CODE = {code: value for value, code in VISIBILITY_CODES.items()}
-# The plugin's note.rb: TYPE_EMAIL = 0, TYPE_CALL = 1, TYPE_MEETING = 2; a plain note has none.
-NOTE_TYPE_CODES = {Note.Kind.EMAIL: 0, Note.Kind.CALL: 1, Note.Kind.MEETING: 2}
-NOTE_KIND_BY_CODE = {code: kind for kind, code in NOTE_TYPE_CODES.items()}
-ITEM_INPUTS = {
-    "phone": ContactItem.Kind.TEL,
-    "email": ContactItem.Kind.EMAIL,
-    "website": ContactItem.Kind.URL,
-    "skype_name": ContactItem.Kind.SKYPE,
-}
-
-
-def redmine_time(value: datetime.datetime) -> str:
-    """Redmine's API times: ISO 8601 in UTC with a Z (Rails' xmlschema)."""
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def user_ref(user: Any) -> dict[str, Any]:
-    return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
-
-
-def text_or_none(value: str) -> str | None:
-    """Blank text is nil in Redmine's records, written `<x/>` and `null`."""
-    return value or None
-
-
-def custom_value_repr(value: CustomValue) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": value.field_id, "name": value.field.name}
-    if value.field.is_multiple:
-        data["multiple"] = True
-        data["value"] = json.loads(value.value) if value.value else []
-    else:
-        data["value"] = value.value
-    return data
-
-
-class RedmineContactSerializer(serializers.BaseSerializer):
-    """A contact as the plugin's JSON writes it (index and show)."""
-
-    def to_representation(self, contact: Contact) -> dict[str, Any]:
-        items = list(contact.items.all())
-        data: dict[str, Any] = {"id": contact.pk}
-        if contact.avatar:
-            # Our avatars are not attachments; the contact's id stands in for the attachment id.
-            data["avatar"] = {"attachment_id": contact.pk}
-        data["is_company"] = contact.is_company
-        data["first_name"] = text_or_none(contact.name if contact.is_company else contact.first_name)
-        data["last_name"] = text_or_none(contact.last_name)
-        data["middle_name"] = text_or_none(contact.middle_name)
-        data["company"] = text_or_none(contact.company_name)
-        data["website"] = _first(items, ContactItem.Kind.URL)
-        data["skype_name"] = _first(items, ContactItem.Kind.SKYPE)
-        data["birthday"] = contact.birthday.isoformat() if contact.birthday else None
-        data["job_title"] = text_or_none(contact.job_title)
-        data["background"] = text_or_none(contact.background)
-        if contact.author_id:
-            data["author"] = user_ref(contact.author)
-        if contact.assigned_to_id:
-            data["assigned_to"] = user_ref(contact.assigned_to)
-        data["visibility"] = VISIBILITY_CODES[contact.visibility]
-        data["address"] = self.address(contact.primary_address)
-        phones = [i.value for i in items if i.kind == ContactItem.Kind.TEL]
-        if phones:
-            data["phones"] = self.phones(phones)
-        emails = [i.value for i in items if i.kind == ContactItem.Kind.EMAIL]
-        if emails:
-            data["emails"] = self.emails(emails)
-        data.update(self.tags([tag.name for tag in contact_tags(contact)]))
-        data["custom_fields"] = [custom_value_repr(v) for v in contact.custom_values.all()]
-        data["created_on"] = redmine_time(contact.created_at)
-        data["updated_on"] = redmine_time(contact.updated_at)
-        return data
-
-    def address(self, address: Address | None) -> dict[str, Any]:
-        if address is None:
-            # The plugin writes the block with nil lines and no country_code.
-            return dict.fromkeys(("full_address", "street", "city", "region", "country", "postcode"))
-        return {
-            "full_address": text_or_none(address.full_address),
-            "street": text_or_none(address.street1),
-            "city": text_or_none(address.city),
-            "region": text_or_none(address.region),
-            "country": text_or_none(address.country_name),
-            "country_code": address.country.code if address.country else None,
-            "postcode": text_or_none(address.postcode),
-        }
-
-    def phones(self, numbers: list[str]) -> list[Any]:
-        return [{"number": number} for number in numbers]
-
-    def emails(self, addresses: list[str]) -> list[Any]:
-        return [{"address": address} for address in addresses]
-
-    def tags(self, names: list[str]) -> dict[str, Any]:
-        return {"tag_list": names}
-
-
-class RedmineContactXMLSerializer(RedmineContactSerializer):
-    """The seed's XML: phones and emails as text children, tags as one comma-separated string."""
-
-    def phones(self, numbers: list[str]) -> list[Any]:
-        return numbers
-
-    def emails(self, addresses: list[str]) -> list[Any]:
-        return addresses
-
-    def tags(self, names: list[str]) -> dict[str, Any]:
-        return {"tags": ", ".join(names)}
-
-
-class ContactDetailMixin:
-    """Show adds the contact's projects and, on request (`include=`), notes, contacts, deals and tickets.
-
-    The view passes what to include in the context: `include` (a set),
-    `notes` and `people` (already read through the selectors).
-    """
-
-    def to_representation(self, contact: Contact) -> dict[str, Any]:
-        data = super().to_representation(contact)
-        projects = list(contact.projects.all())
-        if projects:
-            data["projects"] = [{"id": p.pk, "name": p.name} for p in projects]
-        include = self.context.get("include", set())
-        if "notes" in include:
-            data["notes"] = [RedmineNoteSerializer(note).data for note in self.context.get("notes", [])]
-        if "contacts" in include:
-            data["contacts"] = [{"id": p.pk, "name": p.display_name} for p in self.context.get("people", [])]
-        # No deals or helpdesk tickets here: asked for, they are empty lists.
-        if "deals" in include:
-            data["deals"] = []
-        if "tickets" in include:
-            data["tickets"] = []
-        return data
-
-
-class RedmineContactDetailSerializer(ContactDetailMixin, RedmineContactSerializer):
-    pass
-
-
-class RedmineContactDetailXMLSerializer(ContactDetailMixin, RedmineContactXMLSerializer):
-    pass
-
-
-class RedmineWebFormReceiptSerializer(serializers.BaseSerializer):
-    """What a web-form post gets back: only what it sent, never a stored contact's other data."""
-
-    def to_representation(self, contact: Contact) -> dict[str, Any]:
-        return {
-            "id": contact.pk,
-            "is_company": contact.is_company,
-            "first_name": text_or_none(contact.first_name),
-            "last_name": text_or_none(contact.last_name),
-        }
-
-
-class RedmineNoteSerializer(serializers.BaseSerializer):
-    def to_representation(self, note: Note) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": note.pk,
-            "source": {"id": note.contact_id, "name": note.contact.display_name, "type": "Contact"},
-            "subject": text_or_none(note.subject),
-            "content": note.content,
-            "type_id": NOTE_TYPE_CODES.get(note.kind),
-        }
-        if note.author_id:
-            data["author"] = user_ref(note.author)
-        data["created_on"] = redmine_time(note.created_at)
-        data["updated_on"] = redmine_time(note.updated_at)
-        return data
-
-
-# Input
 
 
 class CommaListField(serializers.Field):
@@ -258,7 +75,7 @@ class CustomFieldInputSerializer(serializers.Serializer):
     value = AnyValueField(required=False, allow_null=True)
 
 
-class RedmineContactInputSerializer(serializers.Serializer):
+class ContactInputSerializer(serializers.Serializer):
     """The `contact` hash of a create or update (seed 001, "Creating a contact")."""
 
     project_id = serializers.CharField(required=False, allow_blank=True)
@@ -360,7 +177,7 @@ class RedmineContactInputSerializer(serializers.Serializer):
         return [entry, *others]
 
 
-class RedmineNoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(serializers.Serializer):
     """The `note` hash (the plugin's notes_controller): a note on a contact."""
 
     source_type = serializers.ChoiceField(choices=["Contact"], required=False)
@@ -382,7 +199,3 @@ class RedmineNoteInputSerializer(serializers.Serializer):
         if "type_id" in data:
             fields["kind"] = NOTE_KIND_BY_CODE.get(data["type_id"], Note.Kind.NOTE)
         return fields
-
-
-def _first(items: Iterable[ContactItem], kind: str) -> str | None:
-    return next((item.value for item in items if item.kind == kind), None)
