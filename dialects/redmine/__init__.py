@@ -18,5 +18,6 @@ Quirks reproduced on purpose:
 - `visibility` 0/1/2 = project/public/private; note `type_id` 0/1/2 = email/call/meeting;
 - create answers 201 with Location; update, delete and project links answer 204 with an empty body;
   401/403/404 have empty bodies, 422 lists full messages;
-- a web form posts `contact[...]` fields with its own key to `POST /redmine/contacts.json|.xml`.
+- a web form posts `contact[...]` fields to its own route `POST /forms/<key>/`, or with its key in
+  the body to `POST /redmine/contacts.json|.xml` (the seed's form, kept as an alias).
 """
