@@ -374,9 +374,10 @@ def _contact_rights_expressions(*, user: AnyUser, ref: str, field: Callable[[str
         | Q(Exists(writing))
         | (Q(**{field("visibility"): Visibility.PUBLIC}) & ~Q(Exists(links)))
     )
+    # A comparison with a null author or assignee is null in SQL, not false.
     return {
-        "edit": ExpressionWrapper(edit, output_field=BooleanField()),
-        "delete": ExpressionWrapper(own | Q(Exists(managing)), output_field=BooleanField()),
+        "edit": Coalesce(ExpressionWrapper(edit, output_field=BooleanField()), Value(False)),
+        "delete": Coalesce(ExpressionWrapper(own | Q(Exists(managing)), output_field=BooleanField()), Value(False)),
     }
 
 
