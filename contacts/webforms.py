@@ -1,4 +1,4 @@
-"""The embeddable HTML of a web form, after the seed's form (seed 001, "Web-form example")."""
+"""The embeddable HTML of a web form, after the Redmine plugin's form (docs/redmine.md, "Web forms")."""
 
 from __future__ import annotations
 

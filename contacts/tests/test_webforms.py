@@ -1,4 +1,4 @@
-"""The embeddable web-form snippet follows the seed's form."""
+"""The embeddable web-form snippet follows the Redmine plugin's form (docs/redmine.md, "Web forms")."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from dialects.authentication import SignedTokenAuthentication
 
 
 class OnlyofficeTokenAuthentication(SignedTokenAuthentication):
-    """`Authorization: <token>` with no scheme word, from POST api/2.0/authentication (research §1.7)."""
+    """`Authorization: <token>` with no scheme word, from POST api/2.0/authentication."""
 
     salt = "dialects.onlyoffice.token"
     max_age = timedelta(hours=24)

@@ -1,7 +1,7 @@
 """ONLYOFFICE's enums and code tables (the API's InfoType, categories, ShareType, FieldType,
 currencies), and how each maps onto this CRM's contact items, addresses and custom fields.
 
-The numbers and names are ONLYOFFICE's (docs/onlyoffice.md, "Enums"); every table here is data,
+The numbers and names are ONLYOFFICE's (docs/onlyoffice.md, "Contact information"); every table here is data,
 read by `fields.py` (values out) and `inputs.py` (values in).
 """
 

@@ -1,4 +1,4 @@
-"""ONLYOFFICE's list parameters (research §1.2) in the names of contacts.filters.ContactFilter.
+"""ONLYOFFICE's list parameters (docs/onlyoffice.md, "Contacts") in the names of contacts.filters.ContactFilter.
 
 `contact/filter` takes tags, contactStage, contactType, contactListView, responsibleid,
 isShared, fromDate, toDate and filterValue (free-text search); `contact/bycontactinfo` takes

@@ -114,7 +114,7 @@ class ContactInputSerializer(AccessInputSerializer):
         out = super().validate(attrs)
         if entries is not None:
             known = set(CustomField.objects.values_list("pk", flat=True))
-            # Empty values are skipped, and on update unknown field ids too (research §1.1).
+            # Empty values are skipped, and on update unknown field ids too (docs/onlyoffice.md, "Custom fields").
             out["custom_values"] = {
                 e["key"]: e["value"]
                 for e in entries

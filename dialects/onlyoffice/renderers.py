@@ -1,4 +1,4 @@
-"""ONLYOFFICE replies in JSON and XML (research §1.3, §1.4).
+"""ONLYOFFICE replies in JSON and XML (docs/onlyoffice.md, "The envelope" and "JSON and XML").
 
 Both renderers write the envelope of `pagination.py`, wrapping a view's plain data (a single
 object, a string, a list that is not paged) with the HTTP status of the response.
@@ -6,7 +6,7 @@ object, a string, a list that is not paged) with the HTTP status of the response
 The XML is ONLYOFFICE's JSON converted under a root `<result>`: a list becomes repeated
 sibling elements named after its property (several `<response>`, `<Tags>Tag1</Tags><Tags>Tag2
 </Tags>`), so an empty list disappears; "" and null are both `<City />`; booleans are spelled
-`True`/`False` as in the seed; there is no XML declaration. Each view names the shape of its
+`True`/`False` as in ONLYOFFICE's example; there is no XML declaration. Each view names the shape of its
 `response` member in its `xml_shape` attribute (`xml_shapes` by method where they differ).
 """
 
@@ -92,7 +92,7 @@ CONTACT = (
     # Company
     Leaf("CompanyName"),
     Leaf("PersonsCount", type=int),
-    # ContactWrapper, in the seed's order
+    # ContactWrapper, in the documented example's order
     _list("Addresses", ADDRESS),
     Element("CreateBy", "CreateBy", EMPLOYEE),
     Leaf("Created"),

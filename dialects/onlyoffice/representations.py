@@ -1,7 +1,7 @@
 """ONLYOFFICE's wrappers (PersonWrapper, CompanyWrapper, ContactBaseWrapper...) as plain functions
 over rows already fetched: no serializer object per row, no query.
 
-Keys are the seed's PascalCase (lowercase `id`), in the seed's order; a person's or company's own
+Keys are the documented example's PascalCase (lowercase `id`), in its order; a person's or company's own
 members come first, as ONLYOFFICE's serializer writes a subclass's members before its base
 class's (docs/onlyoffice.md, "Contacts"). Every key is always written (an absent object is null,
 an empty list []), so a client sees one stable shape.
@@ -178,7 +178,7 @@ def contact_summary(contact: Contact, *, request: Any) -> dict[str, Any]:
 
 
 def contact_full(contact: Contact, *, request: Any) -> dict[str, Any]:
-    """PersonWrapper or CompanyWrapper, with the seed's ContactWrapper members between the
+    """PersonWrapper or CompanyWrapper, with the example's ContactWrapper members between the
     subclass members and the base ones."""
     if contact.is_company:
         head: dict[str, Any] = {"CompanyName": contact.name, "PersonsCount": contact.persons_count}

@@ -1,4 +1,4 @@
-"""ONLYOFFICE routes under api/2.0/ (research §1.1); each takes an optional .json or .xml suffix."""
+"""ONLYOFFICE routes under api/2.0/ (docs/onlyoffice.md, "Contacts"); each takes an optional .json or .xml suffix."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Redmine's code tables: the numbers the plugin uses for visibility and note types, and the
-contact attributes that are contact items here (docs/redmine.md, "Fields")."""
+contact attributes that are contact items here (docs/redmine.md, "Shapes")."""
 
 from __future__ import annotations
 

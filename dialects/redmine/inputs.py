@@ -1,5 +1,5 @@
 """Redmine request bodies validated: the `contact` and `note` hashes of the plugin's API
-(docs/redmine.md, "Creating a contact"), turned into `contacts.services` arguments."""
+(docs/redmine.md, "Creating and changing contacts"), turned into `contacts.services` arguments."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ User = get_user_model()
 
 
 class CommaListField(serializers.Field):
-    """A comma-separated string or a list of strings (the seed's phone, email and tag_list)."""
+    """A comma-separated string or a list of strings (the documented phone, email and tag_list)."""
 
     default_error_messages = {"invalid": "must be a comma-separated string or a list of strings."}
 
@@ -76,7 +76,7 @@ class CustomFieldInputSerializer(serializers.Serializer):
 
 
 class ContactInputSerializer(serializers.Serializer):
-    """The `contact` hash of a create or update (seed 001, "Creating a contact")."""
+    """The `contact` hash of a create or update (docs/redmine.md, "Creating and changing contacts")."""
 
     project_id = serializers.CharField(required=False, allow_blank=True)
     is_company = serializers.BooleanField(required=False)

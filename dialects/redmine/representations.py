@@ -3,7 +3,7 @@ fetched (a contact from `contacts.selectors.contact_list_for_display`): no seria
 row, no query.
 
 Output follows the plugin's `contacts/show.api.rsb` order. JSON and XML differ only in phones,
-emails and tags (docs/redmine.md, "JSON and XML"): JSON writes `{"number": ..}` and
+emails and tags (docs/redmine.md, "Shapes"): JSON writes `{"number": ..}` and
 `{"address": ..}` objects and a `tag_list` array, XML text children and one `tags` string.
 """
 
@@ -115,7 +115,7 @@ def contact_json(contact: Contact) -> dict[str, Any]:
 
 
 def contact_xml(contact: Contact) -> dict[str, Any]:
-    """The seed's XML: phones and emails as text children, tags as one comma-separated string."""
+    """The documented XML: phones and emails as text children, tags as one comma-separated string."""
     return _contact(contact, lists=_xml_lists)
 
 

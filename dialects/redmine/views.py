@@ -185,7 +185,7 @@ class ContactListView(RedmineView):
 
 
 class WebFormView(ContactListView):
-    """POST /forms/<key>/: a web form's own route (the seed's `POST /redmine/contacts.json` with
+    """POST /forms/<key>/: a web form's own route (the documented `POST /redmine/contacts.json` with
     `key` in the body stays an alias), taking the same `contact[...]` fields."""
 
     authentication_classes = [WebFormPathKeyAuthentication]

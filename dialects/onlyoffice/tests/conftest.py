@@ -1,5 +1,5 @@
-"""Fixtures of the ONLYOFFICE tests: an API client that authenticates with a token, the seed's
-world (its example contact and what hangs off it), and golden-file comparison."""
+"""Fixtures of the ONLYOFFICE tests: an API client that authenticates with a token, the documented
+example's world (its example contact and what hangs off it), and golden-file comparison."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def api(client: Client, alice: Any) -> Api:
 
 @pytest.fixture
 def mike(make_user: Callable[..., Any]) -> Any:
-    """The seed's "Mike Zanyatski"."""
+    """The documented example's "Mike Zanyatski"."""
     user = make_user("mike")
     user.first_name, user.last_name = "Mike", "Zanyatski"
     user.save()
@@ -77,7 +77,7 @@ def mike(make_user: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 def seed_contact(mike: Any, project: Any) -> Any:
-    """The seed example's contact, with every value the example shows."""
+    """The documented example's contact, with every value the example shows."""
     membership_set(project=project, user=mike, role=Membership.Role.MANAGER)
     stage = ContactStage.objects.create(name="Title", description="Description", color="#a7fc00", position=1)
     kind = ContactType.objects.create(code="seed", name="Title", description="Description", color="#a7fc00", position=1)

@@ -1,4 +1,4 @@
-"""The rest of the contact family (research §1.1): merge, delete and tag by filter, quick create,
+"""The rest of the contact family (docs/onlyoffice.md, "Contacts"): merge, delete and tag by filter, quick create,
 data by type, tag groups, statuses by kind, custom field order and photos."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The seed's request, `GET api/2.0/crm/contact/project/{projectid}`, against the seed's example reply.
+"""The documented request, `GET api/2.0/crm/contact/project/{projectid}`, against its example reply.
 
 The database holds the example's values (conftest.seed_contact) and the reply must equal the
 example key for key, in order, types included, in JSON and in XML. Only these fields are
@@ -11,7 +11,7 @@ normalised, because the example shows placeholders or values we cannot hold:
   job title, avatar or profile page for users, nor a photo for this contact ("url to foto");
 - `TaskCount` and `HaveLateTasks`: we keep no tasks.
 
-The envelope adds `count` and `statusCode` (research §1.3), and a person adds FirstName,
+The envelope adds `count` and `statusCode` (docs/onlyoffice.md, "The envelope"), and a person adds FirstName,
 LastName, Company and Title, which the example leaves out.
 """
 

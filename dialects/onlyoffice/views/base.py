@@ -41,7 +41,7 @@ ENTITY_APPLIES_TO = {
 
 
 class OnlyofficeNegotiation(DialectMixin.content_negotiation_class):
-    """`.xml` gives XML; anything else JSON, whatever the Accept header says (API.md)."""
+    """`.xml` gives XML; anything else JSON, whatever the Accept header says (docs/onlyoffice.md, "JSON and XML")."""
 
     def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> Any:
         if not format_suffix:

@@ -66,7 +66,7 @@ from dialects.onlyoffice.views.base import (
 
 
 class ProjectContactsView(OnlyofficeView):
-    """contact/project/{projectid}: the seed's list (GET); link (POST) or unlink (DELETE) many."""
+    """contact/project/{projectid}: the documented example's list (GET); link (POST) or unlink (DELETE) many."""
 
     xml_shape = renderers.CONTACTS_XML
 

@@ -44,7 +44,7 @@ def api(client_for: Callable[[Any], APIClient], alice: Any) -> APIClient:
 
 @pytest.fixture
 def apple(make_contact: Callable[..., Contact], license_field: CustomField, alice: Any, bob: Any) -> Contact:
-    """The seed's company, with everything a contact can show."""
+    """The documented example's company, with everything a contact can show."""
     company = make_contact(
         is_company=True,
         name="Apple Inc.",
@@ -113,5 +113,5 @@ def webform(plugin_project, alice, license_one):
 
 
 def seed_form(webform: WebForm, fmt: str = "json") -> str:
-    """The seed's form, unchanged but for its action URL and key."""
+    """The documented form, unchanged but for its action URL and key."""
     return SEED_FORM.replace('action=""', f'action="/redmine/contacts.{fmt}"').replace(SEED_KEY, webform.key)

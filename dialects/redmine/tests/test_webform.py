@@ -1,4 +1,4 @@
-"""The web-form intake: the seed's HTML form, posted from another site with a WebForm key."""
+"""The web-form intake: the documented HTML form, posted from another site with a WebForm key."""
 
 from __future__ import annotations
 
