@@ -13,17 +13,44 @@ contacts, so the visibility rule below exists once:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from contacts.filters import ContactFilter
-from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
+from contacts.models import (
+    Address,
+    ApiKey,
+    Contact,
+    ContactItem,
+    ContactStage,
+    ContactType,
+    CustomField,
+    CustomValue,
+    Note,
+    Tag,
+    TaggedContact,
+    Visibility,
+    WebForm,
+    normalize_phone,
+)
 from crm.ids import MAX_ID, parse_id
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
@@ -301,3 +328,169 @@ def companies_named(*, user: AnyUser, name: str, exclude: int | None = None, lim
         return []
     companies = company_choices(user=user).exclude(pk=exclude).filter(display_name__iexact=name.strip())
     return list(companies.order_by("pk")[:limit])
+
+
+# Reads the API dialects share: what their representations show beyond a contact's own row.
+
+DISPLAY_PREFETCHES = ("items", "addresses", "custom_values", "tagged_items")
+# What the services' rights checks read besides (see contact_rights).
+WRITE_PREFETCHES = (*DISPLAY_PREFETCHES, "projects", "access_list")
+
+
+def contact_list_for_display(
+    *,
+    user: AnyUser,
+    filters: Mapping[str, Any] | None = None,
+    order_by: list[str] | tuple[str, ...] | None = None,
+    related: Iterable[str] = DISPLAY_PREFETCHES,
+) -> QuerySet[Contact]:
+    """`contact_list` with only the related rows a representation reads prefetched (one query
+    each: any of items, addresses, custom_values, tagged_items, projects, access_list), and the
+    company, author, assignee, type and stage joined."""
+    wanted = set(related)
+    prefetches = [p for p in contact_prefetches() if (p.prefetch_to if isinstance(p, Prefetch) else p) in wanted]
+    if "access_list" in wanted:
+        prefetches.append("access_list")
+    qs = contact_list(user=user, filters=filters, order_by=order_by, prefetch=False)
+    return qs.select_related("company", "author", "assigned_to", "contact_type", "stage").prefetch_related(*prefetches)
+
+
+def _contact_rights_expressions(*, user: AnyUser, ref: str, field: Callable[[str], str]) -> dict[str, Any]:
+    """`contact_rights` as SQL for the contact at `ref` (an outer reference to its id)."""
+    if not user.is_authenticated:
+        return {"edit": Value(False), "delete": Value(False)}
+    if user.is_superuser:
+        return {"edit": Value(True), "delete": Value(True)}
+    links = Contact.projects.through.objects.filter(contact_id=OuterRef(ref))
+    memberships = Membership.objects.filter(user_id=user.pk, project_id=OuterRef("project_id"))
+    writing = links.filter(Exists(memberships.filter(role__in=WRITE_ROLES)))
+    managing = links.filter(Exists(memberships.filter(role=Membership.Role.MANAGER)))
+    shared = Contact.access_list.through.objects.filter(contact_id=OuterRef(ref), user_id=user.pk)
+    own = Q(**{field("author_id"): user.pk})
+    edit = (
+        own
+        | Q(**{field("assigned_to_id"): user.pk})
+        | Q(Exists(shared))
+        | Q(Exists(writing))
+        | (Q(**{field("visibility"): Visibility.PUBLIC}) & ~Q(Exists(links)))
+    )
+    # A comparison with a null author or assignee is null in SQL, not false.
+    return {
+        "edit": Coalesce(ExpressionWrapper(edit, output_field=BooleanField()), Value(False)),
+        "delete": Coalesce(ExpressionWrapper(own | Q(Exists(managing)), output_field=BooleanField()), Value(False)),
+    }
+
+
+def contact_annotate_for_display(*, user: AnyUser, contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Contacts with what a dialect shows beside their own columns, in the same query:
+
+    - `can_edit`, `can_delete` (as `contact_rights` decides) and the same for the person's
+      company (`company_can_edit`, `company_can_delete`);
+    - `company_visible`: whether the user may see the person's company;
+    - `persons_count`: how many of a company's people the user may see.
+    """
+    people = (
+        contact_list(user=user, prefetch=False)
+        .filter(company_id=OuterRef("pk"))
+        .order_by()
+        .values("company_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    own = _contact_rights_expressions(user=user, ref="pk", field=lambda name: name)
+    company = _contact_rights_expressions(user=user, ref="company_id", field=lambda name: f"company__{name}")
+    return contacts.annotate(
+        persons_count=Coalesce(Subquery(people), 0),
+        company_visible=Exists(contact_list(user=user, prefetch=False).filter(pk=OuterRef("company_id"))),
+        can_edit=own["edit"],
+        can_delete=own["delete"],
+        company_can_edit=company["edit"],
+        company_can_delete=company["delete"],
+    )
+
+
+def contact_access_lists(*, contacts: Iterable[Contact]) -> None:
+    """Fill the access lists of the private ones among `contacts` (one query, none if no contact
+    is private): the only contacts whose access list a dialect shows."""
+    private = [c for c in contacts if c.visibility == Visibility.PRIVATE]
+    prefetch_related_objects(private, "access_list")
+
+
+def contact_list_by_item(
+    *,
+    user: AnyUser,
+    kind: str,
+    value: str = "",
+    service: str | None = None,
+    details: Mapping[str, Any] | None = None,
+    is_primary: bool | None = None,
+    order_by: list[str] | tuple[str, ...] | None = None,
+) -> QuerySet[Contact]:
+    """Visible contacts with an item of `kind` (and `service`, and the `details` given, such as
+    tel_type or context) whose value is `value`: phones by their E.164 form when it parses, any
+    other value ignoring case; an empty value matches every item of the kind."""
+    match = Q(kind=kind, **(details or {}))
+    if service is not None:
+        match &= Q(service=service)
+    if is_primary is not None:
+        match &= Q(is_primary=is_primary)
+    if value and kind == ContactItem.Kind.TEL:
+        try:
+            match &= Q(normalized=normalize_phone(value))
+        except ValidationError:
+            match &= Q(value__iexact=value)
+    elif value:
+        match &= Q(value__iexact=value)
+    items = ContactItem.objects.filter(match).values("contact_id")
+    return contact_list_for_display(user=user, order_by=order_by).filter(pk__in=items)
+
+
+def contact_list_by_address(
+    *,
+    user: AnyUser,
+    text: str = "",
+    is_primary: bool | None = None,
+    order_by: list[str] | tuple[str, ...] | None = None,
+) -> QuerySet[Contact]:
+    """Visible contacts with an address whose street, city, region or postcode holds `text`."""
+    match = Q()
+    if text:
+        for name in ("street1", "city", "region", "postcode"):
+            match |= Q(**{f"{name}__icontains": text})
+    if is_primary is not None:
+        match &= Q(is_primary=is_primary)
+    addresses = Address.objects.filter(match).values("contact_id")
+    return contact_list_for_display(user=user, order_by=order_by).filter(pk__in=addresses)
+
+
+def tag_get(*, name: str) -> Tag | None:
+    """The tag called `name`, ignoring case, or None."""
+    if "\x00" in name:
+        return None
+    return Tag.objects.filter(name__iexact=name.strip()).first()
+
+
+def custom_field_list(*, applies_to: str | None = None) -> QuerySet[CustomField]:
+    """Custom field definitions in their order, optionally only those for persons, companies or both."""
+    fields = CustomField.objects.all()
+    return fields.filter(applies_to=applies_to) if applies_to is not None else fields
+
+
+def custom_field_get(*, pk: int | str, applies_to: str | None = None) -> CustomField | None:
+    pk = parse_id(pk)
+    return custom_field_list(applies_to=applies_to).filter(pk=pk).first() if pk is not None else None
+
+
+def custom_value_get(*, contact: Contact, field_id: int) -> CustomValue | None:
+    """The contact's stored value of a custom field, with its field, or None."""
+    return contact.custom_values.select_related("field").filter(field_id=field_id).first()
+
+
+def choice_list(*, model: type[ContactType] | type[ContactStage]) -> QuerySet[Any]:
+    """All contact types or all stages, in their order."""
+    return model.objects.all()
+
+
+def choice_get(*, model: type[ContactType] | type[ContactStage], pk: int | str) -> ContactType | ContactStage | None:
+    pk = parse_id(pk)
+    return model.objects.filter(pk=pk).first() if pk is not None else None

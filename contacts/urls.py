@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from contacts import views
+from contacts import views, webform_views
 
 app_name = "contacts"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("custom-fields/", views.customfield_list, name="customfield-list"),
     path("custom-fields/new/", views.customfield_edit, name="customfield-create"),
     path("custom-fields/<int:pk>/", views.customfield_edit, name="customfield-update"),
+    path("web-forms/project/<int:pk>/", webform_views.webform_create_view, name="webform-create"),
 ]

@@ -1,4 +1,4 @@
-"""The embeddable HTML of a web form, after the seed's form (seed 001, "Web-form example")."""
+"""The embeddable HTML of a web form, after the Redmine plugin's form (docs/redmine.md, "Web forms")."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ FIELD_LABELS = {
 }
 
 
-def webform_action_url(base_url: str) -> str:
-    return base_url.rstrip("/") + "/redmine/contacts.json"
+def webform_action_url(base_url: str, *, key: str) -> str:
+    """The form's own intake route; `POST /redmine/contacts.json` with the key in the body also works."""
+    return f"{base_url.rstrip('/')}/forms/{key}/"
 
 
 def webform_snippet(webform: WebForm, *, base_url: str) -> str:
@@ -30,7 +31,7 @@ def webform_snippet(webform: WebForm, *, base_url: str) -> str:
         "contacts/webform_snippet.html",
         {
             "form": webform,
-            "action": webform_action_url(base_url),
+            "action": webform_action_url(base_url, key=webform.key),
             "fields": [(name, FIELD_LABELS[name]) for name in webform.fields if name in FIELD_LABELS],
             "custom_fields": list(webform.custom_fields.all()),
         },

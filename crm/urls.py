@@ -5,6 +5,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from dialects.redmine import urls as redmine_urls
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("contacts.urls_accounts")),
@@ -14,6 +16,7 @@ urlpatterns = [
     path("firms/", include("firms.urls")),
     path("projects/", include("projects.urls")),
     path("redmine/", include("dialects.redmine.urls")),
+    path("forms/", include((redmine_urls.webform_patterns, "webforms"))),
     path("api/2.0/", include("dialects.onlyoffice.urls")),
     path("", include("contacts.urls_home")),
 ]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -34,10 +35,11 @@ from django.http import Http404
 from django.urls import URLPattern, URLResolver
 from rest_framework import exceptions, parsers
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.urlpatterns import format_suffix_patterns
+from rest_framework.utils.encoders import JSONEncoder
 
 from contacts.models import Contact
 from contacts.selectors import contact_get
@@ -207,6 +209,43 @@ def if_match(request: Request) -> list[str] | None:
     if not header or header == "*":
         return None
     return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
+# Rendering
+
+
+def _drf_default(value: Any) -> Any:
+    """What orjson leaves to us (Decimal, datetimes, lazy text...) is written as DRF would write it."""
+    return DRF_ENCODER.default(value)
+
+
+DRF_ENCODER = JSONEncoder()
+LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+class FastJSONRenderer(JSONRenderer):
+    """DRF's compact UTF-8 JSON, encoded by orjson: the same bytes, several times faster.
+
+    Datetimes go through DRF's encoder (its ISO format, milliseconds and `Z`); U+2028 and
+    U+2029 are escaped as DRF does. Data orjson refuses (keys that are not strings, integers
+    beyond 64 bits) falls back to DRF's renderer rather than failing.
+    """
+
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
+        if data is None:
+            return b""
+        try:
+            body = orjson.dumps(data, default=_drf_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        except (orjson.JSONEncodeError, TypeError):
+            return super().render(data, accepted_media_type, renderer_context)
+        for raw, escaped in LINE_SEPARATORS:
+            if raw in body:
+                body = body.replace(raw, escaped)
+        return body
 
 
 # Content negotiation

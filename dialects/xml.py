@@ -16,8 +16,11 @@ What a shape can say:
 - how booleans are spelled (`true`/`False`...), how null and "" are written
   (`<x/>`, `<x></x>`, `<x />`).
 
-Output is built as an ElementTree and written by the small serializer below,
-because ElementTree itself writes `<x />` and cannot tell null from "".
+Output is written straight to text in one pass over the data (no tree, no
+object per value), because rendering is on every list's hot path and because
+ElementTree itself writes `<x />` and cannot tell null from "". With
+`STRICT_KEYS` on (the test suite sets it), a key the shape does not name
+raises instead of being left out silently.
 Input is parsed with defusedxml only: DTDs, entities and external references
 are refused, the body size is checked before any parsing, and elements may nest no deeper than
 `dialects.base.MAX_NESTING`, the bound JSON bodies share. Values stay
@@ -31,6 +34,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, ClassVar
 from xml.etree import ElementTree as ET
 
@@ -45,9 +49,16 @@ from rest_framework.renderers import BaseRenderer
 from dialects.base import MAX_NESTING, read_body
 
 # Characters XML 1.0 cannot carry at all (§2.2); dropped on output.
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVALID_XML_CHARS = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
 _TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 _ATTR_ESCAPES = _TEXT_ESCAPES | {'"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
+_TEXT_TABLE = {ord(ch): None for ch in _INVALID_XML_CHARS} | {ord(k): v for k, v in _TEXT_ESCAPES.items()}
+_ATTR_TABLE = {ord(ch): None for ch in _INVALID_XML_CHARS} | {ord(k): v for k, v in _ATTR_ESCAPES.items()}
+_TEXT_SPECIAL = re.compile(f"[{re.escape(_INVALID_XML_CHARS + ''.join(_TEXT_ESCAPES))}]")
+_ATTR_SPECIAL = re.compile(f"[{re.escape(_INVALID_XML_CHARS + ''.join(_ATTR_ESCAPES))}]")
+# Set by the test suite (dialects/conftest.py): a key that a shape does not name raises
+# instead of being silently left out of the document.
+STRICT_KEYS = False
 _INT = re.compile(r"-?\d+")
 
 
@@ -94,6 +105,22 @@ class Element:
     def name(self) -> str:
         return self.tag
 
+    @cached_property
+    def attributes(self) -> tuple[Leaf, ...]:
+        return tuple(f for f in self.fields if isinstance(f, Leaf) and f.attribute)
+
+    @cached_property
+    def children(self) -> tuple[Leaf | Element | Array, ...]:
+        return tuple(f for f in self.fields if not (isinstance(f, Leaf) and f.attribute))
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """The keys of the element's dict that the shape names (a key=None child's own keys too)."""
+        keys: set[str] = set()
+        for f in self.fields:
+            keys |= f.keys if isinstance(f, Element) and f.key is None else {f.key}
+        return frozenset(keys)
+
 
 @dataclass(frozen=True)
 class Array:
@@ -119,6 +146,10 @@ class Array:
     def name(self) -> str:
         return self.tag
 
+    @cached_property
+    def static_attributes(self) -> str:
+        return "".join(f' {name}="{_escape(text, _ATTR_SPECIAL, _ATTR_TABLE)}"' for name, text in self.attrs)
+
 
 Node = Leaf | Element | Array
 
@@ -136,95 +167,142 @@ class XmlShape:
     space_before_slash: bool = False
     declaration: str = '<?xml version="1.0" encoding="UTF-8"?>'
 
-    # Rendering
+    # Rendering: written straight to text in one pass, with the escaping of the old tree writer.
 
     def render(self, data: Any) -> bytes:
         """The document for `data` (the enclosing dict of the root, or its value when key=None)."""
-        elements = self._elements(self.root, data)
-        if len(elements) != 1:
-            raise ValueError(f"{self.root.key!r} is missing from the data to render.")
+        root = self.root
         out: list[str] = [self.declaration]
-        self._write(elements[0], out)
+        if isinstance(root, Element) and root.key is None:
+            self._write_element(root, data, out)
+        else:
+            if not isinstance(data, Mapping) or root.key not in data:
+                raise ValueError(f"{root.key!r} is missing from the data to render.")
+            if STRICT_KEYS:
+                meta = {leaf.key for leaf in root.meta} if isinstance(root, Array) else set()
+                _refuse_unknown(root.name, data, {root.key, *meta})
+            self._write_field(root, data, out)
+            if isinstance(root, Array) and root.repeated and len(data[root.key] or ()) != 1:
+                raise ValueError(f"{root.key!r} must hold exactly one item to be a document.")
         return "".join(out).encode("utf-8")
 
-    def _elements(self, node: Node, container: Any) -> list[ET.Element]:
-        """The elements `node` contributes for its value in `container` (none when the key is absent)."""
+    def _write_field(self, node: Node, container: Mapping[str, Any], out: list[str]) -> None:
+        """What `node` contributes for its value in `container` (nothing when the key is absent)."""
         if isinstance(node, Element) and node.key is None:
-            return [self._element(node, container)]
-        if not isinstance(container, Mapping) or node.key not in container:
-            return []
+            self._write_element(node, container, out)
+            return
+        if node.key not in container:
+            return
         value = container[node.key]
         if isinstance(node, Leaf):
-            return [self._leaf(node.name, value)]
-        if isinstance(node, Element):
-            return [self._element(node, value)]
-        return self._array(node, value, container)
+            self._write_leaf(node.name, value, out)
+        elif isinstance(node, Element):
+            self._write_element(node, value, out)
+        else:
+            self._write_array(node, value, container, out)
 
-    def _leaf(self, tag: str, value: Any) -> ET.Element:
-        element = ET.Element(tag)
-        element.text = self._text(value)
-        return element
+    def _closed(self, tag: str, attributes: str = "") -> str:
+        return f"<{tag}{attributes} />" if self.space_before_slash else f"<{tag}{attributes}/>"
 
-    def _element(self, node: Element, value: Any) -> ET.Element:
-        element = ET.Element(node.tag)
+    def _write_leaf(self, tag: str, value: Any, out: list[str]) -> None:
+        text = self._text(value)
+        if text is None or (not text and self.empty_string_self_closes):
+            out.append(self._closed(tag))
+        else:
+            out.append(f"<{tag}>{text}</{tag}>")
+
+    def _write_element(self, node: Element, value: Any, out: list[str]) -> None:
+        tag = node.tag
         if value is None:
-            return element
-        for field in node.fields:
-            if isinstance(field, Leaf) and field.attribute:
-                if field.key in value and value[field.key] is not None:
-                    element.set(field.name, self._text(value[field.key]) or "")
-            else:
-                element.extend(self._elements(field, value))
-        return element
+            out.append(self._closed(tag))
+            return
+        if not isinstance(value, Mapping):
+            raise TypeError(f"<{tag}> needs a dict, not {type(value).__name__}.")
+        if STRICT_KEYS:
+            _refuse_unknown(tag, value, node.keys)
+        attributes = ""
+        for leaf in node.attributes:
+            attribute = value.get(leaf.key)
+            if attribute is not None:
+                attributes += f' {leaf.name}="{self._attribute(attribute)}"'
+        start = len(out)
+        out.append("")
+        for child in node.children:
+            self._write_field(child, value, out)
+        if len(out) == start + 1:
+            out[start] = self._closed(tag, attributes)
+        else:
+            out[start] = f"<{tag}{attributes}>"
+            out.append(f"</{tag}>")
 
-    def _array(self, node: Array, value: Any, container: Mapping[str, Any]) -> list[ET.Element]:
+    def _write_array(self, node: Array, value: Any, container: Mapping[str, Any], out: list[str]) -> None:
+        item = node.item
         if node.repeated:
-            return [self._item(node.item, entry) for entry in value or ()]
+            for entry in value or ():
+                self._write_item(item, entry, out)
+            return
+        tag = node.tag
         if value is not None and not isinstance(value, (list, tuple)):
             if not node.scalar_ok:
                 raise TypeError(f"{node.key} must be a list, not {type(value).__name__}.")
-            return [self._leaf(node.tag, value)]
-        wrapper = ET.Element(node.tag)
+            self._write_leaf(tag, value, out)
+            return
         if value is None:
-            return [wrapper]
-        for name, text in node.attrs:
-            wrapper.set(name, text)
+            out.append(self._closed(tag))
+            return
+        attributes = node.static_attributes
         for leaf in node.meta:
-            if container.get(leaf.key) is not None:
-                wrapper.set(leaf.name, self._text(container[leaf.key]) or "")
-        wrapper.extend(self._item(node.item, entry) for entry in value)
-        if not len(wrapper):
-            wrapper.text = ""  # Builder writes an empty array as <x type="array"></x>
-        return [wrapper]
+            meta = container.get(leaf.key)
+            if meta is not None:
+                attributes += f' {leaf.name}="{self._attribute(meta)}"'
+        if not value:
+            # Builder writes an empty array as <x type="array"></x>.
+            out.append(
+                self._closed(tag, attributes) if self.empty_string_self_closes else f"<{tag}{attributes}></{tag}>"
+            )
+            return
+        out.append(f"<{tag}{attributes}>")
+        if isinstance(item, Leaf):
+            for entry in value:
+                self._write_leaf(item.name, entry, out)
+        else:
+            for entry in value:
+                self._write_element(item, entry, out)
+        out.append(f"</{tag}>")
 
-    def _item(self, node: Leaf | Element, value: Any) -> ET.Element:
-        return self._leaf(node.name, value) if isinstance(node, Leaf) else self._element(node, value)
+    def _write_item(self, node: Leaf | Element, value: Any, out: list[str]) -> None:
+        if isinstance(node, Leaf):
+            self._write_leaf(node.name, value, out)
+        else:
+            self._write_element(node, value, out)
 
     def _text(self, value: Any) -> str | None:
+        """Element text, escaped (characters XML cannot carry dropped), or None for null."""
         if value is None:
             return None
+        kind = type(value)
+        if kind is str:
+            return _escape(value, _TEXT_SPECIAL, _TEXT_TABLE)
+        if kind is bool:
+            return self.true_text if value else self.false_text
+        if kind is int:
+            return str(value)
+        return _escape(self._scalar(value), _TEXT_SPECIAL, _TEXT_TABLE)
+
+    def _attribute(self, value: Any) -> str:
+        if type(value) is bool:
+            return self.true_text if value else self.false_text
+        text = value if type(value) is str else self._scalar(value)
+        return _escape(text, _ATTR_SPECIAL, _ATTR_TABLE)
+
+    def _scalar(self, value: Any) -> str:
         if isinstance(value, bool):
             return self.true_text if value else self.false_text
         if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
             return value.isoformat()
         if isinstance(value, (str, int, float, Decimal)):
-            return _INVALID_XML_CHARS.sub("", str(value))
+            return str(value)
         raise TypeError(f"Cannot write {type(value).__name__} as XML text.")
-
-    def _write(self, element: ET.Element, out: list[str]) -> None:
-        out.append(f"<{element.tag}")
-        for name, value in element.attrib.items():
-            out.append(f' {name}="{_escape(value, _ATTR_ESCAPES)}"')
-        empty = len(element) == 0 and (element.text is None or (element.text == "" and self.empty_string_self_closes))
-        if empty:
-            out.append(" />" if self.space_before_slash else "/>")
-            return
-        out.append(">")
-        if element.text:
-            out.append(_escape(element.text, _TEXT_ESCAPES))
-        for child in element:
-            self._write(child, out)
-        out.append(f"</{element.tag}>")
 
     # Parsing
 
@@ -308,8 +386,15 @@ class XmlShape:
         return text
 
 
-def _escape(text: str, table: Mapping[str, str]) -> str:
-    return "".join(table.get(ch, ch) for ch in _INVALID_XML_CHARS.sub("", text))
+def _escape(text: str, special: re.Pattern[str], table: Mapping[int, str | None]) -> str:
+    """`text` escaped by `table`; the regular expression spares the common text with nothing to escape."""
+    return text.translate(table) if special.search(text) else text
+
+
+def _refuse_unknown(tag: str, value: Mapping[str, Any], known: frozenset[str] | set[str]) -> None:
+    unknown = [key for key in value if key not in known]
+    if unknown:
+        raise ValueError(f"<{tag}> has no place for {sorted(map(str, unknown))}: add them to the shape.")
 
 
 def _children_by_tag(element: ET.Element) -> dict[str, list[ET.Element]]:
@@ -374,22 +459,42 @@ def parse_tree(body: bytes, *, max_bytes: int | None = None) -> ET.Element:
 
 
 class XmlShapeRenderer(BaseRenderer):
-    """Renders with the first of `shapes` whose root key is in the data (or whose root has key=None)."""
+    """Renders a reply with the shape `shape_for` picks, the same way for every dialect.
+
+    An error reply (one made by the exception handler) takes `error_shape`. Any other takes its
+    view's shape: `xml_shapes[method]` where one method's reply differs, else `xml_shape`.
+    A view that names none falls back to the first of `shapes` whose root key is in the data
+    (or whose root has key=None).
+    """
 
     media_type = "application/xml"
     format = "xml"
     charset = "utf-8"
     shapes: ClassVar[tuple[XmlShape, ...]] = ()
+    error_shape: ClassVar[XmlShape | None] = None
+
+    def shape_for(self, data: Any, renderer_context: Mapping[str, Any] | None) -> XmlShape:
+        context = renderer_context or {}
+        response, view, request = context.get("response"), context.get("view"), context.get("request")
+        if self.error_shape is not None and getattr(response, "exception", False):
+            return self.error_shape
+        if view is not None:
+            method = request.method if request is not None else "GET"
+            shape = getattr(view, "xml_shapes", {}).get(method) or getattr(view, "xml_shape", None)
+            if shape is not None:
+                return shape
+        for shape in self.shapes:
+            if shape.root.key is None or (isinstance(data, Mapping) and shape.root.key in data):
+                return shape
+        keys = sorted(data) if isinstance(data, Mapping) else type(data).__name__
+        raise ValueError(f"No XML shape of {type(self).__name__} fits {keys}.")
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
     ) -> bytes:
         if data is None:
             return b""
-        for shape in self.shapes:
-            if shape.root.key is None or (isinstance(data, Mapping) and shape.root.key in data):
-                return shape.render(data)
-        raise ValueError(f"No XML shape of {type(self).__name__} fits keys {sorted(data)}.")
+        return self.shape_for(data, renderer_context).render(data)
 
 
 class XmlShapeParser(BaseParser):

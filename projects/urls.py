@@ -13,5 +13,4 @@ urlpatterns = [
     path("<int:pk>/members/", views.member_add_view, name="member-add"),
     path("<int:pk>/members/<int:user_id>/", views.member_update_view, name="member-update"),
     path("<int:pk>/members/<int:user_id>/remove/", views.member_remove_view, name="member-remove"),
-    path("<int:pk>/web-forms/", views.webform_create_view, name="webform-create"),
 ]

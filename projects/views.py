@@ -1,8 +1,9 @@
-"""HTML views of projects: members and roles, contacts, and web forms to embed.
+"""HTML views of projects: members and roles, and their contacts.
 
 Any signed-in user sees the projects `project_list` gives them (others are a
 404); only a project's managers and superusers change it or its members (a
 403 for the others), and `project_can_create` says who starts new projects.
+The page's web forms are contacts' own fragment (the `webform_panel` template tag).
 """
 
 from __future__ import annotations
@@ -17,11 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from contacts.forms import WebFormForm
-from contacts.selectors import contact_list, webform_list
-from contacts.services import webform_create
+from contacts.selectors import contact_list
 from contacts.views import error_text
-from contacts.webforms import webform_snippet
 from projects.forms import MemberAddForm, MemberRoleForm, ProjectForm
 from projects.models import Membership, Project
 from projects.selectors import (
@@ -54,14 +52,11 @@ def membership_of(project: Project, user_id: int) -> Membership:
 
 def detail_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
     contacts = contact_list(user=request.user, filters={"project": str(project.pk)})
-    base_url = request.build_absolute_uri("/")
     return {
         "project": project,
         "members": project_members(project=project),
         "page": Paginator(contacts, 25).get_page(request.GET.get("page")),
-        "webforms": [(wf, webform_snippet(wf, base_url=base_url)) for wf in webform_list(project=project)],
         "can_manage": project_can_manage(user=request.user, project=project),
-        "webform_form": WebFormForm(),
         "member_form": MemberAddForm(),
         "roles": Membership.Role.choices,
     } | extra
@@ -98,23 +93,6 @@ def project_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", detail_context(request, visible_project(request, pk)))
-
-
-@login_required
-@require_POST
-def webform_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    project = visible_project(request, pk)
-    if not project_can_manage(user=request.user, project=project):
-        raise Http404("No such page.")
-    form = WebFormForm(request.POST)
-    try:
-        if form.is_valid():
-            webform = webform_create(project=project, created_by=request.user, **form.cleaned_data)
-            messages.success(request, f"Web form {webform.name} was created; copy its HTML below.")
-            return redirect(project)
-    except ValidationError as exc:
-        form.add_error(None, error_text(exc))
-    return render(request, "projects/project_detail.html", detail_context(request, project, webform_form=form))
 
 
 @login_required

@@ -48,7 +48,7 @@ def test_admin_webform_page_shows_embeddable_snippet(admin_client, project):
     response = admin_client.get(reverse("admin:contacts_webform_change", args=[form.pk]))
     assert response.status_code == 200
     assert form.key.encode() in response.content
-    assert b"/redmine/contacts.json" in response.content
+    assert f"/forms/{form.key}/".encode() in response.content
 
 
 def test_admin_firm_list_shows_only_companies(admin_client, make_contact):

@@ -33,7 +33,7 @@ def test_creates_a_web_form_and_prints_its_snippet(project):
     )
     form = WebForm.objects.get()
     assert (form.project, form.name, form.allowed_hosts) == (project, "Website leads", ["m.shop.example"])
-    assert 'action="https://crm.example/redmine/contacts.json"' in html
+    assert f'action="https://crm.example/forms/{form.key}/"' in html
     assert f'value="{form.key}"' in html and 'value="https://shop.example/thanks"' in html
 
 
@@ -73,4 +73,4 @@ def test_the_admin_creates_a_web_form_and_shows_its_snippet(admin_client, projec
     assert response.status_code == 302, response.content
     form = WebForm.objects.get(name="From the admin")
     page = html.unescape(admin_client.get(reverse("admin:contacts_webform_change", args=[form.pk])).content.decode())
-    assert form.key in page and "/redmine/contacts.json" in page and 'name="contact[email]"' in page
+    assert f"/forms/{form.key}/" in page and 'name="contact[email]"' in page

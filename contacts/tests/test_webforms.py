@@ -1,4 +1,4 @@
-"""The embeddable web-form snippet follows the seed's form."""
+"""The embeddable web-form snippet follows the Redmine plugin's form (docs/redmine.md, "Web forms")."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_snippet_posts_to_the_intake_with_the_form_key_and_project(project):
     form = WebForm.objects.create(project=project, name="Leads", redirect_url="https://shop.example/thanks")
     form.custom_fields.add(field)
     html = webform_snippet(form, base_url="https://crm.example/")
-    assert 'action="https://crm.example/redmine/contacts.json"' in html
+    assert f'action="https://crm.example/forms/{form.key}/"' in html
     assert f'name="key" type="hidden" value="{form.key}"' in html
     assert 'name="project_id" type="hidden" value="support"' in html
     assert 'name="redirect_on_success" type="hidden" value="https://shop.example/thanks"' in html

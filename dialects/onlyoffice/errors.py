@@ -1,4 +1,4 @@
-"""ONLYOFFICE's error reply (research §1.3): `{"status":1,"statusCode":N,"error":{"message":..}}`.
+"""ONLYOFFICE's error reply (docs/onlyoffice.md, "The envelope"): `{"status":1,"statusCode":N,"error":{"message":..}}`.
 
 ONLYOFFICE answers ArgumentException with 400 (our validation errors), SecurityException with
 403, ItemNotFound and unknown routes with 404 and a missing token with 401. The `response`

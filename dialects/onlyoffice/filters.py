@@ -1,4 +1,4 @@
-"""ONLYOFFICE's list parameters (research §1.2) in the names of contacts.filters.ContactFilter.
+"""ONLYOFFICE's list parameters (docs/onlyoffice.md, "Contacts") in the names of contacts.filters.ContactFilter.
 
 `contact/filter` takes tags, contactStage, contactType, contactListView, responsibleid,
 isShared, fromDate, toDate and filterValue (free-text search); `contact/bycontactinfo` takes
@@ -8,23 +8,22 @@ type of -1 (ONLYOFFICE's default) means any.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from rest_framework import serializers
 
-from contacts.models import Address, ContactItem, Visibility, normalize_phone
-from contacts.selectors import contact_list
-from dialects.onlyoffice.serializers import (
-    ContactInfoInputSerializer,
-    ContactListView,
-    EnumField,
-    GuidField,
-    IdField,
-    InfoType,
-    parse_api_datetime,
+from contacts.models import Visibility
+from contacts.selectors import (
+    WRITE_PREFETCHES,
+    contact_list_by_address,
+    contact_list_by_item,
+    contact_list_for_display,
 )
+from dialects.onlyoffice.codes import ContactListViewType, InfoType
+from dialects.onlyoffice.fields import parse_api_datetime
+from dialects.onlyoffice.inputs import ContactInfoInputSerializer, EnumField, GuidField, IdField
 
 # sortBy (case-insensitive) → order_by; without sortBy, newest first.
 SORT_FIELDS = {
@@ -56,7 +55,7 @@ class ContactFilterSerializer(ContactSortSerializer):
     tags = serializers.ListField(child=serializers.CharField(), required=False)
     contactStage = IdField(required=False, min_value=-1)
     contactType = IdField(required=False, min_value=-1)
-    contactListView = EnumField(ContactListView, required=False)
+    contactListView = EnumField(ContactListViewType, required=False)
     responsibleid = GuidField(required=False)
     isShared = serializers.BooleanField(required=False, allow_null=True, default=None)
     fromDate = serializers.CharField(required=False, allow_blank=True)
@@ -72,8 +71,8 @@ class ContactFilterSerializer(ContactSortSerializer):
         if (attrs.get("contactType") or 0) > 0:
             filters["contact_type"] = attrs["contactType"]
         view = attrs.get("contactListView")
-        if view in (ContactListView.COMPANY, ContactListView.PERSON):
-            filters["is_company"] = view == ContactListView.COMPANY
+        if view in (ContactListViewType.COMPANY, ContactListViewType.PERSON):
+            filters["is_company"] = view == ContactListViewType.COMPANY
         if attrs.get("responsibleid"):
             filters["assigned_to"] = attrs["responsibleid"]
         if attrs.get("isShared"):
@@ -90,7 +89,7 @@ class ContactFilterSerializer(ContactSortSerializer):
             **super().validate(attrs),
             "filters": filters,
             # We keep no opportunities, so no contact has one.
-            "none": view == ContactListView.WITH_OPPORTUNITY,
+            "none": view == ContactListViewType.WITH_OPPORTUNITY,
             "not_shared": attrs.get("isShared") is False,
         }
 
@@ -102,9 +101,10 @@ class ContactFilterAccessSerializer(ContactFilterSerializer):
     isShared = None
 
 
-def filtered_contacts(*, user: Any, query: dict[str, Any]) -> QuerySet:
-    """contacts.selectors.contact_list for a validated ContactFilterSerializer."""
-    qs = contact_list(user=user, filters=query["filters"], order_by=query["order_by"])
+def filtered_contacts(*, user: Any, query: dict[str, Any], related: Iterable[str] = WRITE_PREFETCHES) -> QuerySet:
+    """contacts.selectors.contact_list_for_display for a validated ContactFilterSerializer;
+    by default with what the services' rights checks read (lists ask for DISPLAY_PREFETCHES)."""
+    qs = contact_list_for_display(user=user, filters=query["filters"], order_by=query["order_by"], related=related)
     if query["not_shared"]:
         qs = qs.exclude(visibility=Visibility.PUBLIC)
     return qs.none() if query["none"] else qs
@@ -112,7 +112,8 @@ def filtered_contacts(*, user: Any, query: dict[str, Any]) -> QuerySet:
 
 class ContactByInfoSerializer(ContactInfoInputSerializer):
     """contact/bycontactinfo: contacts with an item of `infoType`, matching `data` (phones by
-    their E.164 form, other values ignoring case), `category` and `isPrimary` when given."""
+    their E.164 form, other values ignoring case), `category` and `isPrimary` when given; the
+    match itself is `contacts.selectors.contact_list_by_item` (or `_by_address`)."""
 
     data = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
@@ -120,30 +121,26 @@ class ContactByInfoSerializer(ContactInfoInputSerializer):
         if attrs.get("infoType") is None:
             raise serializers.ValidationError({"infoType": "This field is required."})
         data = attrs.get("data") or ""
+        match: dict[str, Any] = {"value": data, "is_primary": attrs.get("isPrimary")}
         if attrs["infoType"] == InfoType.ADDRESS:
-            words = Q()
-            for name in ("street1", "city", "region", "postcode"):
-                words |= Q(**{f"{name}__icontains": data})
-            rows = Address.objects.filter(words if data else Q())
-            if attrs.get("isPrimary") is not None:
-                rows = rows.filter(is_primary=attrs["isPrimary"])
-            return {"rows": rows}
+            return {"address": True, **match}
         item = self._item(attrs["infoType"], data or "-", attrs.get("category"))
-        match = Q(kind=item["kind"], service=item["service"])
-        if attrs.get("category"):
-            match &= Q(**{k: v for k, v in item.items() if k in ("tel_type", "context")})
-        if attrs.get("isPrimary") is not None:
-            match &= Q(is_primary=attrs["isPrimary"])
-        if data and item["kind"] == ContactItem.Kind.TEL:
-            try:
-                match &= Q(normalized=normalize_phone(data))
-            except ValidationError:
-                match &= Q(value__iexact=data)
-        elif data:
-            match &= Q(value__iexact=data)
-        return {"rows": ContactItem.objects.filter(match)}
+        details = {k: v for k, v in item.items() if k in ("tel_type", "context")} if attrs.get("category") else {}
+        return {"address": False, "kind": item["kind"], "service": item["service"], "details": details, **match}
 
 
 def contacts_by_info(*, user: Any, query: dict[str, Any], order_by: list[str]) -> QuerySet:
-    """contacts.selectors.contact_list narrowed to the contacts owning the matched rows."""
-    return contact_list(user=user, order_by=order_by).filter(pk__in=query["rows"].values("contact_id"))
+    """The visible contacts a validated ContactByInfoSerializer matches."""
+    if query["address"]:
+        return contact_list_by_address(
+            user=user, text=query["value"], is_primary=query["is_primary"], order_by=order_by
+        )
+    return contact_list_by_item(
+        user=user,
+        kind=query["kind"],
+        value=query["value"],
+        service=query["service"],
+        details=query["details"],
+        is_primary=query["is_primary"],
+        order_by=order_by,
+    )

@@ -1,4 +1,4 @@
-"""ONLYOFFICE's reply envelope and its paging (research §1.2, §1.3).
+"""ONLYOFFICE's reply envelope and its paging (docs/onlyoffice.md, "The envelope").
 
 Every reply, list or not, is `{count, startIndex, nextIndex, total, status, statusCode,
 response, error}` in that order, where count, startIndex, nextIndex, total, statusCode and error

@@ -1,4 +1,4 @@
-"""How ONLYOFFICE requests carry their values (research §1.8).
+"""How ONLYOFFICE requests carry their values (docs/onlyoffice.md, "The envelope").
 
 ONLYOFFICE's API binds each parameter by name, case-insensitively, from the query string, a
 form body or a JSON body alike. Lists come as repeated keys (`contactid[]=1&contactid[]=2`), JSON

@@ -1,4 +1,4 @@
-"""ONLYOFFICE replies in JSON and XML (research §1.3, §1.4).
+"""ONLYOFFICE replies in JSON and XML (docs/onlyoffice.md, "The envelope" and "JSON and XML").
 
 Both renderers write the envelope of `pagination.py`, wrapping a view's plain data (a single
 object, a string, a list that is not paged) with the HTTP status of the response.
@@ -6,7 +6,7 @@ object, a string, a list that is not paged) with the HTTP status of the response
 The XML is ONLYOFFICE's JSON converted under a root `<result>`: a list becomes repeated
 sibling elements named after its property (several `<response>`, `<Tags>Tag1</Tags><Tags>Tag2
 </Tags>`), so an empty list disappears; "" and null are both `<City />`; booleans are spelled
-`True`/`False` as in the seed; there is no XML declaration. Each view names the shape of its
+`True`/`False` as in ONLYOFFICE's example; there is no XML declaration. Each view names the shape of its
 `response` member in its `xml_shape` attribute (`xml_shapes` by method where they differ).
 """
 
@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rest_framework.renderers import BaseRenderer, JSONRenderer
-
+from dialects.base import FastJSONRenderer
 from dialects.onlyoffice.pagination import Envelope, envelope
-from dialects.xml import Array, Element, Leaf, Node, XmlShape
+from dialects.xml import Array, Element, Leaf, Node, XmlShape, XmlShapeRenderer
 
 
 def _list(key: str, fields: tuple[Node, ...]) -> Array:
@@ -93,7 +92,7 @@ CONTACT = (
     # Company
     Leaf("CompanyName"),
     Leaf("PersonsCount", type=int),
-    # ContactWrapper, in the seed's order
+    # ContactWrapper, in the documented example's order
     _list("Addresses", ADDRESS),
     Element("CreateBy", "CreateBy", EMPLOYEE),
     Leaf("Created"),
@@ -170,28 +169,20 @@ def wrap(data: Any, renderer_context: Mapping[str, Any] | None) -> Any:
     return envelope(data, status_code=response.status_code if response is not None else 200)
 
 
-class OnlyofficeJSONRenderer(JSONRenderer):
-    charset = "utf-8"
-
+class OnlyofficeJSONRenderer(FastJSONRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
     ) -> bytes:
         return super().render(wrap(data, renderer_context), accepted_media_type, renderer_context)
 
 
-class OnlyofficeXMLRenderer(BaseRenderer):
+class OnlyofficeXMLRenderer(XmlShapeRenderer):
+    """The view's `xml_shape` (dialects.xml.XmlShapeRenderer.shape_for); errors fit any `<result>`."""
+
     media_type = "text/xml"
-    format = "xml"
-    charset = "utf-8"
+    error_shape = STRING_XML
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
     ) -> bytes:
-        data = wrap(data, renderer_context)
-        if data is None:
-            return b""
-        context = renderer_context or {}
-        view, request = context.get("view"), context.get("request")
-        method = request.method if request is not None else "GET"
-        shape = getattr(view, "xml_shapes", {}).get(method) or getattr(view, "xml_shape", None) or STRING_XML
-        return shape.render(data)
+        return super().render(wrap(data, renderer_context), accepted_media_type, renderer_context)

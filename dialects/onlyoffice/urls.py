@@ -1,4 +1,4 @@
-"""ONLYOFFICE routes under api/2.0/ (research §1.1); each takes an optional .json or .xml suffix."""
+"""ONLYOFFICE routes under api/2.0/ (docs/onlyoffice.md, "Contacts"); each takes an optional .json or .xml suffix."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from rest_framework.exceptions import ValidationError
 
 from dialects.base import format_suffixes
 from dialects.onlyoffice import views
-from dialects.onlyoffice.serializers import InfoType, enum_value
+from dialects.onlyoffice.codes import InfoType
+from dialects.onlyoffice.fields import enum_value
 
 app_name = "onlyoffice"
 

@@ -1,6 +1,6 @@
 """Redmine's list parameters, renamed to the keys of `contacts.filters.ContactFilter`.
 
-seed 001 "Listing contacts": project_id (id or identifier), assigned_to_id,
+docs/redmine.md, "List parameters": project_id (id or identifier), assigned_to_id,
 search, tags; the plugin adds is_company and `sort` (`field` or `field:desc`,
 comma-separated, Redmine's sort syntax).
 """

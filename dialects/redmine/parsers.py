@@ -1,6 +1,6 @@
 """Redmine request bodies: JSON, XML (through the shapes of `renderers.py`) and Rails-style forms.
 
-A web form (seed 001, "Web-form example") posts `contact[first_name]`,
+A web form (docs/redmine.md, "Web forms") posts `contact[first_name]`,
 `contact[custom_fields][][id]` / `contact[custom_fields][][value]` pairs and
 `project[id]`; Rails turns such names into nested hashes and lists, and so
 does `rails_params` here, so views see the same dict whatever the format.

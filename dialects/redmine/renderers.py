@@ -1,6 +1,6 @@
 """Redmine's JSON and XML renderers; the XML documents are declared as `XmlShape`s.
 
-The shapes follow the seed (REST API Contacts) and the plugin's
+The shapes follow the plugin's API documentation (docs/redmine.md, "Shapes") and its
 `contacts/index.api.rsb` / `show.api.rsb`: element order, `type="array"`
 lists, `<author id=".." name=".."/>`, custom fields as
 `<custom_field id=".." name=".."><value>..</value></custom_field>`. The same
@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rest_framework.renderers import JSONRenderer
-
+from dialects.base import FastJSONRenderer
 from dialects.xml import Array, Element, Leaf, XmlShape, XmlShapeRenderer
 
 
 def named(key: str, *, name_first: bool = False) -> Element:
     """`<project id="1" name="Support"/>`: a reference written as attributes.
 
-    The seed writes `name` before `id` (`<author name="Bezrukov Kirill" id="4"/>`), so the
+    The documented XML writes `name` before `id` (`<author name="Bezrukov Kirill" id="4"/>`), so the
     references it shows (author, assigned_to) keep that order.
     """
     id_leaf, name_leaf = Leaf("id", type=int, attribute=True), Leaf("name", attribute=True)
@@ -34,7 +33,7 @@ CUSTOM_FIELD = Element(
     "custom_field",
     "custom_field",
     (
-        # Attribute order as in the seed: <custom_field name="License" id="1">.
+        # Attribute order as documented: <custom_field name="License" id="1">.
         Leaf("name", attribute=True),
         Leaf("id", type=int, attribute=True),
         Leaf("multiple", type=bool, attribute=True),
@@ -114,7 +113,7 @@ CONTACT = Element(
         Array("contacts", "contacts", named("contact")),
         Array("deals", "deals", DEAL),
         Array("tickets", "tickets", Leaf("ticket")),
-        # Input only (the seed's "Creating a contact" parameters).
+        # Input only (docs/redmine.md, "Creating and changing contacts").
         Leaf("project_id"),
         Leaf("phone"),
         Leaf("email"),
@@ -127,7 +126,7 @@ CONTACT = Element(
 TAG = Element("tag", "tag", (Leaf("id", type=int), Leaf("name"), Leaf("color"), Leaf("count", type=int)))
 PROJECT_INPUT = Element("project", "project", (Leaf("id"),))
 
-# Redmine core's api_meta order in the seed's example: offset, limit, total_count.
+# Redmine core's api_meta order in the documented example: offset, limit, total_count.
 META = (Leaf("offset", type=int), Leaf("limit", type=int), Leaf("total_count", type=int))
 
 CONTACT_SHAPE = XmlShape(root=CONTACT)
@@ -139,9 +138,12 @@ PROJECT_SHAPE = XmlShape(root=PROJECT_INPUT)
 ERRORS_SHAPE = XmlShape(root=Array("errors", "errors", Leaf("error")))
 
 
-class RedmineJSONRenderer(JSONRenderer):
+class RedmineJSONRenderer(FastJSONRenderer):
     format = "json"
 
 
 class RedmineXMLRenderer(XmlShapeRenderer):
+    """Each view names its shape (`xml_shape`, `xml_shapes` by method); errors are `<errors>`."""
+
     shapes = (CONTACT_SHAPE, CONTACTS_SHAPE, NOTE_SHAPE, NOTES_SHAPE, TAGS_SHAPE, ERRORS_SHAPE)
+    error_shape = ERRORS_SHAPE

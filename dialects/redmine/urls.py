@@ -20,6 +20,11 @@ api_patterns = [
     path("notes/<int:pk>", views.NoteDetailView.as_view(), name="note-detail"),
 ]
 
+# Mounted at /forms/ by the root URLs: a web form's own, neutral route.
+webform_patterns = [
+    path("<str:key>/", views.WebFormView.as_view(), name="webform-submit"),
+]
+
 urlpatterns = [
     path("contacts.vcf", views.ContactsVCardView.as_view(), name="contacts-vcf"),
     path("contacts.csv", views.ContactsCSVView.as_view(), name="contacts-csv"),

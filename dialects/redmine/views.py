@@ -1,13 +1,13 @@
 """Redmine's routes as thin DRF views: authenticate, read through selectors, write through services.
 
-Every view takes its configuration from `RedmineView`'s class attributes; the
-serializer class follows the negotiated format (`serializer_classes`), since
-Redmine's JSON and XML contacts differ.
+Every view takes its configuration from `RedmineView`'s class attributes and names
+its XML shape (`xml_shape`, `xml_shapes` by method). Contacts are written by
+`representations.CONTACT[format]`, since Redmine's JSON and XML contacts differ.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
@@ -23,7 +23,13 @@ from rest_framework.response import Response
 from contacts.exporters import export_response
 from contacts.intake import TooManySubmissions, webform_submit
 from contacts.models import WEBFORM_FIELDS, Note, WebForm
-from contacts.selectors import company_people, contact_list, note_list, tag_counts
+from contacts.selectors import (
+    DISPLAY_PREFETCHES,
+    company_people,
+    contact_list_for_display,
+    note_list,
+    tag_counts,
+)
 from contacts.services import (
     contact_delete,
     contact_link_project,
@@ -36,28 +42,31 @@ from contacts.services import (
 from contacts.versions import contact_version
 from crm.ids import MAX_ID
 from dialects.authentication import (
-    ApiKeyHeaderAuthentication,
-    ApiKeyQueryAuthentication,
-    BasicAuthentication,
     SessionAuthentication,
     WebFormKeyAuthentication,
     WebFormMayCreate,
 )
 from dialects.base import BoundedJSONParser, DialectMixin, client_ip, if_match
+from dialects.redmine import representations
+from dialects.redmine.authentication import (
+    RedmineBasicAuthentication,
+    RedmineHeaderAuthentication,
+    RedmineKeyAuthentication,
+    WebFormPathKeyAuthentication,
+)
 from dialects.redmine.errors import RedmineErrors
 from dialects.redmine.filters import contact_filters, contact_ordering
+from dialects.redmine.inputs import ContactInputSerializer, NoteInputSerializer
 from dialects.redmine.pagination import RedminePagination
 from dialects.redmine.parsers import RedmineFormParser, RedmineMultiPartParser, RedmineXMLParser
-from dialects.redmine.renderers import RedmineJSONRenderer, RedmineXMLRenderer
-from dialects.redmine.serializers import (
-    RedmineContactDetailSerializer,
-    RedmineContactDetailXMLSerializer,
-    RedmineContactInputSerializer,
-    RedmineContactSerializer,
-    RedmineContactXMLSerializer,
-    RedmineNoteInputSerializer,
-    RedmineNoteSerializer,
-    RedmineWebFormReceiptSerializer,
+from dialects.redmine.renderers import (
+    CONTACT_SHAPE,
+    CONTACTS_SHAPE,
+    NOTE_SHAPE,
+    NOTES_SHAPE,
+    TAGS_SHAPE,
+    RedmineJSONRenderer,
+    RedmineXMLRenderer,
 )
 
 User = get_user_model()
@@ -68,18 +77,6 @@ class SwitchUserFailed(exceptions.APIException):
     status_code = 412
     default_detail = "No active user with that login."
     default_code = "switch_user_failed"
-
-
-class RedmineKeyAuthentication(ApiKeyQueryAuthentication):
-    query_param = "key"
-
-
-class RedmineHeaderAuthentication(ApiKeyHeaderAuthentication):
-    header = "X-Redmine-API-Key"
-
-
-class RedmineBasicAuthentication(BasicAuthentication):
-    realm = "Redmine API"
 
 
 class RedmineView(DialectMixin, GenericAPIView):
@@ -95,7 +92,6 @@ class RedmineView(DialectMixin, GenericAPIView):
     pagination_class = RedminePagination
     errors = RedmineErrors()
     auth_challenge = 'Basic realm="Redmine API"'
-    serializer_classes: ClassVar[Mapping[str, type]] = {}
 
     def perform_authentication(self, request: Request) -> None:
         """Authenticate; an admin may then act as another user with X-Redmine-Switch-User (412 if unknown)."""
@@ -107,8 +103,10 @@ class RedmineView(DialectMixin, GenericAPIView):
                 raise SwitchUserFailed()
             request.user = user
 
-    def get_serializer_class(self) -> type:
-        return self.serializer_classes[self.request.accepted_renderer.format]
+    @property
+    def fmt(self) -> str:
+        """The negotiated format, `json` or `xml`."""
+        return self.request.accepted_renderer.format
 
     def body(self, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """The whole body and its `name` hash (`{"contact": {...}}`); a missing hash is empty."""
@@ -123,41 +121,40 @@ class RedmineView(DialectMixin, GenericAPIView):
     def location(self, name: str, pk: int) -> str:
         return self.request.build_absolute_uri(reverse(name, kwargs={"pk": pk}))
 
-    def contacts(self, project_key: str | None) -> Any:
-        """The contacts a list or an export shows: visible ones, filtered and sorted by the query."""
+    def contacts(self, project_key: str | None, *, related: Iterable[str] = (*DISPLAY_PREFETCHES, "projects")) -> Any:
+        """The contacts a list or an export shows: visible ones, filtered and sorted by the query,
+        with the `related` rows prefetched."""
         params = self.request.query_params
         key = project_key or params.get("project_id")
         project = self.visible_project(key) if key else None
         filters = contact_filters(params, user=self.request.user, project=project)
-        return contact_list(user=self.request.user, filters=filters, order_by=contact_ordering(params.get("sort")))
+        order_by = contact_ordering(params.get("sort"))
+        return contact_list_for_display(user=self.request.user, filters=filters, order_by=order_by, related=related)
 
 
 class ContactListView(RedmineView):
     """GET/POST /contacts and /projects/<id or identifier>/contacts; web forms post here too."""
 
     results_key = "contacts"
-    serializer_classes = {"json": RedmineContactSerializer, "xml": RedmineContactXMLSerializer}
-    detail_serializer_classes: ClassVar[Mapping[str, type]] = {
-        "json": RedmineContactDetailSerializer,
-        "xml": RedmineContactDetailXMLSerializer,
-    }
+    xml_shapes = {"GET": CONTACTS_SHAPE, "POST": CONTACT_SHAPE}
     authentication_classes = [WebFormKeyAuthentication, *RedmineView.authentication_classes]
     permission_classes = [IsAuthenticated | WebFormMayCreate]
 
     def get(self, request: Request, project: str | None = None, format: str | None = None) -> Response:
-        page = self.paginate_queryset(self.contacts(project))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        page = self.paginate_queryset(self.contacts(project, related=DISPLAY_PREFETCHES))
+        represent = representations.CONTACT[self.fmt]
+        return self.get_paginated_response([represent(contact) for contact in page])
 
     def post(self, request: Request, project: str | None = None, format: str | None = None) -> Response:
         if isinstance(request.auth, WebForm):
             return self.webform_post(request, request.auth)
         data, attributes = self.body("contact")
         target = self.visible_project(project or attributes.get("project_id") or data.get("project_id"))
-        serializer = RedmineContactInputSerializer(data=attributes)
+        serializer = ContactInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
         created = contact_save_with_company_name(user=request.user, projects=[target], **serializer.service_arguments())
         contact = self.visible_contact(created.pk)
-        body = self.detail_serializer_classes[request.accepted_renderer.format](contact).data
+        body = representations.contact_detail(contact, fmt=self.fmt)
         location = self.location("redmine:contact-detail", contact.pk)
         return Response({"contact": body}, status=201, headers={"Location": location})
 
@@ -185,29 +182,40 @@ class ContactListView(RedmineView):
             return Response(status=302, headers={"Location": result.redirect_url})
         if result.contact is None:
             return Response(status=204)
-        return Response({"contact": RedmineWebFormReceiptSerializer(result.contact).data}, status=201)
+        return Response({"contact": representations.webform_receipt(result.contact)}, status=201)
+
+
+class WebFormView(ContactListView):
+    """POST /forms/<key>/: a web form's own route (the documented `POST /redmine/contacts.json` with
+    `key` in the body stays an alias), taking the same `contact[...]` fields."""
+
+    authentication_classes = [WebFormPathKeyAuthentication]
+    permission_classes = [WebFormMayCreate]
+    http_method_names = ["post"]
+
+    def post(self, request: Request, key: str, format: str | None = None) -> Response:
+        return self.webform_post(request, request.auth)
 
 
 class ContactDetailView(RedmineView):
     """GET/PUT/DELETE /contacts/<id>; show takes include=notes,contacts,deals,tickets."""
 
-    serializer_classes = {"json": RedmineContactDetailSerializer, "xml": RedmineContactDetailXMLSerializer}
+    xml_shape = CONTACT_SHAPE
 
     def get(self, request: Request, pk: int, format: str | None = None) -> Response:
         contact = self.visible_contact(pk)
         include = {part.strip() for part in request.query_params.get("include", "").split(",")} & INCLUDES
-        context = {"include": include, "notes": [], "people": []}
-        if "notes" in include:
-            context["notes"] = list(note_list(user=request.user, contact=contact))
+        notes = note_list(user=request.user, contact=contact) if "notes" in include else []
+        people = []
         if "contacts" in include and contact.is_company:
-            context["people"] = list(company_people(user=request.user, company=contact).order_by("display_name"))
-        data = {"contact": self.get_serializer(contact, context=context).data}
-        return Response(data, headers={"ETag": contact_version(contact)})
+            people = company_people(user=request.user, company=contact).order_by("display_name")
+        body = representations.contact_detail(contact, fmt=self.fmt, include=include, notes=notes, people=people)
+        return Response({"contact": body}, headers={"ETag": contact_version(contact)})
 
     def put(self, request: Request, pk: int, format: str | None = None) -> Response:
         contact = self.visible_contact(pk)
         _, attributes = self.body("contact")
-        serializer = RedmineContactInputSerializer(data=attributes)
+        serializer = ContactInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
         arguments = serializer.service_arguments(contact) | {"expected_versions": if_match(request)}
         contact_save_with_company_name(user=request.user, contact=contact, **arguments)
@@ -241,6 +249,8 @@ class ContactProjectView(RedmineView):
 class TagListView(RedmineView):
     """GET /contacts_tags: the tags of the contacts the user can see, with their counts."""
 
+    xml_shape = TAGS_SHAPE
+
     def get(self, request: Request, format: str | None = None) -> Response:
         tags = [
             {"id": tag.pk, "name": tag.name, "color": tag.color or None, "count": tag.count}
@@ -253,7 +263,7 @@ class NoteListView(RedmineView):
     """GET/POST /notes: notes on contacts the user can see (filter: contact_id, project_id)."""
 
     results_key = "notes"
-    serializer_classes = {"json": RedmineNoteSerializer, "xml": RedmineNoteSerializer}
+    xml_shapes = {"GET": NOTES_SHAPE, "POST": NOTE_SHAPE}
 
     def get(self, request: Request, format: str | None = None) -> Response:
         notes = note_list(user=request.user)
@@ -264,11 +274,11 @@ class NoteListView(RedmineView):
         if params.get("project_id"):
             notes = notes.filter(contact__projects=self.visible_project(params["project_id"]))
         page = self.paginate_queryset(notes.order_by("-created_at", "-id"))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response([representations.note(note) for note in page])
 
     def post(self, request: Request, format: str | None = None) -> Response:
         _, attributes = self.body("note")
-        serializer = RedmineNoteInputSerializer(data=attributes)
+        serializer = NoteInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
         if "source_id" not in serializer.validated_data:
             raise exceptions.ValidationError({"source_id": ["Source cannot be blank."]})
@@ -277,13 +287,13 @@ class NoteListView(RedmineView):
         note = note_create(contact=contact, user=request.user, **{"content": "", **fields})
         note = note_list(user=request.user).get(pk=note.pk)
         location = self.location("redmine:note-detail", note.pk)
-        return Response({"note": self.get_serializer(note).data}, status=201, headers={"Location": location})
+        return Response({"note": representations.note(note)}, status=201, headers={"Location": location})
 
 
 class NoteDetailView(RedmineView):
     """GET/PUT/DELETE /notes/<id>; only a note's author (or a superuser) changes it."""
 
-    serializer_classes = {"json": RedmineNoteSerializer, "xml": RedmineNoteSerializer}
+    xml_shape = NOTE_SHAPE
 
     def note(self, pk: int) -> Note:
         note = note_list(user=self.request.user).filter(pk=pk).first() if pk <= MAX_ID else None
@@ -292,12 +302,12 @@ class NoteDetailView(RedmineView):
         return note
 
     def get(self, request: Request, pk: int, format: str | None = None) -> Response:
-        return Response({"note": self.get_serializer(self.note(pk)).data})
+        return Response({"note": representations.note(self.note(pk))})
 
     def put(self, request: Request, pk: int, format: str | None = None) -> Response:
         note = self.note(pk)
         _, attributes = self.body("note")
-        serializer = RedmineNoteInputSerializer(data=attributes)
+        serializer = NoteInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
         note_update(note=note, user=request.user, **serializer.note_fields())
         return Response(status=204)

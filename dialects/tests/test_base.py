@@ -212,3 +212,40 @@ def test_flatten_detail_names_nested_fields_like_the_services():
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
+
+
+class ShapedView(SampleView):
+    """A view that names its XML shapes: by method, with a default."""
+
+    xml_shape = THING
+    xml_shapes = {"POST": XmlShape(root=Element("made", "made", (Leaf("name"),)))}
+
+    def post(self, request: Any, format: str | None = None) -> Response:
+        if self.raise_on_post is not None:
+            raise self.raise_on_post
+        return Response({"made": {"name": "x"}}, status=201)
+
+
+class ErrorShapedXMLRenderer(SampleXMLRenderer):
+    error_shape = ERRORS
+
+
+@pytest.mark.django_db
+class TestXmlShapeChoice:
+    def call(self, method: str, key: str, **view_kwargs: Any) -> Any:
+        request = getattr(factory, method)(f"/sample?key={key}")
+        view = ShapedView.as_view(renderer_classes=[ErrorShapedXMLRenderer], **view_kwargs)
+        response = view(request, format="xml")
+        response.render()
+        return response
+
+    def test_the_views_shape_renders_its_replies(self, key):
+        assert b"<thing><name>alice</name></thing>" in self.call("get", key).content
+
+    def test_a_method_may_name_its_own_shape(self, key):
+        assert b"<made><name>x</name></made>" in self.call("post", key).content
+
+    def test_an_error_reply_takes_the_renderers_error_shape(self, key):
+        response = self.call("post", key, raise_on_post=ValidationError({"name": ["cannot be blank"]}))
+        assert response.status_code == 422
+        assert b'<errors type="array"><error>First name cannot be blank</error></errors>' in response.content

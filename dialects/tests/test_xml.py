@@ -194,3 +194,29 @@ def test_refuses_an_oversized_body_before_parsing(settings):
 def test_reads_non_ascii_text():
     data = {"contact": {"first_name": "Zoë 北京"}}
     assert SINGLE.parse(SINGLE.render(data)) == data
+
+
+def test_a_key_the_shape_does_not_name_raises_in_strict_mode():
+    # dialects/conftest.py turns strict mode on for every dialect test.
+    with pytest.raises(ValueError, match="nickname"):
+        SINGLE.render({"contact": {**ADA, "nickname": "Countess"}})
+
+
+def test_a_meta_key_the_list_does_not_name_raises_in_strict_mode():
+    with pytest.raises(ValueError, match="page"):
+        LIST.render({"contacts": [], "total_count": 0, "page": 2})
+
+
+def test_unknown_keys_are_left_out_when_strict_mode_is_off(monkeypatch):
+    from dialects import xml
+
+    monkeypatch.setattr(xml, "STRICT_KEYS", False)
+    assert (
+        SINGLE.render({"contact": {"id": 1, "nickname": "Countess"}}) == f"{DECL}<contact><id>1</id></contact>".encode()
+    )
+
+
+def test_text_and_attributes_escape_what_xml_cannot_carry():
+    shape = XmlShape(root=Element("note", "note", (Leaf("by", attribute=True), Leaf("text"))))
+    body = shape.render({"note": {"by": 'A "B"\n\tC', "text": "a < b & c > d\r\x01e"}}).decode()
+    assert body == f'{DECL}<note by="A &quot;B&quot;&#10;&#9;C"><text>a &lt; b &amp; c &gt; d&#13;e</text></note>'

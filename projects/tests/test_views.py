@@ -22,7 +22,7 @@ def test_project_list_shows_only_projects_the_user_belongs_to_or_public_ones(cli
 def test_a_project_the_user_may_not_see_is_a_404(client, outsider, project):
     client.force_login(outsider)
     assert client.get(project.get_absolute_url()).status_code == 404
-    assert client.post(reverse("projects:webform-create", args=[project.pk]), {"name": "x"}).status_code == 404
+    assert client.post(reverse("contacts:webform-create", args=[project.pk]), {"name": "x"}).status_code == 404
     assert not WebForm.objects.exists()
 
 
@@ -43,7 +43,7 @@ def test_project_page_shows_each_web_form_snippet_ready_to_copy(client, alice, p
     client.force_login(alice)
     html = client.get(project.get_absolute_url()).content.decode()
     assert f'data-copy="#snippet-{webform.pk}"' in html
-    assert "action=&quot;http://testserver/redmine/contacts.json&quot;" in html
+    assert f"action=&quot;http://testserver/forms/{webform.key}/&quot;" in html
     assert f"value=&quot;{webform.key}&quot;" in html
     assert "name=&quot;contact[first_name]&quot;" in html
     assert "name=&quot;website_url&quot;" in html
@@ -52,7 +52,7 @@ def test_project_page_shows_each_web_form_snippet_ready_to_copy(client, alice, p
 def test_a_manager_creates_a_web_form_with_chosen_fields(client, alice, project):
     client.force_login(alice)
     data = {"name": "Newsletter", "allowed_fields": ["first_name", "email"], "tags": "newsletter"}
-    response = client.post(reverse("projects:webform-create", args=[project.pk]), data, follow=True)
+    response = client.post(reverse("contacts:webform-create", args=[project.pk]), data, follow=True)
     webform = WebForm.objects.get()
     assert (webform.project, webform.allowed_fields, webform.tags) == (project, ["first_name", "email"], "newsletter")
     assert webform.created_by == alice
@@ -61,7 +61,7 @@ def test_a_manager_creates_a_web_form_with_chosen_fields(client, alice, project)
 
 def test_a_web_form_with_a_bad_thank_you_page_shows_the_error(client, alice, project):
     client.force_login(alice)
-    response = client.post(reverse("projects:webform-create", args=[project.pk]), {"name": "x", "redirect_url": "no"})
+    response = client.post(reverse("contacts:webform-create", args=[project.pk]), {"name": "x", "redirect_url": "no"})
     assert response.context["webform_form"].errors["redirect_url"] == ["Enter a valid URL."]
     assert not WebForm.objects.exists()
 
@@ -69,7 +69,7 @@ def test_a_web_form_with_a_bad_thank_you_page_shows_the_error(client, alice, pro
 def test_only_managers_create_web_forms(client, bob, project):
     client.force_login(bob)
     assert "New web form" not in client.get(project.get_absolute_url()).content.decode()
-    assert client.post(reverse("projects:webform-create", args=[project.pk]), {"name": "x"}).status_code == 404
+    assert client.post(reverse("contacts:webform-create", args=[project.pk]), {"name": "x"}).status_code == 404
     assert not WebForm.objects.exists()
 
 

@@ -1,10 +1,9 @@
-"""Fixtures of the ONLYOFFICE tests: an API client that authenticates with a token, the seed's
-world (its example contact and what hangs off it), and golden-file comparison."""
+"""Fixtures of the ONLYOFFICE tests: an API client that authenticates with a token, the documented
+example's world (its example contact and what hangs off it), and golden-file comparison."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,8 +18,9 @@ from django.test import Client
 
 from contacts.models import ContactStage, ContactType, CustomField
 from contacts.services import contact_create
-from dialects.onlyoffice.serializers import user_guid
-from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
+from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication
+from dialects.onlyoffice.fields import user_guid
+from dialects.tests import golden as golden_files
 from projects.models import Membership
 from projects.services import membership_set, project_create
 
@@ -68,7 +68,7 @@ def api(client: Client, alice: Any) -> Api:
 
 @pytest.fixture
 def mike(make_user: Callable[..., Any]) -> Any:
-    """The seed's "Mike Zanyatski"."""
+    """The documented example's "Mike Zanyatski"."""
     user = make_user("mike")
     user.first_name, user.last_name = "Mike", "Zanyatski"
     user.save()
@@ -77,7 +77,7 @@ def mike(make_user: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 def seed_contact(mike: Any, project: Any) -> Any:
-    """The seed example's contact, with every value the example shows."""
+    """The documented example's contact, with every value the example shows."""
     membership_set(project=project, user=mike, role=Membership.Role.MANAGER)
     stage = ContactStage.objects.create(name="Title", description="Description", color="#a7fc00", position=1)
     kind = ContactType.objects.create(code="seed", name="Title", description="Description", color="#a7fc00", position=1)
@@ -141,16 +141,13 @@ def normalise_xml(text: str) -> str:
 
 def assert_golden(name: str, response: HttpResponse) -> None:
     """The response equals golden/<name> (.json: same keys, order, values and types; .xml: same
-    text). UPDATE_GOLDEN=1 writes the file instead."""
-    path = GOLDEN / name
+    text). UPDATE_GOLDEN=1 writes the file instead (dialects.tests.golden)."""
     body = response.content.decode()
     if name.endswith(".json"):
         actual = json.dumps(normalise(json.loads(body)), indent=2, ensure_ascii=False) + "\n"
     else:
         actual = normalise_xml(body) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(actual)
-    assert actual == path.read_text(), f"{name} differs"
+    golden_files.assert_golden(GOLDEN / name, actual.encode())
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from PIL import Image
 
 from contacts.models import ApiKey, ContactStage, CustomField
 from contacts.services import contact_create
-from dialects.onlyoffice.serializers import user_guid
-from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
+from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication
+from dialects.onlyoffice.fields import user_guid
 from projects.services import project_create
 
 User = get_user_model()

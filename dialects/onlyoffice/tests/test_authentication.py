@@ -1,4 +1,4 @@
-"""POST api/2.0/authentication and the bare `Authorization: <token>` header (research §1.7)."""
+"""POST api/2.0/authentication and the bare `Authorization: <token>` header (docs/onlyoffice.md, "Authentication")."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
+from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The rest of the contact family (research §1.1): merge, delete and tag by filter, quick create,
+"""The rest of the contact family (docs/onlyoffice.md, "Contacts"): merge, delete and tag by filter, quick create,
 data by type, tag groups, statuses by kind, custom field order and photos."""
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from PIL import Image
 
 from contacts.models import Contact, ContactStage, CustomField, CustomValue, Note
 from contacts.services import MAX_AVATAR_BYTES
-from dialects.onlyoffice.views import OnlyofficeTokenAuthentication
+from dialects.onlyoffice.authentication import OnlyofficeTokenAuthentication
 
 pytestmark = pytest.mark.django_db
 
-# The token's user, the matches and their 5 prefetches, access lists, the companies' projects and
-# access lists, the rights (memberships), then the delete: its rights check and its cascade.
-NUM_DELETE_QUERIES = 24
+# The token's user, the matches (rights and company visibility in the same query) and their 6
+# prefetches (items, addresses, custom values, tags, projects, access lists), then the delete:
+# its rights check and its cascade.
+NUM_DELETE_QUERIES = 21
 
 
 def png(size: tuple[int, int] = (4, 4)) -> bytes:

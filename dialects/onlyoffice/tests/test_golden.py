@@ -492,7 +492,7 @@ XML_READS = [
 
 
 def without_what_xml_cannot_say(data: Any) -> Any:
-    """XML drops empty lists and writes null text like "" (research §1.4)."""
+    """XML drops empty lists and writes null text like "" (docs/onlyoffice.md, "JSON and XML")."""
     if isinstance(data, dict):
         return {k: without_what_xml_cannot_say(v) for k, v in data.items() if v != []}
     if isinstance(data, list):

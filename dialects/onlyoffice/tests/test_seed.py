@@ -1,4 +1,4 @@
-"""The seed's request, `GET api/2.0/crm/contact/project/{projectid}`, against the seed's example reply.
+"""The documented request, `GET api/2.0/crm/contact/project/{projectid}`, against its example reply.
 
 The database holds the example's values (conftest.seed_contact) and the reply must equal the
 example key for key, in order, types included, in JSON and in XML. Only these fields are
@@ -11,7 +11,7 @@ normalised, because the example shows placeholders or values we cannot hold:
   job title, avatar or profile page for users, nor a photo for this contact ("url to foto");
 - `TaskCount` and `HaveLateTasks`: we keep no tasks.
 
-The envelope adds `count` and `statusCode` (research §1.3), and a person adds FirstName,
+The envelope adds `count` and `statusCode` (docs/onlyoffice.md, "The envelope"), and a person adds FirstName,
 LastName, Company and Title, which the example leaves out.
 """
 
@@ -138,11 +138,12 @@ def test_seed_request_costs_the_same_queries_for_1_or_25_contacts(
             tags=["vip"],
             access_list=[alice],
         )
-    # The token's user, the project, the page, its 5 prefetches, access lists, the companies'
-    # projects and access lists, and the user's memberships (for CanEdit/CanDelete).
-    with django_assert_num_queries(12):
+    # The token's user, the project, the page (CanEdit/CanDelete, company visibility and people
+    # counts in the same query), items, addresses, custom values, tags, and the access lists of
+    # the private contacts on the page (no query when none is private).
+    with django_assert_num_queries(8):
         first = api("GET", f"crm/contact/project/{project.pk}", {"count": 1})
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(8):
         full = api("GET", f"crm/contact/project/{project.pk}", {"count": 25})
     assert (first.json()["count"], full.json()["count"]) == (1, 25)
     assert "nextIndex" not in full.json() and first.json()["nextIndex"] == 1

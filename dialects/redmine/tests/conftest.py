@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ from rest_framework.test import APIClient
 
 from contacts.models import Contact, CustomField, Note, WebForm
 from contacts.services import apikey_get_or_create, webform_create
+from dialects.tests.golden import assert_golden
 from projects.services import project_create
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -44,7 +44,7 @@ def api(client_for: Callable[[Any], APIClient], alice: Any) -> APIClient:
 
 @pytest.fixture
 def apple(make_contact: Callable[..., Contact], license_field: CustomField, alice: Any, bob: Any) -> Contact:
-    """The seed's company, with everything a contact can show."""
+    """The documented example's company, with everything a contact can show."""
     company = make_contact(
         is_company=True,
         name="Apple Inc.",
@@ -78,16 +78,11 @@ def steve(make_contact: Callable[..., Contact], apple: Contact) -> Contact:
 def golden() -> Callable[[str, bytes], None]:
     """Compare a body with golden/<name> byte for byte (timestamps of new records masked).
 
-    REDMINE_GOLDEN_UPDATE=1 rewrites the files instead; review the diff before committing.
+    UPDATE_GOLDEN=1 rewrites the files instead (dialects.tests.golden).
     """
 
     def check(name: str, body: bytes, *, mask_times: bool = False) -> None:
-        if mask_times:
-            body = TIME.sub(b"TIME", body)
-        path = GOLDEN / name
-        if os.environ.get("REDMINE_GOLDEN_UPDATE") == "1":
-            path.write_bytes(body)
-        assert body == path.read_bytes(), f"{name} differs:\n{body.decode()}"
+        assert_golden(GOLDEN / name, TIME.sub(b"TIME", body) if mask_times else body)
 
     return check
 
@@ -118,5 +113,5 @@ def webform(plugin_project, alice, license_one):
 
 
 def seed_form(webform: WebForm, fmt: str = "json") -> str:
-    """The seed's form, unchanged but for its action URL and key."""
+    """The documented form, unchanged but for its action URL and key."""
     return SEED_FORM.replace('action=""', f'action="/redmine/contacts.{fmt}"').replace(SEED_KEY, webform.key)

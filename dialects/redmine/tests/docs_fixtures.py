@@ -1,7 +1,7 @@
 """Data for the curl examples of docs/redmine.md (run by docs/test_docs.py on a fresh database).
 
 Ids are predictable because sequences are reset: user 1 is `admin` (password
-`admin`, as in the seed's curl calls), contact 1 is Ada Lovelace, contact 2
+`admin`, as in the documented curl calls), contact 1 is Ada Lovelace, contact 2
 the company Apple Inc., project 1 `support`, project 2 `sales`.
 """
 

@@ -32,5 +32,5 @@ def test_list_queries_do_not_grow_with_the_page(api, make_contact, license_field
     with CaptureQueriesContext(connection) as hundred:
         response = api.get(f"/redmine/contacts.{fmt}?limit=100")
     assert response.content.count(b"<contact>" if fmt == "xml" else b'"first_name":"P') == 100
-    # key, count, page, then one each for items, addresses, custom values, tags and projects
-    assert len(hundred) == len(one) == 8
+    # key, count, page, then one each for items, addresses, custom values and tags
+    assert len(hundred) == len(one) == 7

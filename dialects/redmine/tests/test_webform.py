@@ -1,4 +1,4 @@
-"""The web-form intake: the seed's HTML form, posted from another site with a WebForm key."""
+"""The web-form intake: the documented HTML form, posted from another site with a WebForm key."""
 
 from __future__ import annotations
 
@@ -192,3 +192,30 @@ def test_behind_a_proxy_each_visitor_has_their_own_limit(webform, settings):
         seed_form(webform), TYPED | {"contact[email]": "c@navy.example"}, forwarded_for="1.2.3.4, 203.0.113.7"
     )
     assert (first.status_code, second.status_code, forged.status_code) == (201, 201, 429)
+
+
+def test_the_snippet_posts_to_the_forms_own_route(webform):
+    html = webform_snippet(webform, base_url="http://testserver/")
+    assert f'action="http://testserver/forms/{webform.key}/"' in html
+
+
+def test_the_forms_own_route_and_the_redmine_alias_both_take_a_submission(webform):
+    own = submit(
+        seed_form(webform).replace('action="/redmine/contacts.json"', f'action="/forms/{webform.key}/"'), TYPED
+    )
+    alias = submit(seed_form(webform), TYPED | {"contact[email]": "other@navy.example"})
+    assert (own.status_code, alias.status_code) == (201, 201)
+    assert own.json()["contact"]["first_name"] == "Grace"
+    assert Contact.objects.filter(first_name="Grace").count() == 2
+
+
+def test_the_forms_own_route_refuses_an_unknown_key(webform):
+    response = Client().post("/forms/not-a-key/", {"contact[first_name]": "X"})
+    assert response.status_code == 401
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_the_forms_own_route_only_takes_posts(webform, method):
+    assert getattr(Client(), method)(f"/forms/{webform.key}/").status_code in (401, 403, 405)
+    assert not Contact.objects.exists()

@@ -1,4 +1,4 @@
-"""A real browser posts the seed's form from another site's page to the intake."""
+"""A real browser posts the documented form from another site's page to the intake."""
 
 from __future__ import annotations
 

@@ -1,0 +1,13 @@
+"""What every dialect's tests share: XML shapes are strict, so a key a shape forgot fails a test."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialects import xml
+
+
+@pytest.fixture(autouse=True)
+def _strict_xml_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key that an XML shape does not name raises instead of vanishing from the document."""
+    monkeypatch.setattr(xml, "STRICT_KEYS", True)

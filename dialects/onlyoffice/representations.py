@@ -1,0 +1,220 @@
+"""ONLYOFFICE's wrappers (PersonWrapper, CompanyWrapper, ContactBaseWrapper...) as plain functions
+over rows already fetched: no serializer object per row, no query.
+
+Keys are the documented example's PascalCase (lowercase `id`), in its order; a person's or company's own
+members come first, as ONLYOFFICE's serializer writes a subclass's members before its base
+class's (docs/onlyoffice.md, "Contacts"). Every key is always written (an absent object is null,
+an empty list []), so a client sees one stable shape.
+
+A contact comes from `contacts.selectors.contact_list_for_display` annotated by
+`contact_annotate_for_display` (rights, company visibility, people count), with the access lists
+of private contacts filled by `contact_access_lists`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from contacts.models import Address, Contact, ContactItem, CustomField, CustomValue, Tag, Visibility
+from contacts.selectors import contact_tags
+from dialects.onlyoffice.codes import BASIC_CURRENCY, CURRENCIES, InfoType, ShareType
+from dialects.onlyoffice.fields import (
+    address_category,
+    address_data,
+    api_datetime,
+    custom_field_mask,
+    custom_field_value,
+    field_type_of,
+    item_category,
+    item_info_type,
+    photo_url,
+    share_type,
+    user_guid,
+)
+
+
+def employee(user: Any) -> dict[str, Any]:
+    """A user as EmployeeWraper; we keep no job title, avatar or profile page for users."""
+    return {
+        "Id": user_guid(user.pk),
+        "DisplayName": user.get_full_name() or user.get_username(),
+        "Title": "",
+        "AvatarSmall": "",
+        "ProfileUrl": "",
+    }
+
+
+def list_item_base(item: Any) -> dict[str, Any]:
+    """ContactStatus (our ContactStage) or ContactType as nested in a contact."""
+    return {
+        "id": item.pk,
+        "Title": item.name,
+        "Description": item.description,
+        "Color": item.color,
+        "SortOrder": item.position,
+    }
+
+
+def list_item(item: Any, *, counts: Mapping[int, int]) -> dict[str, Any]:
+    """A contact type or status on its own, with how many visible contacts have it."""
+    return list_item_base(item) | {"RelativeItemsCount": counts.get(item.pk, 0)}
+
+
+def address(row: Address) -> dict[str, Any]:
+    category = address_category(row)
+    return {
+        "Street": row.street,
+        "City": row.city,
+        "State": row.region,
+        "Zip": row.postcode,
+        "Country": row.country_name,
+        "Category": int(category),
+        "CategoryName": category.label,
+        "IsPrimary": row.is_primary,
+    }
+
+
+def contact_info(row: ContactItem | Address) -> dict[str, Any]:
+    """One CommonData row. Address rows (InfoType 7) appear only under `contact/{id}/data`, with
+    their ids negated so items and addresses share one id space."""
+    if isinstance(row, Address):
+        category = address_category(row)
+        return {
+            "InfoType": int(InfoType.ADDRESS),
+            "Category": int(category),
+            "Data": address_data(row),
+            "CategoryName": category.label,
+            "IsPrimary": row.is_primary,
+            "id": -row.pk,
+        }
+    number, name = item_category(row)
+    return {
+        "InfoType": item_info_type(row),
+        "Category": number,
+        "Data": row.value,
+        "CategoryName": name,
+        "IsPrimary": row.is_primary,
+        "id": row.pk,
+    }
+
+
+def custom_value(value: CustomValue) -> dict[str, Any]:
+    """A contact's value of a custom field (CustomFieldBaseWrapper)."""
+    field = value.field
+    return {
+        "EntityId": value.contact_id,
+        "Label": field.name,
+        "FieldValue": custom_field_value(field, value.value),
+        "FieldType": field_type_of(field),
+        "Position": field.position,
+        "Mask": custom_field_mask(field),
+        "id": value.field_id,
+    }
+
+
+def custom_field(field: CustomField, *, counts: Mapping[int, int]) -> dict[str, Any]:
+    """A custom field definition (CustomFieldWrapper): EntityId 0, no value, and its usage count."""
+    return {
+        "EntityId": 0,
+        "Label": field.name,
+        "FieldValue": "",
+        "FieldType": field_type_of(field),
+        "Position": field.position,
+        "Mask": custom_field_mask(field),
+        "id": field.pk,
+        "RelativeItemsCount": counts.get(field.pk, 0),
+    }
+
+
+def currency(code: str) -> dict[str, Any]:
+    title, symbol, culture = CURRENCIES.get(code, (code, code, ""))
+    return {
+        "Title": title,
+        "Symbol": symbol,
+        "Abbreviation": code,
+        "CultureName": culture,
+        "IsConvertable": code in CURRENCIES,
+        "IsBasic": code == BASIC_CURRENCY,
+    }
+
+
+def tag(row: Tag) -> dict[str, Any]:
+    """TagWrapper: a dictionary entry with the number of visible contacts carrying it."""
+    return {"Title": row.name, "RelativeItemsCount": row.count}
+
+
+def custom_values_of(contact: Contact) -> list[CustomValue]:
+    """The contact's set custom values, from its prefetched values, by field position."""
+    values = [v for v in contact.custom_values.all() if v.value != ""]
+    return sorted(values, key=lambda v: (v.field.position, v.field_id))
+
+
+def contact_base(contact: Contact, *, request: Any, can_edit: bool, can_delete: bool) -> dict[str, Any]:
+    """ContactBaseWrapper."""
+    photo = photo_url(contact, request)
+    private = contact.visibility == Visibility.PRIVATE
+    share = share_type(contact)
+    access = [employee(u) for u in sorted(contact.access_list.all(), key=lambda u: u.pk)] if private else []
+    return {
+        "id": contact.pk,
+        "SmallFotoUrl": photo,
+        "MediumFotoUrl": photo,
+        "DisplayName": contact.display_name,
+        "IsCompany": contact.is_company,
+        "AccessList": access,
+        "IsPrivate": private,
+        "IsShared": share in (ShareType.READ_WRITE, ShareType.READ),
+        "ShareType": int(share),
+        "Currency": currency(contact.currency) if contact.currency else None,
+        "CanEdit": bool(can_edit),
+        "CanDelete": bool(can_delete),
+    }
+
+
+def contact_summary(contact: Contact, *, request: Any) -> dict[str, Any]:
+    """ContactBaseWrapper of an annotated contact (its own rights)."""
+    return contact_base(contact, request=request, can_edit=contact.can_edit, can_delete=contact.can_delete)
+
+
+def contact_full(contact: Contact, *, request: Any) -> dict[str, Any]:
+    """PersonWrapper or CompanyWrapper, with the example's ContactWrapper members between the
+    subclass members and the base ones."""
+    if contact.is_company:
+        head: dict[str, Any] = {"CompanyName": contact.name, "PersonsCount": contact.persons_count}
+    else:
+        company = contact.company if contact.company_visible else None
+        head = {
+            "FirstName": contact.first_name,
+            "LastName": contact.last_name,
+            "Company": contact_base(
+                company, request=request, can_edit=contact.company_can_edit, can_delete=contact.company_can_delete
+            )
+            if company is not None
+            else None,
+            "Title": contact.job_title,
+        }
+    body = {
+        "Addresses": [address(row) for row in contact.addresses.all()],
+        "CreateBy": employee(contact.author) if contact.author_id else None,
+        "Created": api_datetime(contact.created_at),
+        "About": contact.background,
+        "Industry": contact.industry,
+        "ContactStatus": list_item_base(contact.stage) if contact.stage_id else None,
+        "ContactType": list_item_base(contact.contact_type) if contact.contact_type_id else None,
+        "CommonData": [contact_info(item) for item in contact.items.all()],
+        "CustomFields": [custom_value(value) for value in custom_values_of(contact)],
+        "Tags": [t.name for t in contact_tags(contact)],
+        # We keep no tasks (docs/onlyoffice.md: TaskCount, HaveLateTasks).
+        "TaskCount": 0,
+        "HaveLateTasks": False,
+    }
+    return head | body | contact_summary(contact, request=request)
+
+
+def contacts_full(contacts: Iterable[Contact], *, request: Any) -> list[dict[str, Any]]:
+    return [contact_full(contact, request=request) for contact in contacts]
+
+
+def contacts_summary(contacts: Iterable[Contact], *, request: Any) -> list[dict[str, Any]]:
+    return [contact_summary(contact, request=request) for contact in contacts]
