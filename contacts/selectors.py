@@ -301,3 +301,11 @@ def companies_named(*, user: AnyUser, name: str, exclude: int | None = None, lim
         return []
     companies = company_choices(user=user).exclude(pk=exclude).filter(display_name__iexact=name.strip())
     return list(companies.order_by("pk")[:limit])
+
+
+def contact_annotate_company_visible(qs: QuerySet[Contact], *, user: AnyUser) -> QuerySet[Contact]:
+    """`qs` with `company_visible`: whether the user may see each contact's company (no extra query)."""
+    from django.db.models import Exists, OuterRef
+
+    visible = contact_list(user=user, prefetch=False).filter(pk=OuterRef("company_id"))
+    return qs.annotate(company_visible=Exists(visible))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("redmine/", include("dialects.redmine.urls")),
     path("api/2.0/", include("dialects.onlyoffice.urls")),
+    path("incwo/<str:business_file_id>/", include("dialects.incwo.urls")),
     path("", include("contacts.urls_home")),
 ]
 

@@ -1,0 +1,154 @@
+"""incwo request bodies (seed 002, "Object data") validated and renamed to `contacts.services` arguments.
+
+The serializers map incwo's names and value formats onto the domain's and
+nothing else: codes through `codes.py`, countries and empty text through
+`fields.py`. Only what a body holds is passed on, so a PUT changes only what it
+sends; nested items and addresses are merged (with an `id`: that row is
+updated; without: one is added; rows not sent stay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+
+from contacts.models import Address
+from dialects.incwo.codes import ADDRESS_TYPES, OTHER_ADDRESS, item_type, salutation_for, type_domain_code
+from dialects.incwo.fields import BlankIntegerField, CountryField, TextField
+
+ADDRESS_NAMES = {"street_address": "street1", "street_address2": "street2", "zip_code": "postcode", "city": "city"}
+
+
+def given(data: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The domain fields of the incwo names present in `data`."""
+    return {domain: data[name] for name, domain in names.items() if name in data}
+
+
+class ItemInputSerializer(serializers.Serializer):
+    id = BlankIntegerField(required=False, min_value=1)
+    type_id = BlankIntegerField(required=False, min_value=1)
+    value = TextField(required=False, max_length=255)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("id") is None and data.get("type_id") is None:
+            raise serializers.ValidationError({"type_id": ["Type id cannot be blank."]})
+        return data
+
+    @staticmethod
+    def entry(data: Mapping[str, Any]) -> dict[str, Any]:
+        """The `contacts.services` item of one validated `<contact_item>`."""
+        entry: dict[str, Any] = {"id": data["id"]} if data.get("id") is not None else {}
+        if data.get("type_id") is not None:
+            entry |= item_type(data["type_id"]).fields()
+        if "value" in data:
+            entry["value"] = data["value"]
+        return entry
+
+
+class AddressInputSerializer(serializers.Serializer):
+    id = BlankIntegerField(required=False, min_value=1)
+    address_type = BlankIntegerField(required=False)
+    street_address = TextField(required=False, max_length=255)
+    street_address2 = TextField(required=False, max_length=255)
+    zip_code = TextField(required=False, max_length=30)
+    city = TextField(required=False, max_length=255)
+    country = CountryField(required=False)
+
+    def validate_address_type(self, value: int | None) -> int | None:
+        if value is not None and value not in ADDRESS_TYPES:
+            codes = ", ".join(str(code) for code in ADDRESS_TYPES)
+            raise serializers.ValidationError(f"Address type must be one of {codes}.")
+        return value
+
+    @staticmethod
+    def entry(data: Mapping[str, Any]) -> dict[str, Any]:
+        """The `contacts.services` address of one validated `<contact_address>`."""
+        entry: dict[str, Any] = {"id": data["id"]} if data.get("id") is not None else {}
+        if data.get("address_type") is not None:
+            entry["context"] = ADDRESS_TYPES[data["address_type"]]
+        elif data.get("id") is None:
+            entry["context"] = ADDRESS_TYPES[OTHER_ADDRESS]
+        entry |= given(data, ADDRESS_NAMES)
+        if "country" in data:
+            entry["country"] = data["country"]
+        return entry
+
+
+class RecordInputSerializer(serializers.Serializer):
+    """What contacts and firms share: the type word and the nested blocks."""
+
+    type_field = ""
+    names: Mapping[str, str] = {}
+
+    contact_addresses = AddressInputSerializer(many=True, required=False, allow_null=True)
+    contact_items = ItemInputSerializer(many=True, required=False, allow_null=True)
+
+    def service_arguments(self, *, primary_address: Address | None = None) -> dict[str, Any]:
+        """Keyword arguments of `contacts.services.contact_save_with_type_code`."""
+        data = self.validated_data
+        arguments: dict[str, Any] = {"fields": given(data, self.names)}
+        if data.get(self.type_field) is not None:
+            word = data[self.type_field].strip()
+            arguments["contact_type_code"] = type_domain_code(word) if word else ""
+        if data.get("contact_items") is not None:
+            arguments["items"] = [ItemInputSerializer.entry(entry) for entry in data["contact_items"]]
+        if data.get("contact_addresses") is not None:
+            arguments["addresses"] = [AddressInputSerializer.entry(entry) for entry in data["contact_addresses"]]
+        return arguments
+
+
+class ContactInputSerializer(RecordInputSerializer):
+    """A `<contact>`; `firm_id` is checked by the view (a firm of the same business file)."""
+
+    type_field = "contact_type"
+    names = {
+        "last_name": "last_name",
+        "first_name": "first_name",
+        "comment": "background",
+        "job_title": "job_title",
+        "job_department": "department",
+    }
+
+    civility_label_id = BlankIntegerField(required=False, min_value=0, max_value=10**9)
+    last_name = TextField(required=False, max_length=255)
+    first_name = TextField(required=False, max_length=255)
+    comment = TextField(required=False)
+    job_title = TextField(required=False, max_length=255)
+    job_department = TextField(required=False, max_length=255)
+    country = CountryField(required=False)
+    contact_type = TextField(required=False, max_length=30)
+    firm_id = BlankIntegerField(required=False, min_value=1)
+
+    def service_arguments(self, *, primary_address: Address | None = None) -> dict[str, Any]:
+        """As the base, plus civility and the contact's `country`, which is its primary address's
+        (`docs/incwo.md`, "Contacts"): it fills addresses sent without one, else goes to the
+        primary address, else makes an address of its own."""
+        arguments = super().service_arguments(primary_address=primary_address)
+        data = self.validated_data
+        if "civility_label_id" in data:
+            code = data["civility_label_id"]
+            arguments["fields"]["salutation"] = "" if code is None else salutation_for(code)
+        country = data.get("country")
+        if country:
+            if "addresses" in arguments:
+                for entry in arguments["addresses"]:
+                    entry.setdefault("country", country)
+            elif primary_address is not None:
+                arguments["addresses"] = [{"id": primary_address.pk, "country": country}]
+            else:
+                arguments["addresses"] = [{"context": ADDRESS_TYPES[OTHER_ADDRESS], "country": country}]
+        return arguments
+
+
+class FirmInputSerializer(RecordInputSerializer):
+    """A `<firm>`: a company."""
+
+    type_field = "firm_type"
+    names = {"name": "name", "siren": "registration_number", "tva": "vat_number"}
+
+    name = TextField(required=False, max_length=255)
+    firm_type = TextField(required=False, max_length=30)
+    siren = TextField(required=False, max_length=50)
+    tva = TextField(required=False, max_length=50)
