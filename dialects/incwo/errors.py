@@ -27,6 +27,7 @@ class IncwoErrors(DialectErrors):
         "contact_type": "Contact type",
         "registration_number": "Siren",
         "vat_number": "Tva",
+        "firm_id": "",
         "items": "",
         "addresses": "",
         "contact_items": "",

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_slug
 from rest_framework import serializers
 
 from contacts.models import Address
@@ -84,6 +86,16 @@ class RecordInputSerializer(serializers.Serializer):
 
     contact_addresses = AddressInputSerializer(many=True, required=False, allow_null=True)
     contact_items = ItemInputSerializer(many=True, required=False, allow_null=True)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        word = (data.get(self.type_field) or "").strip()
+        if word:
+            try:
+                validate_slug(word)
+            except DjangoValidationError:
+                message = "must be a word of letters, digits, - or _ (client, prospect, supplier...)."
+                raise serializers.ValidationError({self.type_field: [message]}) from None
+        return data
 
     def service_arguments(self, *, primary_address: Address | None = None) -> dict[str, Any]:
         """Keyword arguments of `contacts.services.contact_save_with_type_code`."""

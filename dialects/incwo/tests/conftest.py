@@ -63,6 +63,11 @@ def api(incwo_for: Callable[..., IncwoClient], alice: Any) -> IncwoClient:
     return incwo_for(alice)
 
 
+def kind(code: str) -> ContactType:
+    """A contact type by code (tests on a flushed database have lost the seeded ones)."""
+    return ContactType.objects.get_or_create(code=code, defaults={"name": code.capitalize()})[0]
+
+
 def fix_times(contact: Contact) -> Contact:
     Contact.objects.filter(pk=contact.pk).update(created_at=FIXED_TIME, updated_at=FIXED_TIME)
     return Contact.objects.get(pk=contact.pk)
@@ -76,7 +81,7 @@ def acme(make_contact: Callable[..., Contact]) -> Contact:
         name="Acme Électronique",
         registration_number="732829320",
         vat_number="FR40732829320",
-        contact_type=ContactType.objects.get(code="supplier"),
+        contact_type=kind("supplier"),
         items=[
             {"kind": "tel", "tel_type": "voice", "context": "work", "value": "+33 1 23 45 67 89", "is_primary": True},
             {"kind": "email", "context": "work", "value": "contact@acme.example"},
@@ -97,7 +102,7 @@ def jean(make_contact: Callable[..., Contact], acme: Contact) -> Contact:
         job_title="Buyer",
         department="Purchasing",
         company=acme,
-        contact_type=ContactType.objects.get(code="client"),
+        contact_type=kind("client"),
         items=[
             {"kind": "tel", "tel_type": "cell", "context": "work", "value": "+33 6 12 34 56 78"},
             {"kind": "email", "context": "home", "value": "jean@example.fr"},
