@@ -135,3 +135,20 @@ def golden() -> Callable[..., None]:
         assert body == path.read_bytes(), f"{name} differs:\n{body.decode()}"
 
     return check
+
+
+def xml(tag: str, **children: object) -> str:
+    """`<tag><a>1</a>...</tag>`; a child given as a list of strings is written as they are."""
+    inner = "".join(
+        "".join(map(str, value)) if isinstance(value, list) else f"<{name}>{value}</{name}>"
+        for name, value in children.items()
+    )
+    return f"<{tag}>{inner}</{tag}>"
+
+
+def items_xml(*items: dict[str, object]) -> str:
+    return xml("contact_items", entries=[xml("contact_item", **item) for item in items])
+
+
+def addresses_xml(*addresses: dict[str, object]) -> str:
+    return xml("contact_addresses", entries=[xml("contact_address", **address) for address in addresses])
