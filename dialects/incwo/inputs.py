@@ -84,8 +84,8 @@ class RecordInputSerializer(serializers.Serializer):
     type_field = ""
     names: Mapping[str, str] = {}
 
-    contact_addresses = AddressInputSerializer(many=True, required=False, allow_null=True)
-    contact_items = ItemInputSerializer(many=True, required=False, allow_null=True)
+    contact_addresses = serializers.ListField(child=AddressInputSerializer(), required=False, allow_null=True)
+    contact_items = serializers.ListField(child=ItemInputSerializer(), required=False, allow_null=True)
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         word = (data.get(self.type_field) or "").strip()

@@ -2,7 +2,8 @@
 
 Clients send `Content-Type: application/xml` (text/xml works too). On top of
 what `dialects.xml` refuses (DTDs, entities, oversized bodies), a document
-nested deeper than any incwo object is refused before it is read.
+nested deeper than any incwo object is refused before it is read, and a field
+that holds elements where text belongs is a 422 rather than a silent blank.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.core.exceptions import RequestDataTooBig
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 
 from dialects.base import read_body
 from dialects.incwo.renderers import CONTACT_SHAPE, FIRM_SHAPE
-from dialects.xml import XmlError, XmlShapeParser, XmlTooLarge, parse_tree
+from dialects.xml import Array, Element, Leaf, XmlError, XmlShapeParser, XmlTooLarge, parse_tree
 
 # <contact><contact_items><contact_item><value> is 4 deep; leave room, refuse abuse.
 MAX_DEPTH = 8
@@ -47,5 +48,26 @@ class IncwoXMLParser(XmlShapeParser):
             raise ParseError(f"The XML is nested more than {MAX_DEPTH} levels deep.")
         for shape in self.shapes:
             if shape.root.name == tree.tag:
+                wrong = text_leaves_with_elements(shape.root, tree)
+                if wrong:
+                    raise ValidationError({name: ["must be text, not elements."] for name in wrong})
                 return shape.read(tree)
         raise ParseError(f"Unexpected root element <{tree.tag}>.")
+
+
+def text_leaves_with_elements(node: Element, element: ET.Element, path: str = "") -> list[str]:
+    """The names of the text fields of `node` that hold elements instead of text, where `element` has them."""
+    found: list[str] = []
+    for field in node.fields:
+        children = [child for child in element if child.tag == field.name]
+        if isinstance(field, Leaf):
+            found += [f"{path}{field.name}" for child in children if len(child)]
+        elif isinstance(field, Array):
+            for wrapper in children:
+                for item in wrapper:
+                    if isinstance(field.item, Element) and item.tag == field.item.name:
+                        found += text_leaves_with_elements(field.item, item, f"{path}{field.name}.")
+        elif isinstance(field, Element):
+            for child in children:
+                found += text_leaves_with_elements(field, child, f"{path}{field.name}.")
+    return found
