@@ -120,6 +120,13 @@ def item_code(*, kind: str, tel_type: str, context: str, service: str, is_primar
     return None
 
 
+def item_code_of(item: ContactItem) -> int | None:
+    """The type_id of a stored contact item (see `item_code`)."""
+    return item_code(
+        kind=item.kind, tel_type=item.tel_type, context=item.context, service=item.service, is_primary=item.is_primary
+    )
+
+
 def address_code(context: str) -> int:
     """The address_type of an address context (postal, billing and delivery are "none of above")."""
     return ADDRESS_CODES.get(context, OTHER_ADDRESS)

@@ -16,8 +16,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_slug
 from rest_framework import serializers
 
-from contacts.models import Address
-from dialects.incwo.codes import ADDRESS_TYPES, OTHER_ADDRESS, item_type, salutation_for, type_domain_code
+from contacts.models import Address, Contact, ContactItem
+from dialects.incwo.codes import (
+    ADDRESS_TYPES,
+    OTHER_ADDRESS,
+    address_code,
+    civility_code,
+    item_code_of,
+    item_type,
+    salutation_for,
+    type_domain_code,
+)
 from dialects.incwo.fields import BlankIntegerField, CountryField, TextField
 
 ADDRESS_NAMES = {"street_address": "street1", "street_address2": "street2", "zip_code": "postcode", "city": "city"}
@@ -39,9 +48,13 @@ class ItemInputSerializer(serializers.Serializer):
         return data
 
     @staticmethod
-    def entry(data: Mapping[str, Any]) -> dict[str, Any]:
-        """The `contacts.services` item of one validated `<contact_item>`."""
+    def entry(data: Mapping[str, Any], current: ContactItem | None = None) -> dict[str, Any]:
+        """The `contacts.services` item of one validated `<contact_item>`; `current` is the stored row
+        of its id. A type_id equal to the one the row shows changes nothing (a pager read as 24
+        and written back as 24 stays a pager)."""
         entry: dict[str, Any] = {"id": data["id"]} if data.get("id") is not None else {}
+        if current is not None and data.get("type_id") == item_code_of(current):
+            data = {name: value for name, value in data.items() if name != "type_id"}
         if data.get("type_id") is not None:
             entry |= item_type(data["type_id"]).fields()
         if "value" in data:
@@ -65,9 +78,12 @@ class AddressInputSerializer(serializers.Serializer):
         return value
 
     @staticmethod
-    def entry(data: Mapping[str, Any]) -> dict[str, Any]:
-        """The `contacts.services` address of one validated `<contact_address>`."""
+    def entry(data: Mapping[str, Any], current: Address | None = None) -> dict[str, Any]:
+        """The `contacts.services` address of one validated `<contact_address>`; as for items, the
+        address_type the stored row already shows changes nothing (a postal address stays one)."""
         entry: dict[str, Any] = {"id": data["id"]} if data.get("id") is not None else {}
+        if current is not None and data.get("address_type") == address_code(current.context):
+            data = {name: value for name, value in data.items() if name != "address_type"}
         if data.get("address_type") is not None:
             entry["context"] = ADDRESS_TYPES[data["address_type"]]
         elif data.get("id") is None:
@@ -97,17 +113,25 @@ class RecordInputSerializer(serializers.Serializer):
                 raise serializers.ValidationError({self.type_field: [message]}) from None
         return data
 
-    def service_arguments(self, *, primary_address: Address | None = None) -> dict[str, Any]:
-        """Keyword arguments of `contacts.services.contact_save_with_type_code`."""
+    def service_arguments(self, *, contact: Contact | None = None) -> dict[str, Any]:
+        """Keyword arguments of `contacts.services.contact_save_with_type_code` (`contact`: the
+        stored record an update changes, with its items and addresses prefetched)."""
         data = self.validated_data
+        items = {row.pk: row for row in contact.items.all()} if contact is not None else {}
+        addresses = {row.pk: row for row in contact.addresses.all()} if contact is not None else {}
         arguments: dict[str, Any] = {"fields": given(data, self.names)}
         if data.get(self.type_field) is not None:
             word = data[self.type_field].strip()
             arguments["contact_type_code"] = type_domain_code(word) if word else ""
         if data.get("contact_items") is not None:
-            arguments["items"] = [ItemInputSerializer.entry(entry) for entry in data["contact_items"]]
+            arguments["items"] = [
+                ItemInputSerializer.entry(entry, items.get(entry.get("id"))) for entry in data["contact_items"]
+            ]
         if data.get("contact_addresses") is not None:
-            arguments["addresses"] = [AddressInputSerializer.entry(entry) for entry in data["contact_addresses"]]
+            arguments["addresses"] = [
+                AddressInputSerializer.entry(entry, addresses.get(entry.get("id")))
+                for entry in data["contact_addresses"]
+            ]
         return arguments
 
 
@@ -133,14 +157,17 @@ class ContactInputSerializer(RecordInputSerializer):
     contact_type = TextField(required=False, max_length=30)
     firm_id = BlankIntegerField(required=False, min_value=1)
 
-    def service_arguments(self, *, primary_address: Address | None = None) -> dict[str, Any]:
+    def service_arguments(self, *, contact: Contact | None = None) -> dict[str, Any]:
         """As the base, plus civility and the contact's `country`, which is its primary address's
         (`docs/incwo.md`, "Contacts"): it fills addresses sent without one, else goes to the
-        primary address, else makes an address of its own."""
-        arguments = super().service_arguments(primary_address=primary_address)
+        primary address, else makes an address of its own. A civility equal to the one the
+        contact shows changes nothing (an empty one keeps a salutation incwo has no code for)."""
+        arguments = super().service_arguments(contact=contact)
         data = self.validated_data
-        if "civility_label_id" in data:
-            code = data["civility_label_id"]
+        primary_address = contact.primary_address if contact is not None else None
+        code = data.get("civility_label_id", "")
+        shown = civility_code(contact.salutation) if contact is not None else None
+        if "civility_label_id" in data and (code if code is not None else "") != shown:
             arguments["fields"]["salutation"] = "" if code is None else salutation_for(code)
         country = data.get("country")
         if country:

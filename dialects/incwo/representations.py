@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from contacts.models import Address, Contact, ContactItem
-from dialects.incwo.codes import address_code, civility_code, item_code, type_word
+from dialects.incwo.codes import address_code, civility_code, item_code_of, type_word
 from dialects.incwo.fields import country_name, incwo_time, text
 
 
@@ -32,13 +32,7 @@ def items_repr(items: list[ContactItem]) -> list[dict[str, Any]]:
     """The items incwo has a type_id for (a website has none, and is left out)."""
     result = []
     for item in items:
-        code = item_code(
-            kind=item.kind,
-            tel_type=item.tel_type,
-            context=item.context,
-            service=item.service,
-            is_primary=item.is_primary,
-        )
+        code = item_code_of(item)
         if code is not None:
             result.append({"id": item.pk, "type_id": code, "value": item.value})
     return result

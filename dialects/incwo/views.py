@@ -95,8 +95,7 @@ class RecordView(IncwoView):
         """The service's arguments for the body; a person's `firm_id` must be a firm of this business file."""
         serializer = self.input_class(data=self.attributes())
         serializer.is_valid(raise_exception=True)
-        primary = contact.primary_address if contact is not None else None
-        arguments = serializer.service_arguments(primary_address=primary)
+        arguments = serializer.service_arguments(contact=contact)
         if "firm_id" in serializer.validated_data:
             firm_id = serializer.validated_data["firm_id"]
             firm = self.firm_or_none(firm_id) if firm_id is not None else None

@@ -191,3 +191,27 @@ def test_a_contact_created_over_incwo_is_in_the_business_file_and_written_by_its
     contact = Contact.objects.get(pk=int(parse_tree(response.content).findtext("id")))
     assert list(contact.projects.all()) == [project]
     assert contact.author == alice
+
+
+def test_writing_back_what_a_get_shows_changes_nothing_incwo_has_no_code_for(api, make_contact):
+    person = make_contact(
+        salutation="Dr",
+        items=[{"kind": "tel", "tel_type": "pager", "context": "other", "value": "+33 6 11 11 11 11"}],
+        addresses=[{"context": "postal", "city": "Lyon"}],
+    )
+    shown = api.get(f"contacts/{person.pk}.xml").content
+    body = shown.split(b"?>", 1)[1]
+    assert api.put(f"contacts/{person.pk}.xml", body).status_code == 200
+    person.refresh_from_db()
+    assert person.salutation == "Dr"
+    assert person.items.get().tel_type == "pager" and person.items.get().context == "other"
+    assert person.addresses.get().context == "postal"
+    assert api.get(f"contacts/{person.pk}.xml").content.split(b"<created_at>")[0] == shown.split(b"<created_at>")[0]
+
+
+def test_a_type_id_that_differs_from_the_shown_one_changes_the_item(api, jean):
+    cell = jean.items.get(kind="tel")
+    body = xml("contact", entries=[items_xml({"id": cell.pk, "type_id": 554})])
+    assert api.put(f"contacts/{jean.pk}.xml", body).status_code == 200
+    cell.refresh_from_db()
+    assert (cell.tel_type, cell.context, cell.value) == ("cell", "home", "+33 6 12 34 56 78")
