@@ -20,3 +20,6 @@ def test_bench_runs_and_page_queries_do_not_grow_with_page_size(tmp_path):
     assert small == large
     assert "contacts/s" in result.stdout
     assert "iter_csv" in result.stdout and "iter_vcard" in result.stdout
+    incwo = re.search(r"incwo XML \(first / deep page of 100\): queries, ms\s+(\d+) / (\d+) queries", result.stdout)
+    assert incwo is not None, result.stdout
+    assert incwo.group(1) == incwo.group(2)

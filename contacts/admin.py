@@ -74,7 +74,17 @@ class ContactAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = (ContactItemInline, AddressInline, CustomValueInline, NoteInline)
     fieldsets = (
-        (None, {"fields": ("is_company", ("salutation", "first_name", "middle_name", "last_name"), "name")}),
+        (
+            None,
+            {
+                "fields": (
+                    "is_company",
+                    ("salutation", "first_name", "middle_name", "last_name"),
+                    "name",
+                    ("registration_number", "vat_number"),
+                )
+            },
+        ),
         ("Work", {"fields": ("company", "job_title", "department", "industry")}),
         ("About", {"fields": ("background", "birthday", "avatar", "contact_type", "stage", "currency", "priority")}),
         ("Ownership", {"fields": ("author", "assigned_to", "visibility", "access_list", "projects", "tags")}),

@@ -101,6 +101,10 @@ class Contact(models.Model):
     last_name = models.CharField(max_length=255, blank=True)
     # Companies
     name = models.CharField(max_length=255, blank=True, help_text="Company name.")
+    registration_number = models.CharField(
+        max_length=50, blank=True, help_text="The company's registration number (e.g. a French SIREN)."
+    )
+    vat_number = models.CharField(max_length=50, blank=True, help_text="The company's VAT number (e.g. FR12345678901).")
     # Both
     company = models.ForeignKey(
         "self",

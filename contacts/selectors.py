@@ -494,3 +494,9 @@ def choice_list(*, model: type[ContactType] | type[ContactStage]) -> QuerySet[An
 def choice_get(*, model: type[ContactType] | type[ContactStage], pk: int | str) -> ContactType | ContactStage | None:
     pk = parse_id(pk)
     return model.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def contact_annotate_company_visible(qs: QuerySet[Contact], *, user: AnyUser) -> QuerySet[Contact]:
+    """`qs` with `company_visible`: whether the user may see each contact's company (no extra query)."""
+    visible = contact_list(user=user, prefetch=False).filter(pk=OuterRef("company_id"))
+    return qs.annotate(company_visible=Exists(visible))

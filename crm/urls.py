@@ -18,6 +18,7 @@ urlpatterns = [
     path("redmine/", include("dialects.redmine.urls")),
     path("forms/", include((redmine_urls.webform_patterns, "webforms"))),
     path("api/2.0/", include("dialects.onlyoffice.urls")),
+    path("incwo/<str:business_file_id>/", include("dialects.incwo.urls")),
     path("", include("contacts.urls_home")),
 ]
 

@@ -21,6 +21,7 @@ class FirmAdmin(admin.ModelAdmin):
     inlines = (ContactItemInline, AddressInline, CustomValueInline, NoteInline)
     fields = (
         "name",
+        ("registration_number", "vat_number"),
         "industry",
         "background",
         "contact_type",

@@ -141,6 +141,8 @@ class ContactForm(forms.Form):
     middle_name = forms.CharField(max_length=255, required=False)
     last_name = forms.CharField(max_length=255, required=False)
     name = forms.CharField(max_length=255, required=False, label="Company name")
+    registration_number = forms.CharField(max_length=50, required=False, help_text="E.g. a French SIREN.")
+    vat_number = forms.CharField(max_length=50, required=False, label="VAT number")
     company = CompanyField(Contact.objects.none(), required=False)
     company_search = forms.CharField(
         max_length=255,
@@ -175,13 +177,15 @@ class ContactForm(forms.Form):
     )
 
     PERSON_ONLY = ("salutation", "first_name", "middle_name", "last_name", "company", "company_search", "birthday")
-    COMPANY_ONLY = ("name",)
+    COMPANY_ONLY = ("name", "registration_number", "vat_number")
     CONTACT_FIELDS = [
         "salutation",
         "first_name",
         "middle_name",
         "last_name",
         "name",
+        "registration_number",
+        "vat_number",
         "company",
         "job_title",
         "department",

@@ -29,6 +29,8 @@ CONTACT_FIELDS = frozenset(
         "middle_name",
         "last_name",
         "name",
+        "registration_number",
+        "vat_number",
         "company",
         "job_title",
         "department",

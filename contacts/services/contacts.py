@@ -30,7 +30,7 @@ from contacts.services.base import (
     _is_text_field,
     _require_rights,
 )
-from contacts.services.custom import _prepare_custom_values
+from contacts.services.custom import _prepare_custom_values, contact_type_for_code
 from contacts.services.nested import _prepare_nested, _save_nested
 from contacts.services.tags import _clean_tags
 from contacts.versions import ContactChanged, contact_version
@@ -295,6 +295,31 @@ def contact_save_with_company_name(
         return contact_update(
             contact=contact, user=user, fields=fields, projects=projects, check_permissions=check_permissions, **nested
         )
+
+
+def contact_save_with_type_code(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    contact: Contact | None = None,
+    contact_type_code: str | None = None,
+    fields: Mapping[str, Any],
+    projects: Iterable[Project] | None = None,
+    **nested: Any,
+) -> Contact:
+    """Create (`contact` None) or update a contact whose type is given by its code, in one transaction.
+
+    A code the list does not hold yet is added to it (`contact_type_for_code`); "" clears the
+    type, None leaves it alone. Nested items and addresses are merged on update (an entry with
+    an `id` updates that row, one without is added, the others stay).
+    """
+    with transaction.atomic():
+        if contact_type_code is not None:
+            kind = contact_type_for_code(code=contact_type_code) if contact_type_code else None
+            fields = {**fields, "contact_type": kind}
+        if contact is None:
+            return contact_create(user=user, fields=fields, projects=projects, **nested)
+        modes = {f"{name}_mode": "merge" for name in ("items", "addresses") if name in nested}
+        return contact_update(contact=contact, user=user, fields=fields, projects=projects, **nested, **modes)
 
 
 @transaction.atomic

@@ -121,6 +121,25 @@ def choice_delete(*, item: ContactType | ContactStage, user: AbstractBaseUser | 
     item.delete()
 
 
+def contact_type_for_code(*, code: str) -> ContactType:
+    """The contact type with this code, created (named after it) when there is none yet.
+
+    This is how an API keeps a type word a client sends that the list does not hold
+    yet, so that it comes back as sent. A code that is not a slug is a ValidationError
+    on `contact_type`.
+    """
+    found = ContactType.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    item = ContactType(code=code, name=code.replace("-", " ").replace("_", " ").capitalize())
+    try:
+        item.full_clean()
+    except ValidationError as exc:
+        raise ValidationError({"contact_type": exc.message_dict.get("code", exc.messages)}) from None
+    item.save()
+    return item
+
+
 def _unique_code(name: str) -> str:
     base = (slugify(name) or "type")[:24]
     code, n = base, 1

@@ -227,6 +227,22 @@ def test_create_company_from_the_company_form(alice_client, contact_form_data):
     assert Contact.objects.get(name="Initech").is_company
 
 
+def test_company_form_stores_registration_and_vat_numbers_and_both_pages_show_them(alice_client, contact_form_data):
+    url = reverse("contacts:contact-create") + "?kind=company"
+    data = contact_form_data(name="Initech", registration_number="732829320", vat_number="FR40732829320")
+    assert alice_client.post(url, data).status_code == 302
+    company = Contact.objects.get(name="Initech")
+    assert (company.registration_number, company.vat_number) == ("732829320", "FR40732829320")
+    for page in (
+        reverse("contacts:contact-detail", args=[company.pk]),
+        reverse("firms:firm-detail", args=[company.pk]),
+    ):
+        html = alice_client.get(page).content.decode()
+        assert "732829320" in html and "FR40732829320" in html
+    person_form = alice_client.get(reverse("contacts:contact-create")).content.decode()
+    assert "vat_number" not in person_form
+
+
 def test_form_errors_show_next_to_their_fields_and_nothing_is_saved(alice_client, contact_form_data):
     integer = CustomField.objects.create(name="Seats", field_format=CustomField.Format.INTEGER)
     data = contact_form_data(

@@ -1,0 +1,86 @@
+"""incwo contacts and firms built from the rows `contacts.selectors.contact_list` returns.
+
+Plain functions over prefetched rows (items, addresses, the company), no
+serializer object per row. Field order follows the seed's "Object data" for
+contacts and the firms page for firms; the extra read-only fields incwo's own
+replies carry (`firm_name`, nested `id`s, `created_at`, `updated_at`) follow
+them. Nothing is ever None: an empty value is "", written `<x></x>`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contacts.models import Address, Contact, ContactItem
+from dialects.incwo.codes import address_code, civility_code, item_code_of, type_word
+from dialects.incwo.fields import country_name, incwo_time, text
+
+
+def address_repr(address: Address) -> dict[str, Any]:
+    return {
+        "id": address.pk,
+        "address_type": address_code(address.context),
+        "street_address": address.street1,
+        "street_address2": address.street2,
+        "zip_code": address.postcode,
+        "city": address.city,
+        "country": country_name(address.country),
+    }
+
+
+def items_repr(items: list[ContactItem]) -> list[dict[str, Any]]:
+    """The items incwo has a type_id for (a website has none, and is left out)."""
+    result = []
+    for item in items:
+        code = item_code_of(item)
+        if code is not None:
+            result.append({"id": item.pk, "type_id": code, "value": item.value})
+    return result
+
+
+def nested_repr(contact: Contact) -> dict[str, Any]:
+    return {
+        "contact_addresses": [address_repr(a) for a in contact.addresses.all()],
+        "contact_items": items_repr(list(contact.items.all())),
+    }
+
+
+def primary_country(contact: Contact) -> str:
+    """A contact's `country`: the country of its primary address (see docs/incwo.md, "Contacts")."""
+    address = contact.primary_address
+    return country_name(address.country) if address is not None else ""
+
+
+def contact_repr(contact: Contact) -> dict[str, Any]:
+    """A person, as `<contact>`; its firm only if the user may see it (`company_visible`)."""
+    firm = contact.company if contact.company_id and getattr(contact, "company_visible", False) else None
+    return {
+        "id": contact.pk,
+        "civility_label_id": civility_code(contact.salutation),
+        "last_name": contact.last_name,
+        "first_name": contact.first_name,
+        "comment": contact.background,
+        "job_title": contact.job_title,
+        "job_department": contact.department,
+        "country": primary_country(contact),
+        "contact_type": type_word(contact.contact_type.code if contact.contact_type_id else None),
+        "firm_id": text(firm.pk if firm else None),
+        "firm_name": firm.display_name if firm else "",
+        "created_at": incwo_time(contact.created_at),
+        "updated_at": incwo_time(contact.updated_at),
+        **nested_repr(contact),
+    }
+
+
+def firm_repr(firm: Contact) -> dict[str, Any]:
+    """A company, as `<firm>`."""
+    return {
+        "id": firm.pk,
+        "name": firm.name,
+        "firm_type": type_word(firm.contact_type.code if firm.contact_type_id else None),
+        "siren": firm.registration_number,
+        "tva": firm.vat_number,
+        "created_at": incwo_time(firm.created_at),
+        "updated_at": incwo_time(firm.updated_at),
+        **nested_repr(firm),
+    }
