@@ -485,15 +485,17 @@ def tag_list_matching(
     return qs.order_by(*order_by)
 
 
-def tag_rows(*, user: AnyUser, tags: QuerySet[Tag], offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+def tag_rows(
+    *, user: AnyUser, tags: QuerySet[Tag], offset: int = 0, limit: int | None = None, members: bool = True
+) -> list[dict[str, Any]]:
     """A page of tags as dicts (`pk`, `slug`, `name`, `members`: the ids of the visible contacts
-    carrying each, ascending), in two queries whatever the page's size."""
+    carrying each, ascending, when `members`), in two queries whatever the page's size."""
     end = None if limit is None else offset + limit
     rows = list(tags.values("pk", "slug", "name")[offset:end])
     by_pk = {row["pk"]: row for row in rows}
     for row in rows:
         row["members"] = []
-    if rows:
+    if rows and members:
         visible = contact_list(user=user, prefetch=False).order_by().values("pk")
         tagged = TaggedContact.objects.filter(tag_id__in=list(by_pk), content_object_id__in=visible)
         for tag_id, contact_id in tagged.order_by("content_object_id").values_list("tag_id", "content_object_id"):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("redmine/", include("dialects.redmine.urls")),
     path("api/2.0/", include("dialects.onlyoffice.urls")),
+    path("rest/v1/addressbook/", include("dialects.incoplax.urls")),
     path("", include("contacts.urls_home")),
 ]
 
