@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from dialects.base import ApiError, DialectErrors
+from dialects.base import ApiError, DialectErrors, max_body_bytes
 
 
 class IncoplaxErrors(DialectErrors):
@@ -37,6 +37,9 @@ class IncoplaxErrors(DialectErrors):
         return self.field_labels.get(base, base)
 
     def body(self, error: ApiError) -> Any:
+        if error.status == 413:
+            # Django's own wording names a setting; say what the client can act on.
+            return {"error_code": 1413, "error_message": f"The body is larger than {max_body_bytes()} bytes."}
         messages = self.full_messages(error) or [str(error.code)]
         return {"error_code": 1000 + error.status, "error_message": "; ".join(messages)}
 
