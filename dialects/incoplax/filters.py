@@ -31,7 +31,7 @@ from dialects.incoplax.codes import (
     SLOT_KINDS,
     SLOT_NAMES,
 )
-from dialects.incoplax.fields import group_pk, parse_uuid
+from dialects.incoplax.fields import MAX_ID, group_pk, parse_uuid
 from dialects.incoplax.parsers import refuse_bad_text
 
 MAX_PARAM_LENGTH = 10000
@@ -111,7 +111,7 @@ def typed(name: str, kind: str, values: list[Any]) -> list[Any]:
                 out.append(None)
             elif isinstance(value, bool) or not isinstance(value, int):
                 raise bad("filter", f"{name}: must be an integer.")
-            elif abs(value) <= MAX_INT or kind == "int":
+            elif abs(value) <= (MAX_ID if kind == "int" else MAX_INT):
                 out.append(value)
         elif kind == "uuid":
             if not isinstance(value, str):
@@ -208,7 +208,7 @@ def combined_query(params: Mapping[str, Any]) -> CombinedQuery:
             contacts.fields["uuid"] = typed(name, "uuid", texts)
         elif name == "key":
             groups["slug"] = texts
-            contacts.fields["pk"] = numbers
+            contacts.fields["pk"] = typed(name, "int", numbers)
         elif name == "name":
             groups["name"] = texts
             contacts.fields["display_name"] = texts
