@@ -22,4 +22,4 @@ def test_bench_runs_and_page_queries_do_not_grow_with_page_size(tmp_path):
     assert "iter_csv" in result.stdout and "iter_vcard" in result.stdout
     small, large = map(int, re.search(r"Incoplax JSON: queries, ms\s+(\d+) / (\d+) queries", result.stdout).groups())
     assert small == large
-    assert re.search(r"Incoplax JSON, a page of 300: queries, ms\s+\d+ queries", result.stdout)
+    assert re.search(r"Incoplax JSON, a page of \d+: queries, ms\s+\d+ queries", result.stdout)
