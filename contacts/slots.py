@@ -29,15 +29,10 @@ class Slot:
     is_primary: bool = False
 
     def holds(self, item: Mapping[str, Any]) -> bool:
-        """Whether an unslotted item fits this slot (phones by type: cell or not)."""
+        """Whether an unslotted item fits this slot (phones by type: a fax fits no voice slot)."""
         if item["kind"] != self.kind:
             return False
-        if self.kind != ContactItem.Kind.TEL:
-            return True
-        is_cell = item.get("tel_type") == ContactItem.TelType.CELL
-        return (
-            is_cell == (self.tel_type == ContactItem.TelType.CELL) and item.get("tel_type") != ContactItem.TelType.FAX
-        )
+        return self.kind != ContactItem.Kind.TEL or (item.get("tel_type") or ContactItem.TelType.VOICE) == self.tel_type
 
 
 def assign_slots(items: Iterable[Mapping[str, Any]], layout: Sequence[Slot]) -> dict[str, Mapping[str, Any]]:
