@@ -26,7 +26,7 @@ from contacts.webforms import webform_snippet
 class ContactItemInline(admin.TabularInline):
     model = ContactItem
     extra = 1
-    fields = ("kind", "tel_type", "context", "service", "value", "is_primary", "position")
+    fields = ("kind", "tel_type", "context", "service", "value", "is_primary", "position", "slot")
 
 
 class AddressInline(admin.StackedInline):
