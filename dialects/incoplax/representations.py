@@ -80,7 +80,7 @@ class Projection:
 
     @property
     def needs_tags(self) -> bool:
-        return "opts.groups" in self.fields and self.getters is CONTACT_GETTERS
+        return "opts.groups" in self.fields
 
     def render(self, row: Row) -> dict[str, Any]:
         slots = assign_slots(row.get("items", ()), SLOTS) if self.needs_items else {}

@@ -6,7 +6,7 @@ import datetime
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ def api(client_for: Callable[[Any], APIClient], alice: Any) -> APIClient:
     return client_for(alice)
 
 
-def slotted(user: Any, *, uuid: uuid.UUID | None = None, groups: list[str] = (), **values: Any) -> Contact:
+def slotted(user: Any, *, uuid: uuid.UUID | None = None, groups: Sequence[str] = (), **values: Any) -> Contact:
     """A contact made as the dialect makes one, with fixed timestamps."""
     names = {key: values.pop(key) for key in ("first_name", "last_name") if key in values}
     fields = {k: values.pop(k) for k in ("department", "job_title", "priority", "visibility") if k in values}
