@@ -10,7 +10,8 @@ demo contacts, and prints, measured in this one run:
 - search time, and export time and peak memory per contact for two sizes (the ratio
   shows whether cost grows linearly);
 - each mounted API dialect's list endpoint: queries and time for small and large pages (incwo,
-  whose pages are always 100, for its first and a deep page).
+  whose pages are always 100, for its first and a deep page), and the Incoplax list at its
+  default limit of 1000.
 
 Figures are ratios within one run so they compare across machines.
 """
@@ -131,6 +132,7 @@ def main() -> None:
         ("/api/2.0/crm/contact/filter.xml?count={n}", "ONLYOFFICE XML"),
         # incwo pages by 100 only: its row compares the first page with a deep one.
         ("/incwo/sales/contacts.xml?page={page}", "incwo XML (first / deep page of 100)"),
+        ("/rest/v1/addressbook/contacts?limit={n}", "Incoplax JSON"),
     ]
     sales = contact_list(user=user, filters={"project": "sales", "is_company": False}, prefetch=False).count()
     deep_page = max(1, sales // 100)
@@ -144,6 +146,17 @@ def main() -> None:
         t_small = timed(lambda u=small: client.get(u))
         t_large = timed(lambda u=large: client.get(u))
         row(f"{label}: queries, ms", f"{queries} queries, {t_small:.0f} / {t_large:.0f} ms (x{t_large / t_small:.1f})")
+
+    # The Incoplax list's default limit is 1000: one request must stream that many cheaply.
+    url = "/rest/v1/addressbook/contacts?limit=1000"
+    if client.get(url).status_code == 200:
+        shown = len(client.get(url).json())
+        queries = count_queries(lambda: client.get(url))
+        ms = timed(lambda: client.get(url), repeat=3)
+        row(
+            f"Incoplax JSON, a page of {shown}: queries, ms",
+            f"{queries} queries, {ms:.0f} ms ({ms / shown:.3f} ms each)",
+        )
     tmp.cleanup()
 
 

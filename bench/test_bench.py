@@ -23,3 +23,6 @@ def test_bench_runs_and_page_queries_do_not_grow_with_page_size(tmp_path):
     incwo = re.search(r"incwo XML \(first / deep page of 100\): queries, ms\s+(\d+) / (\d+) queries", result.stdout)
     assert incwo is not None, result.stdout
     assert incwo.group(1) == incwo.group(2)
+    small, large = map(int, re.search(r"Incoplax JSON: queries, ms\s+(\d+) / (\d+) queries", result.stdout).groups())
+    assert small == large
+    assert re.search(r"Incoplax JSON, a page of \d+: queries, ms\s+\d+ queries", result.stdout)

@@ -39,7 +39,7 @@ class ContactItemInline(CappedInlineMixin, admin.TabularInline):
     model = ContactItem
     max_num = MAX_ITEMS
     extra = 1
-    fields = ("kind", "tel_type", "context", "service", "value", "is_primary", "position")
+    fields = ("kind", "tel_type", "context", "service", "value", "is_primary", "position", "slot")
 
 
 class AddressInline(CappedInlineMixin, admin.StackedInline):

@@ -253,6 +253,14 @@ class ContactItem(models.Model):
     normalized = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
     is_primary = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
+    # db_default: rows inserted without the column (bulk loads in raw SQL) get no slot.
+    slot = models.CharField(
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The named place an API with fixed fields keeps the item in (Incoplax: number, mobile2...).",
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("forms/", include((redmine_urls.webform_patterns, "webforms"))),
     path("api/2.0/", include("dialects.onlyoffice.urls")),
     path("incwo/<str:business_file_id>/", include("dialects.incwo.urls")),
+    path("rest/v1/addressbook/", include("dialects.incoplax.urls")),
     path("", include("contacts.urls_home")),
 ]
 

@@ -8,7 +8,8 @@ each dialect can render them in its own error format.
 
 Callers import from `contacts.services`; the modules are `contacts` (the contact
 itself, companies, projects, bulk changes), `nested` (items and addresses), `custom`
-(custom fields and values, types and stages), `tags`, `notes`, `merge` and `keys`.
+(custom fields and values, types and stages), `tags` (and tags as groups), `slots`
+(phones and emails in named slots), `notes`, `merge` and `keys`.
 """
 
 from contacts.services.base import (
@@ -16,6 +17,7 @@ from contacts.services.base import (
     CONTACT_FIELDS,
     ITEM_FIELDS,
     MAX_TAG_LENGTH,
+    DuplicateKeyError,
     ErrorBag,
 )
 from contacts.services.contacts import (
@@ -65,11 +67,19 @@ from contacts.services.notes import (
     note_delete,
     note_update,
 )
+from contacts.services.slots import (
+    contact_create_slotted,
+    contact_update_slotted,
+)
 from contacts.services.tags import (
     contact_add_tags,
     contact_add_tags_many,
     contact_remove_tags,
     contact_remove_tags_many,
+    group_create,
+    group_delete,
+    group_set_members,
+    group_update,
     split_tag_list,
     tag_create,
     tag_delete,
@@ -82,6 +92,7 @@ __all__ = [
     "ADDRESS_FIELDS",
     "APIKEY_TOUCH_INTERVAL",
     "CONTACT_FIELDS",
+    "DuplicateKeyError",
     "ErrorBag",
     "ITEM_FIELDS",
     "MAX_AVATAR_BYTES",
@@ -98,6 +109,7 @@ __all__ = [
     "contact_add_tags_many",
     "contact_create",
     "contact_create_many",
+    "contact_create_slotted",
     "contact_delete",
     "contact_delete_many",
     "contact_delete_nested",
@@ -114,10 +126,15 @@ __all__ = [
     "contact_unlink_project_many",
     "contact_update",
     "contact_update_many",
+    "contact_update_slotted",
     "custom_field_create",
     "custom_field_delete",
     "custom_field_reorder",
     "custom_field_update",
+    "group_create",
+    "group_delete",
+    "group_set_members",
+    "group_update",
     "note_create",
     "note_delete",
     "note_update",

@@ -49,7 +49,7 @@ CONTACT_FIELDS = frozenset(
 )
 
 
-ITEM_FIELDS = ("kind", "tel_type", "context", "service", "value", "is_primary", "position")
+ITEM_FIELDS = ("kind", "tel_type", "context", "service", "value", "is_primary", "position", "slot")
 
 
 ADDRESS_FIELDS = (
@@ -66,6 +66,11 @@ ADDRESS_FIELDS = (
 
 
 MAX_TAG_LENGTH = 100
+
+
+class DuplicateKeyError(ValidationError):
+    """A write would give a second record a key that must be unique (a contact's uuid, a tag's
+    slug or name). A ValidationError, so every face refuses it; APIs that answer 409 catch it."""
 
 
 class ErrorBag:

@@ -1,20 +1,22 @@
-"""Tags on contacts, and the shared tag dictionary (rename, merge, delete)."""
+"""Tags on contacts, the shared tag dictionary (rename, merge, delete), and tags seen as groups."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from contacts.models import (
     Contact,
     Tag,
     TaggedContact,
 )
-from contacts.selectors import contact_can_edit
-from contacts.services.base import MAX_TAG_LENGTH, ErrorBag, _require_perm, _require_rights
+from contacts.selectors import contact_can_edit, tag_can_manage, tag_member_contacts
+from contacts.services.base import MAX_TAG_LENGTH, DuplicateKeyError, ErrorBag, _require_perm, _require_rights
 
 
 def _clean_tags(tags: Iterable[str], bag: ErrorBag) -> list[str]:
@@ -138,3 +140,105 @@ def contact_remove_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseU
     for contact in contacts:
         contact.tags.remove(*names)
     return len(contacts)
+
+
+# Groups: a tag seen as a named set of contacts (Incoplax's contact groups). The tag's slug is
+# the group's code; its members are the contacts carrying it, so both sides stay in sync.
+
+DUPLICATE_CODE = "A group with this code already exists."
+DUPLICATE_NAME = "A group with this name already exists."
+
+
+def _check_group_keys(*, name: str | None, code: str | None, exclude: int | None = None) -> None:
+    others = Tag.objects.exclude(pk=exclude)
+    if code is not None and others.filter(slug=code).exists():
+        raise DuplicateKeyError({"code": [DUPLICATE_CODE]})
+    if name is not None and others.filter(name__iexact=name).exists():
+        raise DuplicateKeyError({"name": [DUPLICATE_NAME]})
+
+
+def _clean_group(tag: Tag, bag: ErrorBag) -> None:
+    names = _clean_tags([tag.name], bag)
+    if not names and not bag.errors:
+        bag.add("name", ["Name cannot be blank."])
+    try:
+        tag.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        bag.add_exc("", exc)
+    bag.raise_if_any()
+
+
+@transaction.atomic
+def group_create(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    name: str,
+    code: str | None = None,
+    members: Iterable[Contact] = (),
+) -> Tag:
+    """A new tag named `name` with slug `code` (a uuid when None), carried by `members`.
+
+    Any signed-in user may add one; the user must be allowed to edit every member. A code or
+    name already taken raises DuplicateKeyError.
+    """
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("Sign in to add groups.")
+    tag = Tag(name=(name or "").strip(), slug=code if code is not None else str(uuid.uuid4()))
+    _clean_group(tag, ErrorBag())
+    _check_group_keys(name=tag.name, code=tag.slug)
+    try:
+        with transaction.atomic():
+            tag.save()
+    except IntegrityError:
+        raise DuplicateKeyError({"code": [DUPLICATE_CODE]}) from None
+    group_set_members(tag=tag, user=user, members=members)
+    return tag
+
+
+@transaction.atomic
+def group_update(
+    *,
+    tag: Tag,
+    user: AbstractBaseUser | AnonymousUser | None,
+    name: str | None = None,
+    code: str | None = None,
+    members: Iterable[Contact] | None = None,
+) -> Tag:
+    """Rename a group or change its code (staff only, as tags are shared), and/or set its members."""
+    if name is not None or code is not None:
+        if user is None or not tag_can_manage(user=user):
+            raise PermissionDenied("Only staff may rename groups.")
+        if name is not None:
+            tag.name = name.strip()
+        if code is not None:
+            tag.slug = code
+        _clean_group(tag, ErrorBag())
+        _check_group_keys(name=tag.name, code=tag.slug, exclude=tag.pk)
+        tag.save()
+    if members is not None:
+        group_set_members(tag=tag, user=user, members=members)
+    return tag
+
+
+@transaction.atomic
+def group_set_members(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None, members: Iterable[Contact]) -> None:
+    """Make `members` the contacts carrying the tag among those the user can see.
+
+    Contacts the user cannot see keep or lack the tag as they did; the user must be allowed to
+    edit every contact that gains or loses it.
+    """
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("Sign in to change groups.")
+    wanted = {contact.pk: contact for contact in members}
+    current = {contact.pk: contact for contact in tag_member_contacts(user=user, tag=tag)}
+    added = [contact for pk, contact in wanted.items() if pk not in current]
+    removed = [contact for pk, contact in current.items() if pk not in wanted]
+    _require_rights(user=user, contacts=[*added, *removed], right="can_edit", verb="edit")
+    TaggedContact.objects.bulk_create([TaggedContact(tag=tag, content_object=contact) for contact in added])
+    TaggedContact.objects.filter(tag=tag, content_object_id__in=[c.pk for c in removed]).delete()
+    Contact.objects.filter(pk__in=[c.pk for c in [*added, *removed]]).update(updated_at=timezone.now())
+
+
+def group_delete(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Delete a group: the tag leaves every contact (administrators only, as `tag_delete`)."""
+    tag_delete(tag=tag, user=user)
