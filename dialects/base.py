@@ -172,7 +172,10 @@ def refuse_invalid_utf8_query(request: Any) -> None:
 
 class BoundedJSONParser(parsers.JSONParser):
     """DRF's JSON parser, with the body size and nesting checked before decoding, and after it
-    no NUL characters or lone surrogates, and an object at the top (every body is one)."""
+    no NUL characters or lone surrogates, and an object at the top (every body is one, unless a
+    dialect's parser says `objects_only = False`, as Incoplax's does for LOOKUP's bare scalar)."""
+
+    objects_only: ClassVar[bool] = True
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
         body = read_body(stream, parser_context)
@@ -180,7 +183,7 @@ class BoundedJSONParser(parsers.JSONParser):
             raise exceptions.ParseError("The body is empty.")
         refuse_deep_json(body)
         data = refuse_null_characters(super().parse(io.BytesIO(body), media_type, parser_context))
-        if not isinstance(data, Mapping):
+        if self.objects_only and not isinstance(data, Mapping):
             raise exceptions.ParseError("The body must be a JSON object.")
         return data
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from rest_framework import exceptions
 
+from dialects.base import refuse_deep_json, refuse_null_characters
 from dialects.incoplax.codes import (
     COMBINED_FILTERABLE,
     CONTACT_COLUMNS,
@@ -32,7 +33,6 @@ from dialects.incoplax.codes import (
     SLOT_NAMES,
 )
 from dialects.incoplax.fields import MAX_ID, group_pk, parse_uuid
-from dialects.incoplax.parsers import refuse_bad_text
 
 MAX_PARAM_LENGTH = 10000
 MAX_VALUES = 1000
@@ -50,11 +50,14 @@ def json_param(params: Mapping[str, Any], name: str) -> Any:
     if len(text) > MAX_PARAM_LENGTH:
         raise bad(name, f"is longer than {MAX_PARAM_LENGTH} characters.")
     try:
+        refuse_deep_json(text.encode("utf-8", "surrogatepass"))
         value = json.loads(text)
-    except (ValueError, RecursionError):
+    except ValueError:
         raise bad(name, "is not valid JSON.") from None
+    except exceptions.ParseError as exc:
+        raise bad(name, str(exc.detail)) from None
     try:
-        return refuse_bad_text(value)
+        return refuse_null_characters(value)
     except exceptions.ParseError as exc:
         raise bad(name, str(exc.detail)) from None
 
