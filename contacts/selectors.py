@@ -19,8 +19,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 
 from contacts.filters import ContactFilter
 from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
@@ -32,24 +32,38 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def contact_visibility_q(*, user: AnyUser) -> Q:
-    """The condition a contact must meet for the user to see it."""
+    """The condition a contact must meet for the user to see it.
+
+    Written with correlated EXISTS over the access list and the contact's projects (both
+    indexed by contact first), so each contact is checked on its own: a page of 100 costs
+    100 probes, never a pass over every contact of the user's projects.
+    """
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    in_member_project = Q(
-        pk__in=Contact.projects.through.objects.filter(project_id__in=member_project_ids(user=user)).values(
-            "contact_id"
-        )
+    shared = Exists(Contact.access_list.through.objects.filter(contact_id=OuterRef("pk"), user_id=user.pk))
+    in_member_project = Exists(
+        Contact.projects.through.objects.filter(contact_id=OuterRef("pk"), project_id__in=member_project_ids(user=user))
     )
-    shared = Q(pk__in=Contact.access_list.through.objects.filter(user_id=user.pk).values("contact_id"))
     return (
         Q(visibility=Visibility.PUBLIC)
         | Q(author_id=user.pk)
         | Q(assigned_to_id=user.pk)
-        | shared
-        | (Q(visibility=Visibility.PROJECT) & in_member_project)
+        | Q(shared)
+        | (Q(visibility=Visibility.PROJECT) & Q(in_member_project))
     )
+
+
+def contact_visible_q(*, user: AnyUser, contact_ref: str) -> Q:
+    """A condition on another model's rows: the contact its field `contact_ref` points at is visible.
+
+    A correlated EXISTS per row (nothing at all for superusers), for notes, tags and custom
+    values, instead of an "id in every visible contact" list.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    return Q(Exists(Contact.objects.filter(contact_visibility_q(user=user), pk=OuterRef(contact_ref))))
 
 
 def contact_prefetches() -> list[Any]:
@@ -178,21 +192,29 @@ def contact_group(*, user: AnyUser, contact: Contact) -> list[Contact]:
 
 def note_list(*, user: AnyUser, contact: Contact | None = None) -> QuerySet[Note]:
     """Notes on contacts the user may see, newest first."""
-    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
-    qs = Note.objects.filter(contact_id__in=visible).select_related("author", "contact")
+    qs = Note.objects.filter(contact_visible_q(user=user, contact_ref="contact_id")).select_related("author", "contact")
     if contact is not None:
         qs = qs.filter(contact=contact)
     return qs
 
 
+def _visible_tag_uses(*, user: AnyUser) -> Coalesce:
+    """How many contacts the user can see carry the tag of the outer query (a correlated count)."""
+    uses = (
+        TaggedContact.objects.filter(
+            contact_visible_q(user=user, contact_ref="content_object_id"), tag_id=OuterRef("pk")
+        )
+        .order_by()
+        .values("tag_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(uses), 0)
+
+
 def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
     """Tags used on contacts the user can see, with how many such contacts carry each."""
-    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
-    return (
-        Tag.objects.filter(tagged_contacts__content_object_id__in=visible)
-        .annotate(count=Count("tagged_contacts"))
-        .order_by("name")
-    )
+    return Tag.objects.annotate(count=_visible_tag_uses(user=user)).filter(count__gt=0).order_by("name")
 
 
 def tag_dictionary(*, user: AnyUser) -> QuerySet[Tag]:
@@ -201,13 +223,10 @@ def tag_dictionary(*, user: AnyUser) -> QuerySet[Tag]:
     Tags carried only by contacts the user cannot see are left out; tags nobody uses stay in,
     with a count of 0, so a tag added to the dictionary before use can be listed.
     """
-    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
+    anyone = TaggedContact.objects.filter(tag_id=OuterRef("pk"))
     return (
-        Tag.objects.annotate(
-            count=Count("tagged_contacts", filter=Q(tagged_contacts__content_object_id__in=visible)),
-            uses=Count("tagged_contacts"),
-        )
-        .filter(Q(count__gt=0) | Q(uses=0))
+        Tag.objects.annotate(count=_visible_tag_uses(user=user))
+        .filter(Q(count__gt=0) | ~Exists(anyone))
         .order_by(Lower("name"), "pk")
     )
 
@@ -220,8 +239,8 @@ def contact_counts_by(*, user: AnyUser, field: str) -> dict[int, int]:
 
 def custom_value_counts(*, user: AnyUser) -> dict[int, int]:
     """How many contacts the user can see have a value for each custom field."""
-    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
-    rows = CustomValue.objects.filter(contact_id__in=visible).order_by().values("field_id").annotate(n=Count("pk"))
+    values = CustomValue.objects.filter(contact_visible_q(user=user, contact_ref="contact_id"))
+    rows = values.order_by().values("field_id").annotate(n=Count("pk"))
     return {row["field_id"]: row["n"] for row in rows}
 
 
