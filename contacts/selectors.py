@@ -116,6 +116,60 @@ def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Conta
     return contact_list(user=user, prefetch=prefetch).filter(pk=pk).first()
 
 
+def contact_count(qs: QuerySet) -> int:
+    """How many rows a list has: COUNT(*) over its filters only (no ordering, joins or prefetches)."""
+    return qs.order_by().values("pk").count()
+
+
+def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = None) -> list[Any]:
+    """One page of an ordered list of contacts (or of any model), in one statement.
+
+    The inner `SELECT id ... ORDER BY ... LIMIT/OFFSET` walks only the sort index, and the
+    rows (with their select_related joins and prefetches) are read for those ids alone, so a
+    deep page skips index entries, not whole rows. When the caller knows the `total` and the
+    page lies in the second half, it is read from the other end in the reverse order, so the
+    last page costs what the first does. The order must end with the primary key (as
+    `contact_list(order_by=...)` and Contact's default order do) for pages to be exact.
+    """
+    offset, limit = max(offset, 0), max(limit, 0)
+    if total is not None:
+        limit = min(limit, max(total - offset, 0))
+    if not limit:
+        return []
+    ids = qs.values("pk")
+    if total is not None and offset > total // 2 and _ends_with_pk(qs):
+        start = total - offset - limit
+        ids = qs.reverse().values("pk")[start : start + limit]
+    else:
+        ids = ids[offset : offset + limit]
+    return list(qs.filter(pk__in=ids))
+
+
+def _ends_with_pk(qs: QuerySet) -> bool:
+    ordering = list(qs.query.order_by) or list(qs.model._meta.ordering)
+    return bool(ordering) and str(ordering[-1]).lstrip("-") in ("pk", "id", qs.model._meta.pk.name)
+
+
+class ContactPages:
+    """A list for django.core.paginator.Paginator that counts and pages with the helpers above."""
+
+    def __init__(self, qs: QuerySet) -> None:
+        self.qs = qs
+        self.total: int | None = None
+
+    def count(self) -> int:
+        if self.total is None:
+            self.total = contact_count(self.qs)
+        return self.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        start = window.start or 0
+        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=self.total)
+
+
 def contact_tags(contact: Contact) -> list[Tag]:
     """The tags of a contact from its prefetched tagged items (no extra query)."""
     return sorted((ti.tag for ti in contact.tagged_items.all()), key=lambda t: t.name.lower())
