@@ -5,7 +5,7 @@ contact's id) with `doc` (names, company, job title, emails and phones, each
 after two spaces, every space doubled) and `digits` (the digits of each phone,
 likewise). SQLite: an FTS5 table with the trigram tokenizer, its triggers
 calling `crm_digits()`, which every connection of the app registers.
-PostgreSQL: a plain table with pg_trgm GIN indexes, kept by PL/pgSQL triggers.
+PostgreSQL: a plain table with pg_trgm GIN indexes, kept by statement-level PL/pgSQL triggers.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +71,8 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS contacts_contactsearch",
 ]
 
+TABLES = {"contact": "contacts_contact", "item": "contacts_contactitem"}
+
 POSTGRESQL_DOCUMENTS = """
 SELECT c.id,
     lower('  ' || replace(c.display_name, ' ', '  ')
@@ -90,52 +92,71 @@ POSTGRESQL_FORWARD = [
         DELETE FROM contacts_contactsearch WHERE rowid = ANY(ids);
         INSERT INTO contacts_contactsearch(rowid, doc, digits) {POSTGRESQL_DOCUMENTS} WHERE c.id = ANY(ids);
     $$""",
-    """CREATE FUNCTION contacts_search_contact_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+    # Statement-level triggers with transition tables: a bulk insert or update refreshes each
+    # contact it touches once, however many of its rows the statement wrote.
+    """CREATE FUNCTION contacts_search_contact_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP = 'DELETE' THEN
-            DELETE FROM contacts_contactsearch WHERE rowid = OLD.id;
-            RETURN NULL;
-        END IF;
-        IF TG_OP = 'INSERT' THEN
-            PERFORM contacts_search_refresh(ARRAY[NEW.id]);
-            RETURN NULL;
-        END IF;
-        IF NEW.id IS DISTINCT FROM OLD.id THEN
-            DELETE FROM contacts_contactsearch WHERE rowid = OLD.id;
-        END IF;
-        IF NEW.display_name IS DISTINCT FROM OLD.display_name OR NEW.job_title IS DISTINCT FROM OLD.job_title
-           OR NEW.company_id IS DISTINCT FROM OLD.company_id OR NEW.id IS DISTINCT FROM OLD.id THEN
-            PERFORM contacts_search_refresh(ARRAY[NEW.id]);
-        END IF;
-        IF NEW.display_name IS DISTINCT FROM OLD.display_name THEN
-            PERFORM contacts_search_refresh(ARRAY(SELECT id FROM contacts_contact WHERE company_id = NEW.id));
-        END IF;
+        PERFORM contacts_search_refresh(ARRAY(SELECT id FROM new_rows));
         RETURN NULL;
     END $$""",
-    """CREATE TRIGGER contacts_search_contact AFTER INSERT OR UPDATE OR DELETE ON contacts_contact
-        FOR EACH ROW EXECUTE FUNCTION contacts_search_contact_trigger()""",
-    """CREATE FUNCTION contacts_search_item_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE FUNCTION contacts_search_contact_updated() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP = 'INSERT' THEN
-            PERFORM contacts_search_refresh(ARRAY[NEW.contact_id]);
-        ELSIF TG_OP = 'DELETE' THEN
-            PERFORM contacts_search_refresh(ARRAY[OLD.contact_id]);
-        ELSE
-            PERFORM contacts_search_refresh(ARRAY[OLD.contact_id, NEW.contact_id]);
-        END IF;
+        PERFORM contacts_search_refresh(ARRAY(
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE n.display_name IS DISTINCT FROM o.display_name OR n.job_title IS DISTINCT FROM o.job_title
+               OR n.company_id IS DISTINCT FROM o.company_id
+            UNION
+            SELECT p.id FROM contacts_contact p WHERE p.company_id IN (
+                SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE n.display_name IS DISTINCT FROM o.display_name)
+        ));
         RETURN NULL;
     END $$""",
-    """CREATE TRIGGER contacts_search_item AFTER INSERT OR UPDATE OR DELETE ON contacts_contactitem
-        FOR EACH ROW EXECUTE FUNCTION contacts_search_item_trigger()""",
+    """CREATE FUNCTION contacts_search_contact_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM contacts_contactsearch WHERE rowid IN (SELECT id FROM old_rows);
+        RETURN NULL;
+    END $$""",
+    """CREATE FUNCTION contacts_search_item_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM contacts_search_refresh(ARRAY(SELECT DISTINCT contact_id FROM new_rows));
+        RETURN NULL;
+    END $$""",
+    """CREATE FUNCTION contacts_search_item_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM contacts_search_refresh(ARRAY(SELECT contact_id FROM old_rows UNION SELECT contact_id FROM new_rows));
+        RETURN NULL;
+    END $$""",
+    """CREATE FUNCTION contacts_search_item_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM contacts_search_refresh(ARRAY(SELECT DISTINCT contact_id FROM old_rows));
+        RETURN NULL;
+    END $$""",
+    *(
+        f"""CREATE TRIGGER contacts_search_{table}_{verb} AFTER {op} ON {TABLES[table]}
+            REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION contacts_search_{table}_{verb}()"""
+        for table in ("contact", "item")
+        for verb, op, transition in (
+            ("inserted", "INSERT", "NEW TABLE AS new_rows"),
+            ("updated", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("deleted", "DELETE", "OLD TABLE AS old_rows"),
+        )
+    ),
     f"INSERT INTO contacts_contactsearch(rowid, doc, digits) {POSTGRESQL_DOCUMENTS}",
     "CREATE INDEX contacts_search_doc_trgm ON contacts_contactsearch USING gin (doc gin_trgm_ops)",
     "CREATE INDEX contacts_search_digits_trgm ON contacts_contactsearch USING gin (digits gin_trgm_ops)",
 ]
 POSTGRESQL_BACKWARD = [
-    "DROP TRIGGER IF EXISTS contacts_search_item ON contacts_contactitem",
-    "DROP TRIGGER IF EXISTS contacts_search_contact ON contacts_contact",
-    "DROP FUNCTION IF EXISTS contacts_search_item_trigger()",
-    "DROP FUNCTION IF EXISTS contacts_search_contact_trigger()",
+    *(
+        f"DROP TRIGGER IF EXISTS contacts_search_{table}_{verb} ON {TABLES[table]}"
+        for table in ("contact", "item")
+        for verb in ("inserted", "updated", "deleted")
+    ),
+    *(
+        f"DROP FUNCTION IF EXISTS contacts_search_{table}_{verb}()"
+        for table in ("contact", "item")
+        for verb in ("inserted", "updated", "deleted")
+    ),
     "DROP FUNCTION IF EXISTS contacts_search_refresh(bigint[])",
     "DROP TABLE IF EXISTS contacts_contactsearch",
 ]
