@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from contacts.models import Contact, WebForm
@@ -54,3 +55,24 @@ def test_admin_firm_list_shows_only_companies(admin_client, make_contact):
     response = admin_client.get("/admin/firms/firm/")
     assert b"Acme" in response.content and b"Person Lovelace" not in response.content
     assert Contact.objects.count() == 2
+
+
+def test_admin_contact_search_is_the_contacts_search(admin_client, make_contact):
+    make_contact(first_name="Grace", items=[{"kind": "tel", "value": "+1 383 224 4242"}])
+    make_contact(first_name="Alan")
+    response = admin_client.get("/admin/contacts/contact/", {"q": "224-4242"})
+    assert b"Grace Lovelace" in response.content and b"Alan Lovelace" not in response.content
+    response = admin_client.get("/admin/contacts/contact/", {"q": "gr"})
+    assert b"Grace Lovelace" in response.content and b"Alan Lovelace" not in response.content
+
+
+def test_admin_contact_list_shows_staff_only_the_contacts_they_may_see(client, make_user, make_contact):
+    make_contact(first_name="Secret", visibility="private")
+    make_contact(first_name="Open", visibility="public", projects=[])
+    staff = make_user("staff")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_contact"))
+    client.force_login(staff)
+    response = client.get("/admin/contacts/contact/")
+    assert b"Open Lovelace" in response.content and b"Secret Lovelace" not in response.content
