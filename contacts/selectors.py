@@ -142,7 +142,23 @@ def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = N
         ids = qs.reverse().values("pk")[start : start + limit]
     else:
         ids = ids[offset : offset + limit]
-    return list(qs.filter(pk__in=ids))
+    return list(_rows_by_ids(qs, ids))
+
+
+def _rows_by_ids(qs: QuerySet, ids: QuerySet) -> QuerySet:
+    """The rows of `ids` as `qs` would load them, without evaluating `qs`'s filters a second time
+    (the ids already met them; a search's index would otherwise be read twice)."""
+    query = qs.query
+    if query.annotations or query.extra or query.combinator or query.distinct:
+        return qs.filter(pk__in=ids)
+    rows = qs.model._default_manager.filter(pk__in=ids)
+    rows.query.select_related = query.select_related
+    rows.query.deferred_loading = query.deferred_loading
+    rows.query.order_by = query.order_by
+    rows.query.default_ordering = query.default_ordering
+    rows.query.standard_ordering = query.standard_ordering
+    rows._prefetch_related_lookups = qs._prefetch_related_lookups
+    return rows
 
 
 def _ends_with_pk(qs: QuerySet) -> bool:
