@@ -126,9 +126,9 @@ SELECT c.id,
     || '  ' || replace(coalesce(co.display_name, ''), ' ', '  ')
     || '  ' || replace(c.job_title, ' ', '  ')
     || coalesce((SELECT group_concat('  ' || replace(i.value, ' ', '  '), '') FROM contacts_contactitem i
-                 WHERE i.contact_id = c.id AND i.kind IN ('email', 'tel')), ''),
+                 WHERE i.contact_id = c.id AND +i.kind IN ('email', 'tel')), ''),
     coalesce((SELECT group_concat('  ' || crm_digits(i.value), '') FROM contacts_contactitem i
-              WHERE i.contact_id = c.id AND i.kind = 'tel'), '')
+              WHERE i.contact_id = c.id AND +i.kind = 'tel'), '')
 FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
 """
 
@@ -137,9 +137,12 @@ SELECT c.id,
     lower('  ' || replace(c.display_name, ' ', '  ')
     || '  ' || replace(coalesce(co.display_name, ''), ' ', '  ')
     || '  ' || replace(c.job_title, ' ', '  ')
-    || coalesce((SELECT string_agg('  ' || replace(i.value, ' ', '  '), '') FROM contacts_contactitem i
-                 WHERE i.contact_id = c.id AND i.kind IN ('email', 'tel')), '')),
-    coalesce((SELECT string_agg('  ' || regexp_replace(i.value, '[^0-9]', '', 'g'), '') FROM contacts_contactitem i
-              WHERE i.contact_id = c.id AND i.kind = 'tel'), '')
+    || coalesce(items.doc, '')),
+    coalesce(items.digits, '')
 FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
+CROSS JOIN LATERAL (
+    SELECT string_agg('  ' || replace(i.value, ' ', '  '), '') FILTER (WHERE i.kind IN ('email', 'tel')) AS doc,
+        string_agg('  ' || regexp_replace(i.value, '[^0-9]', '', 'g'), '') FILTER (WHERE i.kind = 'tel') AS digits
+    FROM contacts_contactitem i WHERE i.contact_id = c.id
+) items
 """

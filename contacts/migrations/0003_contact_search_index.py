@@ -17,9 +17,9 @@ SELECT c.id,
     || '  ' || replace(coalesce(co.display_name, ''), ' ', '  ')
     || '  ' || replace(c.job_title, ' ', '  ')
     || coalesce((SELECT group_concat('  ' || replace(i.value, ' ', '  '), '') FROM contacts_contactitem i
-                 WHERE i.contact_id = c.id AND i.kind IN ('email', 'tel')), ''),
+                 WHERE i.contact_id = c.id AND +i.kind IN ('email', 'tel')), ''),
     coalesce((SELECT group_concat('  ' || crm_digits(i.value), '') FROM contacts_contactitem i
-              WHERE i.contact_id = c.id AND i.kind = 'tel'), '')
+              WHERE i.contact_id = c.id AND +i.kind = 'tel'), '')
 FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
 """
 
@@ -78,20 +78,31 @@ SELECT c.id,
     lower('  ' || replace(c.display_name, ' ', '  ')
     || '  ' || replace(coalesce(co.display_name, ''), ' ', '  ')
     || '  ' || replace(c.job_title, ' ', '  ')
-    || coalesce((SELECT string_agg('  ' || replace(i.value, ' ', '  '), '') FROM contacts_contactitem i
-                 WHERE i.contact_id = c.id AND i.kind IN ('email', 'tel')), '')),
-    coalesce((SELECT string_agg('  ' || regexp_replace(i.value, '[^0-9]', '', 'g'), '') FROM contacts_contactitem i
-              WHERE i.contact_id = c.id AND i.kind = 'tel'), '')
+    || coalesce(items.doc, '')),
+    coalesce(items.digits, '')
 FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
+CROSS JOIN LATERAL (
+    SELECT string_agg('  ' || replace(i.value, ' ', '  '), '') FILTER (WHERE i.kind IN ('email', 'tel')) AS doc,
+        string_agg('  ' || regexp_replace(i.value, '[^0-9]', '', 'g'), '') FILTER (WHERE i.kind = 'tel') AS digits
+    FROM contacts_contactitem i WHERE i.contact_id = c.id
+) items
 """
 
 POSTGRESQL_FORWARD = [
     """CREATE TABLE contacts_contactsearch (
         rowid bigint PRIMARY KEY, doc text NOT NULL DEFAULT '', digits text NOT NULL DEFAULT '')""",
-    f"""CREATE FUNCTION contacts_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-        DELETE FROM contacts_contactsearch WHERE rowid = ANY(ids);
-        INSERT INTO contacts_contactsearch(rowid, doc, digits) {POSTGRESQL_DOCUMENTS} WHERE c.id = ANY(ids);
-    $$""",
+    # One contact at a time by primary key: PL/pgSQL keeps these statements' plans for the
+    # session, and a plan made while a bulk load is under way (stale statistics) still probes
+    # the key instead of scanning the table.
+    f"""CREATE FUNCTION contacts_search_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE
+        contact bigint;
+    BEGIN
+        FOREACH contact IN ARRAY ids LOOP
+            DELETE FROM contacts_contactsearch WHERE rowid = contact;
+            INSERT INTO contacts_contactsearch(rowid, doc, digits) {POSTGRESQL_DOCUMENTS} WHERE c.id = contact;
+        END LOOP;
+    END $$""",
     # Statement-level triggers with transition tables: a bulk insert or update refreshes each
     # contact it touches once, however many of its rows the statement wrote.
     """CREATE FUNCTION contacts_search_contact_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
