@@ -154,7 +154,9 @@ class Contact(models.Model):
             models.Index(fields=["visibility", "author", "assigned_to"], name="contact_visibility_idx"),
             # The default order with its tie-break and visibility's columns: a page's ids, even a
             # deep page's, come from this index alone (only non-public rows probe projects and shares).
-            models.Index(fields=["display_name", "id", "visibility", "author", "assigned_to"], name="contact_order_idx"),
+            models.Index(
+                fields=["display_name", "id", "visibility", "author", "assigned_to"], name="contact_order_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,20 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0003_contact_search_index'),
-        ('projects', '0001_initial'),
+        ("contacts", "0003_contact_search_index"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['visibility', 'author', 'assigned_to'], name='contact_visibility_idx'),
+            model_name="contact",
+            index=models.Index(fields=["visibility", "author", "assigned_to"], name="contact_visibility_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['display_name', 'id', 'visibility', 'author', 'assigned_to'], name='contact_order_idx'),
+            model_name="contact",
+            index=models.Index(
+                fields=["display_name", "id", "visibility", "author", "assigned_to"], name="contact_order_idx"
+            ),
         ),
     ]
