@@ -19,8 +19,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from contacts.filters import ContactFilter
 from contacts.models import ApiKey, Contact, ContactItem, CustomValue, Note, Tag, TaggedContact, Visibility, WebForm
@@ -268,23 +268,18 @@ def note_list(*, user: AnyUser, contact: Contact | None = None) -> QuerySet[Note
     return qs
 
 
-def _visible_tag_uses(*, user: AnyUser) -> Coalesce:
-    """How many contacts the user can see carry the tag of the outer query (a correlated count)."""
-    uses = (
-        TaggedContact.objects.filter(
-            contact_visible_q(user=user, contact_ref="content_object_id"), tag_id=OuterRef("pk")
-        )
-        .order_by()
-        .values("tag_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(uses), 0)
-
-
 def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
-    """Tags used on contacts the user can see, with how many such contacts carry each."""
-    return Tag.objects.annotate(count=_visible_tag_uses(user=user)).filter(count__gt=0).order_by("name")
+    """Tags used on contacts the user can see, with how many such contacts carry each.
+
+    Every visible contact's tags are counted, so this reads them all; measured, joining the tags
+    to the list of visible ids is cheaper here than a correlated check per tagged row.
+    """
+    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
+    return (
+        Tag.objects.filter(tagged_contacts__content_object_id__in=visible)
+        .annotate(count=Count("tagged_contacts"))
+        .order_by("name")
+    )
 
 
 def tag_dictionary(*, user: AnyUser) -> QuerySet[Tag]:
@@ -293,10 +288,13 @@ def tag_dictionary(*, user: AnyUser) -> QuerySet[Tag]:
     Tags carried only by contacts the user cannot see are left out; tags nobody uses stay in,
     with a count of 0, so a tag added to the dictionary before use can be listed.
     """
-    anyone = TaggedContact.objects.filter(tag_id=OuterRef("pk"))
+    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
     return (
-        Tag.objects.annotate(count=_visible_tag_uses(user=user))
-        .filter(Q(count__gt=0) | ~Exists(anyone))
+        Tag.objects.annotate(
+            count=Count("tagged_contacts", filter=Q(tagged_contacts__content_object_id__in=visible)),
+            uses=Count("tagged_contacts"),
+        )
+        .filter(Q(count__gt=0) | Q(uses=0))
         .order_by(Lower("name"), "pk")
     )
 
