@@ -6,37 +6,15 @@ filter means the same thing in the UI and in every API dialect.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
 
-from contacts.models import Contact, ContactItem, ContactStage, ContactType, Visibility
+from contacts.models import Contact, ContactStage, ContactType, Visibility
+from contacts.search import search_q
 from crm.ids import parse_id
 from projects.models import Project
-
-DIGITS = re.compile(r"\D+")
-
-
-def search_q(text: str) -> Q:
-    """Each word must match one of: names, company, job title, email or phone."""
-    condition = Q()
-    for word in text.split():
-        item_match = Q(value__icontains=word)
-        digits = DIGITS.sub("", word)
-        if len(digits) >= 3:
-            item_match |= Q(normalized__contains=digits)
-        items = ContactItem.objects.filter(item_match, kind__in=[ContactItem.Kind.EMAIL, ContactItem.Kind.TEL]).values(
-            "contact_id"
-        )
-        condition &= (
-            Q(display_name__icontains=word)
-            | Q(company__name__icontains=word)
-            | Q(job_title__icontains=word)
-            | Q(pk__in=items)
-        )
-    return condition
 
 
 class ProjectKeyFilter(django_filters.CharFilter):
@@ -77,7 +55,7 @@ class ContactFilter(django_filters.FilterSet):
         self.user = user
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(search_q(value)) if value.strip() else qs
+        return qs.filter(search_q(value))
 
     def filter_tags(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         for tag in (t.strip() for t in value.split(",")):

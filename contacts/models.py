@@ -154,7 +154,16 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["display_name", "id"]
-        indexes = [models.Index(fields=["is_company", "display_name"], name="contact_kind_name_idx")]
+        indexes = [
+            models.Index(fields=["is_company", "display_name"], name="contact_kind_name_idx"),
+            # Visibility's own columns, so counting a user's contacts reads this index, not the rows.
+            models.Index(fields=["visibility", "author", "assigned_to"], name="contact_visibility_idx"),
+            # The default order with its tie-break and visibility's columns: a page's ids, even a
+            # deep page's, come from this index alone (only non-public rows probe projects and shares).
+            models.Index(
+                fields=["display_name", "id", "visibility", "author", "assigned_to"], name="contact_order_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or f"Contact #{self.pk}"

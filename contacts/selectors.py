@@ -34,6 +34,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import Exact
 
 from contacts.filters import ContactFilter
 from contacts.models import (
@@ -60,24 +61,46 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def contact_visibility_q(*, user: AnyUser) -> Q:
-    """The condition a contact must meet for the user to see it."""
+    """The condition a contact must meet for the user to see it.
+
+    Written with correlated EXISTS over the access list and the contact's projects (both
+    indexed by contact first), so each contact is checked on its own: a page of 100 costs
+    100 probes, never a pass over every contact of the user's projects.
+    """
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    in_member_project = Q(
-        pk__in=Contact.projects.through.objects.filter(project_id__in=member_project_ids(user=user)).values(
-            "contact_id"
+    shared = Exists(Contact.access_list.through.objects.filter(contact_id=OuterRef("pk"), user_id=user.pk))
+    # The outer `visibility` test sits inside the EXISTS, as inequalities: PostgreSQL then probes
+    # each contact's projects by index instead of hashing every contact of the user's projects
+    # first (O(N)), which it does for an EXISTS correlated by equalities alone.
+    in_member_project = Exists(
+        Contact.projects.through.objects.filter(
+            ~Q(Exact(OuterRef("visibility"), Visibility.PUBLIC.value)),
+            ~Q(Exact(OuterRef("visibility"), Visibility.PRIVATE.value)),
+            contact_id=OuterRef("pk"),
+            project_id__in=member_project_ids(user=user),
         )
     )
-    shared = Q(pk__in=Contact.access_list.through.objects.filter(user_id=user.pk).values("contact_id"))
     return (
         Q(visibility=Visibility.PUBLIC)
         | Q(author_id=user.pk)
         | Q(assigned_to_id=user.pk)
-        | shared
-        | (Q(visibility=Visibility.PROJECT) & in_member_project)
+        | Q(shared)
+        | Q(in_member_project)
     )
+
+
+def contact_visible_q(*, user: AnyUser, contact_ref: str) -> Q:
+    """A condition on another model's rows: the contact its field `contact_ref` points at is visible.
+
+    A correlated EXISTS per row (nothing at all for superusers), for notes, tags and custom
+    values, instead of an "id in every visible contact" list.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    return Q(Exists(Contact.objects.filter(contact_visibility_q(user=user), pk=OuterRef(contact_ref))))
 
 
 def contact_prefetches() -> list[Any]:
@@ -128,6 +151,76 @@ def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Conta
     if not 0 < pk <= MAX_ID:  # larger ids overflow the database's integer, they exist nowhere
         return None
     return contact_list(user=user, prefetch=prefetch).filter(pk=pk).first()
+
+
+def contact_count(qs: QuerySet) -> int:
+    """How many rows a list has: COUNT(*) over its filters only (no ordering, joins or prefetches)."""
+    return qs.order_by().values("pk").count()
+
+
+def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = None) -> list[Any]:
+    """One page of an ordered list of contacts (or of any model), in one statement.
+
+    The inner `SELECT id ... ORDER BY ... LIMIT/OFFSET` walks only the sort index, and the
+    rows (with their select_related joins and prefetches) are read for those ids alone, so a
+    deep page skips index entries, not whole rows. When the caller knows the `total` and the
+    page lies in the second half, it is read from the other end in the reverse order, so the
+    last page costs what the first does. The order must end with the primary key (as
+    `contact_list(order_by=...)` and Contact's default order do) for pages to be exact.
+    """
+    offset, limit = max(offset, 0), max(limit, 0)
+    if total is not None:
+        limit = min(limit, max(total - offset, 0))
+    if not limit:
+        return []
+    ids = qs.values("pk")
+    if total is not None and offset > total // 2 and _ends_with_pk(qs):
+        start = total - offset - limit
+        ids = qs.reverse().values("pk")[start : start + limit]
+    else:
+        ids = ids[offset : offset + limit]
+    return list(_rows_by_ids(qs, ids))
+
+
+def _rows_by_ids(qs: QuerySet, ids: QuerySet) -> QuerySet:
+    """The rows of `ids` as `qs` would load them, without evaluating `qs`'s filters a second time
+    (the ids already met them; a search's index would otherwise be read twice)."""
+    query = qs.query
+    if query.annotations or query.extra or query.combinator or query.distinct:
+        return qs.filter(pk__in=ids)
+    rows = qs.model._default_manager.filter(pk__in=ids)
+    rows.query.select_related = query.select_related
+    rows.query.deferred_loading = query.deferred_loading
+    rows.query.order_by = query.order_by
+    rows.query.default_ordering = query.default_ordering
+    rows.query.standard_ordering = query.standard_ordering
+    rows._prefetch_related_lookups = qs._prefetch_related_lookups
+    return rows
+
+
+def _ends_with_pk(qs: QuerySet) -> bool:
+    ordering = list(qs.query.order_by) or list(qs.model._meta.ordering)
+    return bool(ordering) and str(ordering[-1]).lstrip("-") in ("pk", "id", qs.model._meta.pk.name)
+
+
+class ContactPages:
+    """A list for django.core.paginator.Paginator that counts and pages with the helpers above."""
+
+    def __init__(self, qs: QuerySet) -> None:
+        self.qs = qs
+        self.total: int | None = None
+
+    def count(self) -> int:
+        if self.total is None:
+            self.total = contact_count(self.qs)
+        return self.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        start = window.start or 0
+        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=self.total)
 
 
 def contact_tags(contact: Contact) -> list[Tag]:
@@ -206,15 +299,18 @@ def contact_group(*, user: AnyUser, contact: Contact) -> list[Contact]:
 
 def note_list(*, user: AnyUser, contact: Contact | None = None) -> QuerySet[Note]:
     """Notes on contacts the user may see, newest first."""
-    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
-    qs = Note.objects.filter(contact_id__in=visible).select_related("author", "contact")
+    qs = Note.objects.filter(contact_visible_q(user=user, contact_ref="contact_id")).select_related("author", "contact")
     if contact is not None:
         qs = qs.filter(contact=contact)
     return qs
 
 
 def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
-    """Tags used on contacts the user can see, with how many such contacts carry each."""
+    """Tags used on contacts the user can see, with how many such contacts carry each.
+
+    Every visible contact's tags are counted, so this reads them all; measured, joining the tags
+    to the list of visible ids is cheaper here than a correlated check per tagged row.
+    """
     visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
     return (
         Tag.objects.filter(tagged_contacts__content_object_id__in=visible)
@@ -248,8 +344,8 @@ def contact_counts_by(*, user: AnyUser, field: str) -> dict[int, int]:
 
 def custom_value_counts(*, user: AnyUser) -> dict[int, int]:
     """How many contacts the user can see have a value for each custom field."""
-    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
-    rows = CustomValue.objects.filter(contact_id__in=visible).order_by().values("field_id").annotate(n=Count("pk"))
+    values = CustomValue.objects.filter(contact_visible_q(user=user, contact_ref="contact_id"))
+    rows = values.order_by().values("field_id").annotate(n=Count("pk"))
     return {row["field_id"]: row["n"] for row in rows}
 
 

@@ -36,6 +36,7 @@ from contacts.forms import (
 )
 from contacts.models import Contact, CustomField
 from contacts.selectors import (
+    ContactPages,
     company_people,
     company_suggest,
     contact_can_delete,
@@ -116,7 +117,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def contact_list_view(request: HttpRequest) -> HttpResponse:
     filter_form = ContactFilterForm(request.GET, user=request.user)
     contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
-    page = Paginator(contacts, filter_form.page_size()).get_page(request.GET.get("page"))
+    page = Paginator(ContactPages(contacts), filter_form.page_size()).get_page(request.GET.get("page"))
     context = {"filter_form": filter_form, "page": page, "page_sizes": PAGE_SIZES}
     context["bulk_form"] = BulkActionForm(user=request.user)
     template = "contacts/contact_list_results.html" if is_htmx(request) else "contacts/contact_list.html"

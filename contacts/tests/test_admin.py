@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from contacts.admin import AddressInline, ContactItemInline
@@ -69,3 +70,24 @@ def test_admin_contact_inlines_refuse_a_forged_total_forms_without_building_the_
         assert len(formset.forms) == cap
         assert not formset.is_valid()
         assert f"Please submit at most {cap} forms." in formset.non_form_errors()
+
+
+def test_admin_contact_search_is_the_contacts_search(admin_client, make_contact):
+    make_contact(first_name="Grace", items=[{"kind": "tel", "value": "+1 383 224 4242"}])
+    make_contact(first_name="Alan")
+    response = admin_client.get("/admin/contacts/contact/", {"q": "224-4242"})
+    assert b"Grace Lovelace" in response.content and b"Alan Lovelace" not in response.content
+    response = admin_client.get("/admin/contacts/contact/", {"q": "gr"})
+    assert b"Grace Lovelace" in response.content and b"Alan Lovelace" not in response.content
+
+
+def test_admin_contact_list_shows_staff_only_the_contacts_they_may_see(client, make_user, make_contact):
+    make_contact(first_name="Secret", visibility="private")
+    make_contact(first_name="Open", visibility="public", projects=[])
+    staff = make_user("staff")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_contact"))
+    client.force_login(staff)
+    response = client.get("/admin/contacts/contact/")
+    assert b"Open Lovelace" in response.content and b"Secret Lovelace" not in response.content

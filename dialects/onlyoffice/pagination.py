@@ -22,6 +22,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from contacts.selectors import contact_count, contact_page
 from dialects.onlyoffice.parsers import OnlyofficeParams
 
 DEFAULT_COUNT = 25
@@ -65,13 +66,13 @@ class OnlyofficePagination(BasePagination):
         serializer.is_valid(raise_exception=True)
         self.start = serializer.validated_data["startIndex"]
         size = min(serializer.validated_data["count"] or DEFAULT_COUNT, MAX_COUNT)
-        rows = list(queryset[self.start : self.start + size + 1])
+        rows = contact_page(queryset, offset=self.start, limit=size + 1)
         self.next_index = self.start + size if len(rows) > size else None
         rows = rows[:size]
         self.total = None
         if self.with_total:
             short_page = self.next_index is None and (rows or not self.start)
-            self.total = self.start + len(rows) if short_page else queryset.count()
+            self.total = self.start + len(rows) if short_page else contact_count(queryset)
         return rows
 
     def get_paginated_response(self, data: Sequence[Any]) -> Response:

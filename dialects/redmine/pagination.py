@@ -16,6 +16,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from contacts.selectors import contact_count, contact_page
+
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 MAX_OFFSET = 2**62
@@ -46,8 +48,8 @@ class RedminePagination(BasePagination):
         # Past any real list anyway; larger numbers would overflow the database's OFFSET.
         self.offset = min(max(offset, 0), MAX_OFFSET)
         self.nometa = params.get("nometa") in ("1", "true") or request.headers.get("X-Redmine-Nometa") == "1"
-        self.total_count = queryset.count()
-        return list(queryset[self.offset : self.offset + self.limit])
+        self.total_count = contact_count(queryset)
+        return contact_page(queryset, offset=self.offset, limit=self.limit, total=self.total_count)
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         body: dict[str, Any] = {self.results_key: data}

@@ -1,0 +1,148 @@
+"""Contact search: one meaning in every face, answered from a full-text index.
+
+A search text is split into terms at whitespace; a contact matches when every
+term matches one of its searchable fields: the display name, the name of the
+person's company, the job title, an email address or a phone number.
+
+- A term of three characters or more matches anywhere inside a field, in any
+  case ("lic" finds "Alice").
+- A term of one or two characters matches the start of a word, words being
+  separated by spaces ("al" finds "Bob Allen", not "Sally").
+- A term made only of digits and phone punctuation (``+-.()/``) also matches
+  the digits of a phone number, whatever its punctuation ("4242" and
+  "224-4242" find "+1 383 224 4242"), by the same two rules.
+- A term with no letter and no digit ("&", "--") is left out.
+
+The index is the table ``contacts_contactsearch``: one row per contact whose
+``rowid`` is the contact's id, with two columns, ``doc`` (the searchable fields,
+each preceded by two spaces and with every space doubled, so that the start of
+a word is a space followed by the word) and ``digits`` (the digits of each
+phone, likewise). Database triggers, created by the migration
+``0004_contact_search_index``, keep it in step with every write, ORM or raw
+SQL: on SQLite it is an FTS5 table with the trigram tokenizer, on PostgreSQL a
+table with pg_trgm GIN indexes. Both answer the same patterns: the term itself
+(3+ characters), or a space and the term (2), or two spaces and the term (1).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+SEARCH_TABLE = "contacts_contactsearch"
+PHONE_TERM = re.compile(r"[0-9+\-.()/]+")
+MAX_TERMS = 16
+
+
+def digits_of(value: str) -> str:
+    """The ASCII digits of a text, in order ("+1 (383) 224-4242" → "13832244242")."""
+    return "".join(ch for ch in value if "0" <= ch <= "9")
+
+
+def search_terms(text: str) -> list[str]:
+    """The terms of a search text that take part in matching, lower-cased."""
+    words = text.replace("\x00", "").split()
+    return [w.lower() for w in words if any(ch.isalnum() for ch in w)][:MAX_TERMS]
+
+
+def term_pattern(term: str) -> str:
+    """What the index must contain for a term to match (see the module docstring)."""
+    return {1: "  ", 2: " "}.get(len(term), "") + term
+
+
+def term_digits(term: str) -> str:
+    """The digits a term looks for in phone numbers, or "" when it is not a phone term."""
+    return digits_of(term) if PHONE_TERM.fullmatch(term) else ""
+
+
+def _fts_phrase(column: str, pattern: str) -> str:
+    return f'{column} : "{pattern.replace(chr(34), chr(34) * 2)}"'
+
+
+def _like(pattern: str) -> str:
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_sql(terms: list[str], *, vendor: str) -> tuple[str, list[Any]]:
+    """A statement selecting the ids of the contacts matching every term."""
+    if vendor == "sqlite":
+        clauses = []
+        for term in terms:
+            alternatives = [_fts_phrase("doc", term_pattern(term))]
+            if digits := term_digits(term):
+                alternatives.append(_fts_phrase("digits", term_pattern(digits)))
+            clauses.append("(" + " OR ".join(alternatives) + ")")
+        return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [" AND ".join(clauses)]
+    conditions, params = [], []
+    for term in terms:
+        alternatives = ["doc LIKE lower(%s)"]
+        params.append(_like(term_pattern(term)))
+        if digits := term_digits(term):
+            alternatives.append("digits LIKE %s")
+            params.append(_like(term_pattern(digits)))
+        conditions.append("(" + " OR ".join(alternatives) + ")")
+    return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {' AND '.join(conditions)}", params
+
+
+def search_q(text: str) -> Q:
+    """The condition a contact must meet to match a search text (everything when it has no terms)."""
+    terms = search_terms(text)
+    if not terms:
+        return Q()
+    sql, params = search_sql(terms, vendor=connection.vendor)
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def sqlite_digits(value: str | None) -> str | None:
+    """SQLite's ``crm_digits(value)``, which the index triggers call (PostgreSQL uses regexp_replace)."""
+    return None if value is None else digits_of(value)
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Give every new SQLite connection the functions the search triggers call."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("crm_digits", 1, sqlite_digits, deterministic=True)
+
+
+def search_rebuild() -> None:
+    """Rebuild the whole index from the contacts (after loading data with the triggers off, say)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SEARCH_TABLE}")
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {SEARCH_TABLE}(rowid, doc, digits) {SQLITE_DOCUMENTS}")
+        else:
+            cursor.execute(f"INSERT INTO {SEARCH_TABLE}(rowid, doc, digits) {POSTGRESQL_DOCUMENTS}")
+
+
+# The documents of the contacts `c` (see the module docstring); the migration holds its own copy.
+SQLITE_DOCUMENTS = """
+SELECT c.id,
+    '  ' || replace(c.display_name, ' ', '  ')
+    || '  ' || replace(coalesce(co.display_name, ''), ' ', '  ')
+    || '  ' || replace(c.job_title, ' ', '  ')
+    || coalesce((SELECT group_concat('  ' || replace(i.value, ' ', '  '), '') FROM contacts_contactitem i
+                 WHERE i.contact_id = c.id AND +i.kind IN ('email', 'tel')), ''),
+    coalesce((SELECT group_concat('  ' || crm_digits(i.value), '') FROM contacts_contactitem i
+              WHERE i.contact_id = c.id AND +i.kind = 'tel'), '')
+FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
+"""
+
+POSTGRESQL_DOCUMENTS = """
+SELECT c.id,
+    lower('  ' || replace(c.display_name, ' ', '  ')
+    || '  ' || replace(coalesce(co.display_name, ''), ' ', '  ')
+    || '  ' || replace(c.job_title, ' ', '  ')
+    || coalesce(items.doc, '')),
+    coalesce(items.digits, '')
+FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
+CROSS JOIN LATERAL (
+    SELECT string_agg('  ' || replace(i.value, ' ', '  '), '') FILTER (WHERE i.kind IN ('email', 'tel')) AS doc,
+        string_agg('  ' || regexp_replace(i.value, '[^0-9]', '', 'g'), '') FILTER (WHERE i.kind = 'tel') AS digits
+    FROM contacts_contactitem i WHERE i.contact_id = c.id
+) items
+"""
