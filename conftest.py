@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from contacts.models import ApiKey, Contact, CustomField
 from contacts.services import contact_create
@@ -14,6 +15,13 @@ from projects.models import Membership, Project
 from projects.services import membership_set, project_create
 
 User = get_user_model()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The default cache is a database table (CACHE_URL=db://...), which migrations do not make."""
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
