@@ -184,7 +184,7 @@ class ContactListView(RedmineView):
             return Response(status=302, headers={"Location": result.redirect_url})
         if result.contact is None:
             return Response(status=204)
-        return Response({"contact": RedmineWebFormReceiptSerializer(result.contact).data}, status=201)
+        return Response({"contact": RedmineWebFormReceiptSerializer(result.receipt).data}, status=201)
 
 
 class ContactDetailView(RedmineView):
