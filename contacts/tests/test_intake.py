@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def form(project, alice):
+def form(project, alice, database_cache):
     cache.clear()
     return WebForm.objects.create(
         project=project,
@@ -140,7 +140,7 @@ def test_duplicate_and_company_lookups_use_indexes(form, make_contact):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_posts_of_one_email_make_one_contact(project, alice):
+def test_concurrent_posts_of_one_email_make_one_contact(project, alice, database_cache):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("threads cannot share SQLite's in-memory test database")
     form = WebForm.objects.create(project=project, name="Leads", created_by=alice, rate_limit_per_hour=100)

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.usefixtures("database_cache")
 
 
 def cache_backend(**env: str) -> str:

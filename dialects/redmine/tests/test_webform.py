@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from contacts.models import Contact, Note, Visibility
@@ -58,7 +59,7 @@ def submit(html: str, typed: dict[str, str], forwarded_for: str = "", **extra: s
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(database_cache):
     cache.clear()
 
 
@@ -238,3 +239,11 @@ def make_hidden_contact(project, author, *, first_name: str, email: str) -> Cont
         projects=[project],
         check_permissions=False,
     )
+
+
+def test_the_rate_limit_counts_in_the_cache_table_every_worker_shares(webform):
+    submit(seed_form(webform), TYPED)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM crm_cache")
+        keys = [key for (key,) in cursor.fetchall()]
+    assert any(f"webform-rate:{webform.pk}:" in key for key in keys)
