@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django_countries import countries
@@ -83,7 +85,7 @@ CONTACT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 @dataclass(slots=True)
@@ -135,49 +137,83 @@ def contact_rows(contacts: Iterable[Contact]) -> Iterator[list[ContactRow]]:
         pks = [contact.pk for contact in contacts]
         for start in range(0, len(pks), EXPORT_CHUNK):
             part = pks[start : start + EXPORT_CHUNK]
-            found = Contact.objects.filter(pk__in=part).values_list(*CONTACT_COLUMNS)
+            found = _raw(Contact.objects.filter(pk__in=part).order_by().values_list(*CONTACT_COLUMNS))
             rows = {values[0]: ContactRow(*values) for values in found}
             yield _with_children([rows[pk] for pk in part if pk in rows])
         return
     query = contacts.select_related(None).prefetch_related(None).values_list(*CONTACT_COLUMNS)
-    chunk: list[ContactRow] = []
-    for values in query.iterator(chunk_size=EXPORT_CHUNK):
-        chunk.append(ContactRow(*values))
-        if len(chunk) >= EXPORT_CHUNK:
-            yield _with_children(chunk)
-            chunk = []
-    if chunk:
-        yield _with_children(chunk)
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    # The driver's rows, without the ORM's per-value converters (the costliest part of a large
+    # export); `_text` and `_uuid` read both backends' raw values. A chunked cursor is
+    # server-side on PostgreSQL, so memory stays flat there too.
+    with connections[query.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(EXPORT_CHUNK):
+            yield _with_children([ContactRow(*values) for values in rows])
+
+
+def _raw(query: QuerySet) -> list[tuple]:
+    """All rows of a values_list query as the driver returns them (no per-value converters)."""
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _with_children(chunk: list[ContactRow]) -> list[ContactRow]:
     by_pk = {row.pk: row for row in chunk}
     ids = list(by_pk)
     items = ContactItem.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
-    for contact_id, *item in items.values_list(
-        "contact_id", "kind", "tel_type", "context", "service", "value", "is_primary"
+    for contact_id, *item in _raw(
+        items.values_list("contact_id", "kind", "tel_type", "context", "service", "value", "is_primary")
     ):
         by_pk[contact_id].items.append(tuple(item))
     addresses = Address.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
-    for contact_id, *address in addresses.values_list(
-        "contact_id", "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary"
+    for contact_id, *address in _raw(
+        addresses.values_list(
+            "contact_id", "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary"
+        )
     ):
         by_pk[contact_id].addresses.append(tuple(address))
     tagged = TaggedContact.objects.filter(content_object_id__in=ids).order_by()
     tags: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in tagged.values_list("content_object_id", "tag__name"):
+    for contact_id, name in _raw(tagged.values_list("content_object_id", "tag__name")):
         tags[contact_id].append(name)
     for contact_id, names in tags.items():
         by_pk[contact_id].tags = sorted(names, key=str.lower)
     links = Contact.projects.through.objects.filter(contact_id__in=ids).order_by("project__name", "project_id")
-    for contact_id, identifier in links.values_list("contact_id", "project__identifier"):
+    for contact_id, identifier in _raw(links.values_list("contact_id", "project__identifier")):
         by_pk[contact_id].projects.append(identifier)
     return chunk
 
 
+def _timestamp(value: Any) -> str:
+    """ISO 8601 of a stored timestamp: a datetime (PostgreSQL) or SQLite's UTC text."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    text = str(value).replace(" ", "T", 1)
+    return text + "+00:00"
+
+
+def _date(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else value.isoformat()
+
+
+def _utc_stamp(value: Any) -> str:
+    """vCard's REV form, 20260101T120000Z, of a stored timestamp."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    text = str(value)
+    return f"{text[0:4]}{text[5:7]}{text[8:10]}T{text[11:13]}{text[14:16]}{text[17:19]}Z"
+
+
+def _uuid(value: Any) -> str:
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(hex=str(value)))
+
+
 def csv_cell(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if value.__class__ is str and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
@@ -205,10 +241,10 @@ def _csv_record(row: ContactRow) -> list[Any]:
         country or "",
         "; ".join(row.tags),
         "; ".join(row.projects),
-        row.birthday.isoformat() if row.birthday else "",
+        _date(row.birthday),
         row.background,
-        row.created_at.isoformat(),
-        row.updated_at.isoformat(),
+        _timestamp(row.created_at),
+        _timestamp(row.updated_at),
     ]
 
 
@@ -276,7 +312,7 @@ def vcard_of(row: ContactRow) -> str:
     if row.job_title:
         lines.append("TITLE:" + vcard_text(row.job_title))
     if row.birthday:
-        lines.append("BDAY:" + row.birthday.isoformat())
+        lines.append("BDAY:" + _date(row.birthday))
     for kind, tel_type, context, service, value, is_primary in row.items:
         types = [CONTEXT_TYPES[context]] if context in CONTEXT_TYPES else []
         if is_primary:
@@ -300,8 +336,8 @@ def vcard_of(row: ContactRow) -> str:
         lines.append("CATEGORIES:" + ",".join(vcard_text(tag) for tag in row.tags))
     if row.background:
         lines.append("NOTE:" + vcard_text(row.background))
-    lines.append(f"UID:urn:uuid:{row.uuid}")
-    lines.append("REV:" + row.updated_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
+    lines.append(f"UID:urn:uuid:{_uuid(row.uuid)}")
+    lines.append("REV:" + _utc_stamp(row.updated_at))
     lines.append("END:VCARD")
     return "".join(map(vcard_line, lines))
 
