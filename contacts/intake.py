@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
-from contacts.models import WEBFORM_FIELDS, Contact, ContactItem, Note, Visibility, WebForm
+from contacts.models import WEBFORM_FIELDS, Contact, ContactItem, CustomField, Note, Visibility, WebForm
 from contacts.services import contact_create, note_create, split_tag_list
 from contacts.webforms import FIELD_LABELS
 from projects.models import Project
@@ -79,12 +79,19 @@ def webform_redirect_allowed(*, webform: WebForm, url: str) -> bool:
 def webform_count_submission(*, webform: WebForm, ip: str) -> None:
     """Count a post from `ip`; raise TooManySubmissions past the form's hourly limit."""
     key = f"webform-rate:{webform.pk}:{ip}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
+    # Increment first: one write in the usual case. The first post of a window adds the key;
+    # when a concurrent post added it first, this one increments it.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=RATE_WINDOW_SECONDS)
-        count = 1
+    except ValueError:
+        if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS):
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired in between: a new window
+                cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+                count = 1
     if count > webform.rate_limit_per_hour:
         raise TooManySubmissions(retry_after=RATE_WINDOW_SECONDS)
 
@@ -111,7 +118,8 @@ def webform_submit(
         return IntakeResult(contact=None, created=False, redirect_url=redirect)
 
     values = _allowed_values(webform, fields)
-    custom = _allowed_custom_values(webform, custom_values or {})
+    form_fields = list(webform.custom_fields.all())
+    custom = _allowed_custom_values(form_fields, custom_values or {})
     receipt = Contact(first_name=values.get("first_name", ""), last_name=values.get("last_name", ""))
     emails = sorted({email.lower() for email in split_tag_list(values.get("email", ""))})
     company_name = values.get("company", "")
@@ -125,7 +133,7 @@ def webform_submit(
                 contact=existing,
                 user=None,
                 subject=f"Web form: {webform.name}"[:255],
-                content=_note_text(values, custom, webform),
+                content=_note_text(values, custom, webform, form_fields),
                 kind=Note.Kind.NOTE,
                 check_permissions=False,
             )
@@ -165,8 +173,8 @@ def _allowed_values(webform: WebForm, fields: Mapping[str, Any]) -> dict[str, st
     return values
 
 
-def _allowed_custom_values(webform: WebForm, raw: Mapping[int | str, Any]) -> dict[int, Any]:
-    allowed = {field.pk: field for field in webform.custom_fields.all()}
+def _allowed_custom_values(form_fields: list[CustomField], raw: Mapping[int | str, Any]) -> dict[int, Any]:
+    allowed = {field.pk: field for field in form_fields}
     values: dict[int, Any] = {}
     for key, value in raw.items():
         try:
@@ -246,9 +254,11 @@ def _project_company(*, project: Project, name: str, author: AbstractBaseUser | 
     )
 
 
-def _note_text(values: Mapping[str, str], custom: Mapping[int, Any], webform: WebForm) -> str:
+def _note_text(
+    values: Mapping[str, str], custom: Mapping[int, Any], webform: WebForm, form_fields: list[CustomField]
+) -> str:
     lines = [f"Sent again through the web form {webform.name}:"]
     lines += [f"{FIELD_LABELS[name]}: {value}" for name, value in values.items()]
-    fields = {field.pk: field.name for field in webform.custom_fields.all()}
+    fields = {field.pk: field.name for field in form_fields}
     lines += [f"{fields[pk]}: {value}" for pk, value in custom.items() if str(value).strip()]
     return "\n".join(lines)

@@ -160,3 +160,10 @@ def test_concurrent_posts_of_one_email_make_one_contact(project, alice, database
         thread.join()
     assert Contact.objects.filter(items__normalized="same@x.example").count() == 1
     assert Note.objects.count() == 5
+
+
+def test_counting_a_post_in_a_running_window_is_one_short_write(form, django_assert_max_num_queries):
+    webform_count_submission(webform=form, ip="10.0.0.3")
+    with django_assert_max_num_queries(4):  # BEGIN, read the count, write it, COMMIT
+        webform_count_submission(webform=form, ip="10.0.0.3")
+    assert cache.get(f"webform-rate:{form.pk}:10.0.0.3") == 2
