@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import override_settings
 
 from contacts.models import ApiKey, Contact, CustomField
 from contacts.services import contact_create
@@ -14,6 +16,31 @@ from projects.models import Membership, Project
 from projects.services import membership_set, project_create
 
 User = get_user_model()
+
+
+DATABASE_CACHE = {"BACKEND": "crm.cache.DatabaseCache", "LOCATION": "crm_cache"}  # CACHE_URL=db://crm_cache
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The default cache is a database table (CACHE_URL=db://...), which migrations do not make."""
+    with django_db_blocker.unblock(), override_settings(CACHES={"default": DATABASE_CACHE}):
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_memory(settings: Any) -> None:
+    """Tests that count a page's SQL queries count them without the session read from the cache table.
+
+    Tests of what the shared cache is for (rate limits across workers) ask for `database_cache`.
+    """
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+
+
+@pytest.fixture
+def database_cache(settings: Any, db: None) -> None:
+    """The default cache of a deployment: a database table shared by every worker process."""
+    settings.CACHES = {"default": DATABASE_CACHE or {"BACKEND": "crm.cache.DatabaseCache", "LOCATION": "crm_cache"}}
 
 
 @pytest.fixture(autouse=True)

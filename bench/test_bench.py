@@ -1,4 +1,7 @@
-"""The benchmark script runs end to end on a small data set and its invariants hold."""
+"""The benchmark harness runs end to end on a tiny database and prints its one table.
+
+Only that it runs and reports is checked here: its timing goals live in the benchmark itself.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +13,35 @@ from pathlib import Path
 RUN = Path(__file__).with_name("run.py")
 
 
-def test_bench_runs_and_page_queries_do_not_grow_with_page_size(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, str(RUN), "--contacts", "300"], capture_output=True, text=True, env=env, timeout=300
-    )
+def test_the_harness_runs_on_a_tiny_database_and_prints_one_table(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BENCH_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, str(RUN), "--contacts", "300", "--budget", "0.2", "--posts", "16"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
-    small, large = map(int, re.search(r"queries for a page of 10 / of 100\s+(\d+) / (\d+)", result.stdout).groups())
-    assert small == large
-    assert "contacts/s" in result.stdout
-    assert "iter_csv" in result.stdout and "iter_vcard" in result.stdout
-    incwo = re.search(r"incwo XML \(first / deep page of 100\): queries, ms\s+(\d+) / (\d+) queries", result.stdout)
-    assert incwo is not None, result.stdout
-    assert incwo.group(1) == incwo.group(2)
-    small, large = map(int, re.search(r"Incoplax JSON: queries, ms\s+(\d+) / (\d+) queries", result.stdout).groups())
-    assert small == large
-    assert re.search(r"Incoplax JSON, a page of \d+: queries, ms\s+\d+ queries", result.stdout)
+    table = result.stdout[result.stdout.index("Benchmark at 300 contacts") :]
+    for figure in (
+        "seed_demo --contacts 300",
+        "Redmine JSON: SQL queries, page 1 / page",
+        "ONLYOFFICE XML: list of 100",
+        "incwo XML: list of 100",
+        "Incoplax JSON: SQL queries, page 1 / page",
+        "bare WSGI + sqlite3 + orjson",
+        "Redmine XML / Redmine JSON time",
+        "search 'sch' (name, 3 chars, common)",
+        "last page of 25",
+        "csv export of 300 contacts",
+        "vcard export peak memory",
+        "web form posts, 8 posters, 2 workers",
+    ):
+        assert figure in table, figure
+    assert re.search(r"web form posts.*\| \d+ posts/s \(\d+ in", table), table
+    assert list((tmp_path / "cache").glob("bench-300-*.sqlite3"))
+
+
+def test_a_second_run_reuses_the_cached_database(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BENCH_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, str(Path(__file__).with_name("database.py"))]
+    first = subprocess.run(command, capture_output=True, text=True, env=env | {"BENCH_CONTACTS": "50"}, timeout=300)
+    second = subprocess.run(command, capture_output=True, text=True, env=env | {"BENCH_CONTACTS": "50"}, timeout=300)
+    assert "built in" in first.stdout, first.stderr
+    assert "reused" in second.stdout, second.stderr

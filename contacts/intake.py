@@ -6,13 +6,21 @@ The rules, whichever API the form posts to (seed 001 "Web-form example"):
   a project the post names must be that one;
 - a hidden honeypot field (`WebForm.honeypot_field`) that people leave empty:
   a post that fills it is discarded and nothing is stored;
-- a per-IP rate limit counted in Django's cache, so it holds across worker
-  processes when the cache is shared (CACHE_URL=redis://...);
+- a per-IP rate limit counted in Django's cache, which is shared by every
+  worker process (a database table by default, Redis with CACHE_URL=redis://...);
 - only the form's allowed fields and custom fields are taken, each with a
   bounded length;
 - an email that already belongs to a contact of the project creates no
   duplicate and changes nothing: a note with the new data goes on that contact;
+- the answer is the same whether the email was known or not (a receipt of
+  what was posted, never a stored contact), so the public form tells nobody
+  who is in the CRM;
 - `redirect_on_success` is followed only to hosts the form allows.
+
+Duplicates and companies are found by indexed lookups scoped to the form's
+project (normalized email; lower-cased company name), never through a user's
+visibility, so the time of a post does not grow with the number of contacts,
+and SQLite's write lock is held only for a few indexed reads and the inserts.
 """
 
 from __future__ import annotations
@@ -22,16 +30,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 
-from contacts.models import WEBFORM_FIELDS, Contact, ContactItem, Note, Visibility, WebForm
-from contacts.selectors import contact_list
-from contacts.services import contact_save_with_company_name, note_create, split_tag_list
+from contacts.models import WEBFORM_FIELDS, Contact, ContactItem, CustomField, Note, Visibility, WebForm
+from contacts.services import contact_create, note_create, split_tag_list
 from contacts.webforms import FIELD_LABELS
-from projects.models import Membership
+from projects.models import Project
 
 MAX_FIELD_LENGTH = 255
 MAX_TEXT_LENGTH = 5000
@@ -53,6 +62,7 @@ class IntakeResult:
     contact: Contact | None  # None when the post was discarded as spam
     created: bool
     redirect_url: str | None
+    receipt: Contact | None = None  # what the poster may be told: an unsaved copy of what was posted
 
 
 def webform_redirect_allowed(*, webform: WebForm, url: str) -> bool:
@@ -69,12 +79,19 @@ def webform_redirect_allowed(*, webform: WebForm, url: str) -> bool:
 def webform_count_submission(*, webform: WebForm, ip: str) -> None:
     """Count a post from `ip`; raise TooManySubmissions past the form's hourly limit."""
     key = f"webform-rate:{webform.pk}:{ip}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
+    # Increment first: one write in the usual case. The first post of a window adds the key;
+    # when a concurrent post added it first, this one increments it.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=RATE_WINDOW_SECONDS)
-        count = 1
+    except ValueError:
+        if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS):
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired in between: a new window
+                cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+                count = 1
     if count > webform.rate_limit_per_hour:
         raise TooManySubmissions(retry_after=RATE_WINDOW_SECONDS)
 
@@ -92,10 +109,8 @@ def webform_submit(
     """Take one post of a web form (fields in the seed form's names, see WEBFORM_FIELDS)."""
     if not webform.is_active:
         raise PermissionDenied("This form is closed.")
-    if project_key not in (None, "") and str(project_key).strip() not in (
-        str(webform.project.pk),
-        webform.project.identifier,
-    ):
+    project = webform.project
+    if project_key not in (None, "") and str(project_key).strip() not in (str(project.pk), project.identifier):
         raise PermissionDenied("This form belongs to another project.")
     webform_count_submission(webform=webform, ip=ip)
     redirect = redirect_url if redirect_url and webform_redirect_allowed(webform=webform, url=redirect_url) else None
@@ -103,36 +118,41 @@ def webform_submit(
         return IntakeResult(contact=None, created=False, redirect_url=redirect)
 
     values = _allowed_values(webform, fields)
-    custom = _allowed_custom_values(webform, custom_values or {})
-    reader = _reader(webform)
-    emails = [e for e in split_tag_list(values.get("email", "")) if e]
+    form_fields = list(webform.custom_fields.all())
+    custom = _allowed_custom_values(form_fields, custom_values or {})
+    receipt = Contact(first_name=values.get("first_name", ""), last_name=values.get("last_name", ""))
+    emails = sorted({email.lower() for email in split_tag_list(values.get("email", ""))})
+    company_name = values.get("company", "")
+    author = _author(webform)
     with transaction.atomic():
-        existing = _contact_with_email(reader, webform, emails) if emails else None
+        names = [f"email:{email}" for email in emails] + ([f"company:{company_name.lower()}"] if company_name else [])
+        _lock(project=project, names=names)
+        existing = _project_contact_with_email(project=project, emails=emails) if emails else None
         if existing is not None:
             note_create(
                 contact=existing,
                 user=None,
                 subject=f"Web form: {webform.name}"[:255],
-                content=_note_text(values, custom, webform),
+                content=_note_text(values, custom, webform, form_fields),
                 kind=Note.Kind.NOTE,
                 check_permissions=False,
             )
-            return IntakeResult(contact=existing, created=False, redirect_url=redirect)
-        contact = contact_save_with_company_name(
-            user=reader,
-            company_name=values.get("company") or None,
+            return IntakeResult(contact=existing, created=False, redirect_url=redirect, receipt=receipt)
+        contact = contact_create(
+            user=author,
             fields={
                 **{name: values[name] for name in NAME_FIELDS if name in values},
+                "company": _project_company(project=project, name=company_name, author=author),
                 "visibility": Visibility.PROJECT,
                 "assigned_to": webform.assigned_to,
             },
-            projects=[webform.project],
+            projects=[project],
             items=_items(values),
             custom_values=custom,
             tags=[*split_tag_list(webform.tags), *split_tag_list(values.get("tag_list", ""))],
             check_permissions=False,
         )
-    return IntakeResult(contact=contact, created=True, redirect_url=redirect)
+    return IntakeResult(contact=contact, created=True, redirect_url=redirect, receipt=receipt)
 
 
 def _allowed_values(webform: WebForm, fields: Mapping[str, Any]) -> dict[str, str]:
@@ -153,8 +173,8 @@ def _allowed_values(webform: WebForm, fields: Mapping[str, Any]) -> dict[str, st
     return values
 
 
-def _allowed_custom_values(webform: WebForm, raw: Mapping[int | str, Any]) -> dict[int, Any]:
-    allowed = {field.pk: field for field in webform.custom_fields.all()}
+def _allowed_custom_values(form_fields: list[CustomField], raw: Mapping[int | str, Any]) -> dict[int, Any]:
+    allowed = {field.pk: field for field in form_fields}
     values: dict[int, Any] = {}
     for key, value in raw.items():
         try:
@@ -180,30 +200,65 @@ def _items(values: Mapping[str, str]) -> list[dict[str, Any]]:
     return items
 
 
-def _reader(webform: WebForm) -> AbstractBaseUser | AnonymousUser:
-    """Whose eyes the intake reads with: the form's creator, its assignee, or a project manager."""
+def _author(webform: WebForm) -> AbstractBaseUser | None:
+    """Who the new contacts are written by: the form's creator, else its assignee (if active)."""
     for user in (webform.created_by, webform.assigned_to):
         if user is not None and user.is_active:
             return user
-    manager = (
-        Membership.objects.filter(project=webform.project, role=Membership.Role.MANAGER, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-        .first()
+    return None
+
+
+def _lock(*, project: Project, names: list[str]) -> None:
+    """Serialize concurrent posts of the same email (or company) to one project.
+
+    SQLite's immediate transactions already let one writer in at a time; on PostgreSQL two
+    posts could both find no duplicate and both insert, so each takes a transaction-scoped
+    advisory lock per name, in sorted order so that two posts never wait on each other.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for name in sorted(set(names)):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, %s))", [name, project.pk])
+
+
+def _project_contact_with_email(*, project: Project, emails: list[str]) -> Contact | None:
+    """The oldest contact of the project with one of these (lower-cased) emails.
+
+    Read through the (kind, normalized) index of the items, whoever may see the contacts.
+    """
+    ids = ContactItem.objects.filter(
+        kind=ContactItem.Kind.EMAIL, normalized__in=emails, contact__projects=project
+    ).values_list("contact_id", flat=True)
+    found = min(ids, default=None)
+    return None if found is None else Contact.objects.get(pk=found)
+
+
+def _project_company(*, project: Project, name: str, author: AbstractBaseUser | None) -> Contact | None:
+    """The company of that name (any case) in the project or public, created in the project if missing.
+
+    Read through the index on the lower-cased display name.
+    """
+    name = name.strip()
+    if not name:
+        return None
+    named = Contact.objects.alias(lower_name=Lower("display_name")).filter(
+        lower_name=Lower(Value(name)), is_company=True
     )
-    return manager.user if manager else AnonymousUser()
+    ids = named.filter(Q(projects=project) | Q(visibility=Visibility.PUBLIC)).values_list("pk", flat=True)
+    found = min(ids, default=None)
+    if found is not None:
+        return Contact.objects.get(pk=found)
+    return contact_create(
+        user=author, fields={"is_company": True, "name": name}, projects=[project], check_permissions=False
+    )
 
 
-def _contact_with_email(reader: Any, webform: WebForm, emails: list[str]) -> Contact | None:
-    normalized = [email.lower() for email in emails]
-    in_project = contact_list(user=reader, filters={"project": str(webform.project.pk)}, prefetch=False)
-    matching = ContactItem.objects.filter(kind=ContactItem.Kind.EMAIL, normalized__in=normalized)
-    return in_project.filter(pk__in=matching.values("contact_id")).order_by("pk").first()
-
-
-def _note_text(values: Mapping[str, str], custom: Mapping[int, Any], webform: WebForm) -> str:
+def _note_text(
+    values: Mapping[str, str], custom: Mapping[int, Any], webform: WebForm, form_fields: list[CustomField]
+) -> str:
     lines = [f"Sent again through the web form {webform.name}:"]
     lines += [f"{FIELD_LABELS[name]}: {value}" for name, value in values.items()]
-    fields = {field.pk: field.name for field in webform.custom_fields.all()}
+    fields = {field.pk: field.name for field in form_fields}
     lines += [f"{fields[pk]}: {value}" for pk, value in custom.items() if str(value).strip()]
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -163,6 +164,8 @@ class Contact(models.Model):
             models.Index(
                 fields=["display_name", "id", "visibility", "author", "assigned_to"], name="contact_order_idx"
             ),
+            # Finding a company by its name in any case (web forms, Redmine's `company` string).
+            models.Index(Lower("display_name"), name="contact_lower_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -273,7 +276,11 @@ class ContactItem(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        indexes = [models.Index(fields=["kind", "value"], name="item_kind_value_idx")]
+        indexes = [
+            models.Index(fields=["kind", "value"], name="item_kind_value_idx"),
+            # Duplicate checks by email or phone (the web form's known-email rule).
+            models.Index(fields=["kind", "normalized"], name="item_kind_normalized_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"

@@ -125,15 +125,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
 
-CACHE_URL = env_str("CACHE_URL", "locmem://")
+# The default cache is a table in the database (`manage.py createcachetable` makes it), so the
+# web form's rate limit and the login throttles count across worker processes; Redis
+# (CACHE_URL=redis://...) when several machines share the load.
+CACHE_URL = env_str("CACHE_URL", "db://crm_cache")
 if CACHE_URL.startswith("redis://") or CACHE_URL.startswith("rediss://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("db://"):
+    CACHES = {"default": {"BACKEND": "crm.cache.DatabaseCache", "LOCATION": CACHE_URL[5:] or "crm_cache"}}
 elif CACHE_URL.startswith("dummy://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    raise ImproperlyConfigured("CACHE_URL must start with locmem://, redis://, rediss:// or dummy://")
+    raise ImproperlyConfigured("CACHE_URL must start with db://, redis://, rediss://, locmem:// or dummy://")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

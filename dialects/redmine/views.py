@@ -182,7 +182,7 @@ class ContactListView(RedmineView):
             return Response(status=302, headers={"Location": result.redirect_url})
         if result.contact is None:
             return Response(status=204)
-        return Response({"contact": representations.webform_receipt(result.contact)}, status=201)
+        return Response({"contact": representations.webform_receipt(result.receipt)}, status=201)
 
 
 class WebFormView(ContactListView):

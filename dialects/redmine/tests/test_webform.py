@@ -6,9 +6,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from contacts.models import Contact, Note, Visibility
+from contacts.services import contact_create, webform_create
 from contacts.webforms import webform_snippet
 from dialects.redmine.tests.conftest import SEED_FORM, SEED_KEY, seed_form
 
@@ -57,7 +59,7 @@ def submit(html: str, typed: dict[str, str], forwarded_for: str = "", **extra: s
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(database_cache):
     cache.clear()
 
 
@@ -66,7 +68,7 @@ def test_the_seeds_form_creates_a_contact_in_the_forms_project(webform, plugin_p
     assert response.status_code == 201
     contact = Contact.objects.get(first_name="Grace")
     assert response.json() == {
-        "contact": {"id": contact.pk, "is_company": False, "first_name": "Grace", "last_name": "Hopper"}
+        "contact": {"id": None, "is_company": False, "first_name": "Grace", "last_name": "Hopper"}
     }
     assert list(contact.projects.all()) == [plugin_project]
     assert contact.company.name == "Navy Labs"
@@ -82,7 +84,10 @@ def test_the_seeds_form_creates_a_contact_in_the_forms_project(webform, plugin_p
 def test_the_form_may_post_to_the_xml_route(webform):
     response = submit(seed_form(webform, "xml"), TYPED)
     assert response.status_code == 201
-    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?><contact><id>')
+    assert response.content == (
+        b'<?xml version="1.0" encoding="UTF-8"?><contact><id/><is_company>false</is_company>'
+        b"<first_name>Grace</first_name><last_name>Hopper</last_name></contact>"
+    )
 
 
 def test_a_users_api_key_as_form_key_is_refused(webform, api_key):
@@ -101,7 +106,8 @@ def test_an_unknown_or_inactive_form_key_is_401(webform):
     assert not Contact.objects.exists()
 
 
-def test_a_form_key_cannot_read_or_change_anything(webform, apple):
+def test_a_form_key_cannot_read_or_change_anything(webform, make_contact):
+    apple = make_contact(is_company=True, name="Apple Inc.")
     client = Client()
     assert client.get(f"/redmine/contacts.json?key={webform.key}").status_code == 401
     response = client.post(
@@ -150,7 +156,7 @@ def test_a_known_email_adds_a_note_instead_of_a_duplicate(webform):
     again = submit(
         seed_form(webform), TYPED | {"contact[phone]": "+1 202 555 0199", "contact[email]": "GRACE@navy.example"}
     )
-    assert again.status_code == 201 and again.json()["contact"]["id"] == first.json()["contact"]["id"]
+    assert (again.status_code, again.json()) == (first.status_code, first.json())
     contact = Contact.objects.get(is_company=False)
     assert [i.value for i in contact.items.filter(kind="tel")] == ["+1 202 555 0143"]
     note = Note.objects.get(contact=contact)
@@ -219,3 +225,52 @@ def test_the_forms_own_route_refuses_an_unknown_key(webform):
 def test_the_forms_own_route_only_takes_posts(webform, method):
     assert getattr(Client(), method)(f"/forms/{webform.key}/").status_code in (401, 403, 405)
     assert not Contact.objects.exists()
+
+
+def test_a_known_email_gets_the_same_answer_as_a_new_one_and_discloses_nothing(webform, plugin_project, bob):
+    hidden = make_hidden_contact(plugin_project, bob, first_name="Secret", email="known@navy.example")
+    known = submit(seed_form(webform), TYPED | {"contact[email]": "known@navy.example"})
+    new = submit(seed_form(webform), TYPED | {"contact[email]": "new@navy.example"})
+    assert (known.status_code, known.json()) == (new.status_code, new.json()) == (201, {"contact": RECEIPT})
+    assert b"Secret" not in known.content and str(hidden.pk).encode() not in known.content
+    assert Note.objects.get().contact == hidden
+
+
+def test_a_known_email_in_the_xml_route_gets_the_same_answer_as_a_new_one(webform, plugin_project, bob):
+    make_hidden_contact(plugin_project, bob, first_name="Secret", email="known@navy.example")
+    known = submit(seed_form(webform, "xml"), TYPED | {"contact[email]": "known@navy.example"})
+    new = submit(seed_form(webform, "xml"), TYPED | {"contact[email]": "new@navy.example"})
+    assert (known.status_code, known.content) == (new.status_code, new.content)
+    assert b"Secret" not in known.content
+
+
+def test_a_form_of_a_project_without_a_manager_still_finds_duplicates(plugin_project, license_one):
+    plugin_project.memberships.all().delete()
+    form = webform_create(project=plugin_project, name="Orphan form", created_by=None)
+    first = submit(seed_form(form), TYPED)
+    again = submit(seed_form(form), TYPED | {"contact[email]": "Grace@Navy.example"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert Contact.objects.filter(is_company=False).count() == 1
+    assert Contact.objects.filter(is_company=True).count() == 1
+
+
+RECEIPT = {"id": None, "is_company": False, "first_name": "Grace", "last_name": "Hopper"}
+
+
+def make_hidden_contact(project, author, *, first_name: str, email: str) -> Contact:
+    """A private contact of the project that the form's creator (alice) may not see."""
+    return contact_create(
+        user=author,
+        fields={"first_name": first_name, "last_name": "Agent", "visibility": Visibility.PRIVATE},
+        items=[{"kind": "email", "value": email}],
+        projects=[project],
+        check_permissions=False,
+    )
+
+
+def test_the_rate_limit_counts_in_the_cache_table_every_worker_shares(webform):
+    submit(seed_form(webform), TYPED)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM crm_cache")
+        keys = [key for (key,) in cursor.fetchall()]
+    assert any(f"webform-rate:{webform.pk}:" in key for key in keys)

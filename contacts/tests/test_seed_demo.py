@@ -1,0 +1,46 @@
+"""seed_demo's bulk load: plain rows, multi-row inserts, indexes built once after a large load."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from contacts.management.commands import seed_demo
+from contacts.models import Contact, ContactItem, Note, TaggedContact
+
+
+def index_definitions() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        return set(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_builds_the_indexes_again_exactly_as_they_were(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("indexes are deferred on SQLite only")
+    before = index_definitions()
+    monkeypatch.setattr(seed_demo, "DEFER_INDEXES_FROM", 100)
+    monkeypatch.setattr(seed_demo, "ROWS_PER_STATEMENT", 7)  # full statements and a remainder
+    call_command("seed_demo", "--contacts", "450", "--quiet", stdout=io.StringIO())
+    assert index_definitions() == before
+    assert Contact.objects.count() == 450
+    assert Contact.objects.filter(is_company=True).count() == 45
+    assert ContactItem.objects.filter(kind="email").count() == 450
+    assert TaggedContact.objects.exists() and Note.objects.exists()
+    assert all(c.display_name == c.compute_display_name() for c in Contact.objects.all())
+
+
+@pytest.mark.django_db
+def test_seeded_contacts_are_complete_rows_that_the_orm_reads_back():
+    call_command("seed_demo", "--contacts", "30", "--quiet", stdout=io.StringIO())
+    person = Contact.objects.filter(is_company=False, company__isnull=False).first()
+    assert person.company.is_company
+    assert person.emails[0].value == person.emails[0].normalized
+    assert person.phones[0].normalized.startswith("+1")
+    assert person.primary_address.city
+    assert person.projects.exists()
+    assert Contact.objects.filter(uuid=person.uuid).get() == person
