@@ -33,7 +33,6 @@ SEED_CONTACT = {
 }
 
 
-@pytest.mark.xfail(reason="phone text as sent", strict=False)
 def test_the_seeds_contact_with_its_short_numbers_is_created_and_looked_up(api):
     response = api.post(f"{BASE}/contacts", SEED_CONTACT, format="json")
     assert response.status_code == 200, response.content

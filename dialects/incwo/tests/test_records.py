@@ -163,7 +163,6 @@ def test_values_come_back_as_sent(api):
     assert shown.findtext("contact_items/contact_item/value") == "+33 6 12 34 56 78"
 
 
-@pytest.mark.xfail(reason="phone text as sent", strict=False)
 @pytest.mark.parametrize("phone", ["00 33 6 12 34 56 78", "06 12 34 56 78", "06.12.34.56.78", "+33 (0)1 23 45 67 89"])
 def test_french_phone_text_comes_back_as_sent(api, phone):
     response = api.post(
