@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import uuid
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from rest_framework.test import APIClient
 from contacts.models import Contact
 from contacts.services import apikey_get_or_create, contact_create_slotted, group_create
 from dialects.incoplax.codes import SLOTS
+from dialects.tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 CREATED = datetime.datetime(2019, 8, 28, 11, 59, 40, 750000, tzinfo=datetime.UTC)
@@ -96,15 +96,12 @@ def adam(alice: Any, john: Contact) -> Contact:
 @pytest.fixture
 def golden() -> Callable[..., None]:
     """Compare a body with golden/<name> byte for byte (with `mask`, the times of new writes are
-    masked). INCOPLAX_GOLDEN_UPDATE=1 rewrites the files; review the diff."""
+    masked), with the one helper of dialects/tests/golden.py (UPDATE_GOLDEN=1 rewrites the files)."""
 
     def check(name: str, body: bytes, *, mask: bool = False) -> None:
         text = body.decode()
         if mask:
             text = TIME.sub('"TIME"', text)
-        path = GOLDEN / name
-        if os.environ.get("INCOPLAX_GOLDEN_UPDATE") == "1":
-            path.write_text(text)
-        assert text == path.read_text(), f"{name} differs:\n{text}"
+        assert_golden(GOLDEN / name, text.encode())
 
     return check

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from rest_framework.test import APIClient
 
 from contacts.models import Contact, ContactType
 from contacts.services import apikey_get_or_create
+from dialects.tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXED_TIME = datetime.datetime(2024, 5, 14, 12, 43, tzinfo=datetime.UTC)
@@ -124,15 +124,12 @@ def jean(make_contact: Callable[..., Contact], acme: Contact) -> Contact:
 
 @pytest.fixture
 def golden() -> Callable[..., None]:
-    """Compare a body with golden/<name> byte for byte; INCWO_GOLDEN_UPDATE=1 rewrites the files instead."""
+    """Compare a body with golden/<name> byte for byte (dialects/tests/golden.py; UPDATE_GOLDEN=1 rewrites)."""
 
     def check(name: str, body: bytes, *, mask: dict[str, str] | None = None) -> None:
         for old, new in (mask or {}).items():
             body = body.replace(old.encode(), new.encode())
-        path = GOLDEN / name
-        if os.environ.get("INCWO_GOLDEN_UPDATE") == "1":
-            path.write_bytes(body)
-        assert body == path.read_bytes(), f"{name} differs:\n{body.decode()}"
+        assert_golden(GOLDEN / name, body)
 
     return check
 
