@@ -4,8 +4,8 @@ Idempotent: users, projects, tags and custom fields are fetched or created, and
 contacts are topped up to the number asked for (`--contacts`, default 300), so
 running it twice changes nothing. Large sets for benchmarks are written as plain
 tuples (no model instance per row) with multi-row INSERTs, one commit per batch:
-a million contacts take a few minutes on SQLite, whether or not row triggers
-(a full-text index) fill as rows go in.
+a million contacts take a few minutes on SQLite (a large load builds the indexes, the
+search index among them, once at the end).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from contacts.models import (
     TaggedContact,
     Visibility,
 )
+from contacts.search import search_rebuild
 from contacts.services import apikey_get_or_create
 from projects.models import Membership, Project
 from projects.services import membership_set
@@ -492,11 +493,13 @@ def _bulk_load_pragmas() -> Iterator[None]:
 
 @contextmanager
 def _indexes_built_after(models: list[Any], *, enabled: bool) -> Iterator[None]:
-    """On SQLite outside a transaction: drop the tables' secondary indexes, load, create them again.
+    """On SQLite outside a transaction: drop the tables' secondary indexes and triggers, load,
+    create them again, and rebuild the search index the triggers would have kept.
 
-    The definitions are read back from sqlite_master, so indexes added by any migration come back
-    as they were. Primary keys and column UNIQUE constraints stay (SQLite cannot drop them);
-    triggers stay too, so whatever they maintain is filled as rows go in.
+    The definitions are read back from sqlite_master, so indexes and triggers added by any
+    migration come back as they were. Primary keys and column UNIQUE constraints stay (SQLite
+    cannot drop them). Row triggers would rewrite a contact's search document once per item;
+    one `search_rebuild()` at the end writes each document once.
     """
     if not enabled or connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
@@ -505,18 +508,20 @@ def _indexes_built_after(models: list[Any], *, enabled: bool) -> Iterator[None]:
     marks = ", ".join(["%s"] * len(tables))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
+            f" AND tbl_name IN ({marks})",
             tables,
         )
-        indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        definitions = cursor.fetchall()
+        for kind, name, _ in definitions:
+            cursor.execute(f"DROP {kind.upper()} {connection.ops.quote_name(name)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for _, sql in indexes:
+            for _, _, sql in definitions:
                 cursor.execute(sql)
+        search_rebuild()
 
 
 def _insert(model: Any, rows: list[tuple]) -> None:
