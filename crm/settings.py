@@ -124,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DB_PG_JIT", False):
+    # JIT compiling a count over every visible contact costs more than the count itself
+    # (docs/deployment.md, "Scale"); DB_PG_JIT=true keeps the server's setting.
+    DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 
 # The default cache is a table in the database (`manage.py createcachetable` makes it), so the
 # web form's rate limit and the login throttles count across worker processes; Redis
