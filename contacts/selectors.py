@@ -496,9 +496,8 @@ def contact_annotate_for_display(*, user: AnyUser, contacts: QuerySet[Contact]) 
     )
     own = _contact_rights_expressions(user=user, ref="pk", field=lambda name: name)
     company = _contact_rights_expressions(user=user, ref="company_id", field=lambda name: f"company__{name}")
-    return contacts.annotate(
+    return contact_annotate_company_visible(contacts, user=user).annotate(
         persons_count=Coalesce(Subquery(people), 0),
-        company_visible=Exists(contact_list(user=user, prefetch=False).filter(pk=OuterRef("company_id"))),
         can_edit=own["edit"],
         can_delete=own["delete"],
         company_can_edit=company["edit"],

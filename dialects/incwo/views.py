@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from contacts.models import Contact
-from contacts.selectors import contact_annotate_company_visible, contact_get, contact_list
+from contacts.selectors import contact_annotate_company_visible, contact_get, contact_list_for_display
 from contacts.services import contact_delete, contact_save_with_type_code
 from dialects.authentication import SessionAuthentication
 from dialects.base import DialectMixin
@@ -112,10 +112,12 @@ class RecordListView(RecordView):
     """GET (paged, `?page=N`) and POST (201 and the stored record)."""
 
     def get(self, request: Request, business_file_id: str) -> Response:
-        records = contact_list(
+        # A record shows its items and addresses only: nothing else is prefetched.
+        records = contact_list_for_display(
             user=request.user,
             filters=list_filters(project=self.business_file, is_company=self.is_company),
             order_by=["pk"],
+            related=("items", "addresses"),
         )
         page = self.paginate_queryset(contact_annotate_company_visible(records, user=request.user))
         return self.get_paginated_response([type(self).represent(record) for record in page])

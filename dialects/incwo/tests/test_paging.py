@@ -81,4 +81,4 @@ def test_a_list_costs_the_same_queries_for_a_page_of_1_or_of_100(api, project, r
         body = api.get(f"{resource}.xml").content
     assert parse_tree(body).findtext("pagination/total_entries") == "100"
     # Auth 2, business file 2, count 1, page 1, the selector's prefetches 5.
-    assert len(one.captured_queries) == len(hundred.captured_queries) <= 11
+    assert len(one.captured_queries) == len(hundred.captured_queries) <= 7
