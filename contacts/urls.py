@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from contacts import views, webform_views
+from contacts import webform_views
+from contacts.views import contacts as views
+from contacts.views import customfields
 
 app_name = "contacts"
 urlpatterns = [
@@ -17,8 +19,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),
     path("<int:pk>/notes/", views.note_create_view, name="note-create"),
     path("<int:pk>/tags/", views.contact_tag_add, name="contact-tag-add"),
-    path("custom-fields/", views.customfield_list, name="customfield-list"),
-    path("custom-fields/new/", views.customfield_edit, name="customfield-create"),
-    path("custom-fields/<int:pk>/", views.customfield_edit, name="customfield-update"),
+    path("custom-fields/", customfields.customfield_list, name="customfield-list"),
+    path("custom-fields/new/", customfields.customfield_edit, name="customfield-create"),
+    path("custom-fields/<int:pk>/", customfields.customfield_edit, name="customfield-update"),
     path("web-forms/project/<int:pk>/", webform_views.webform_create_view, name="webform-create"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from contacts import views
+from contacts.views import accounts as views
 
 app_name = "accounts"
 urlpatterns = [

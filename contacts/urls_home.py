@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from contacts import views
+from contacts.views import contacts as views
 
 urlpatterns = [path("", views.home, name="home")]

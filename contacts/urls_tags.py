@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from contacts import views
+from contacts.views import tags as views
 
 app_name = "tags"
 urlpatterns = [

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from contacts.forms import WebFormForm
 from contacts.services import webform_create
-from contacts.views import error_text
+from contacts.views.common import error_text
 from projects.selectors import project_can_manage
 from projects.views import detail_context, visible_project
 

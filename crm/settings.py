@@ -168,7 +168,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # The same notion of the visitor's address as the web form's rate limit (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "dialects.base.client_ip"
-AXES_LOCKOUT_CALLABLE = "contacts.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "contacts.views.accounts.login_locked_out"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"

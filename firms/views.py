@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from contacts.models import Contact
 from contacts.selectors import company_people, contact_can_delete, contact_get
-from contacts.views import error_text
+from contacts.views.common import error_text
 from firms.forms import FirmMergeForm
 from firms.selectors import firm_list
 from firms.services import firm_merge

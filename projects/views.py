@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from contacts.selectors import contact_list
-from contacts.views import error_text
+from contacts.views.common import error_text
 from projects.forms import MemberAddForm, MemberRoleForm, ProjectForm
 from projects.models import Membership, Project
 from projects.selectors import (

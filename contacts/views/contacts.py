@@ -1,0 +1,166 @@
+"""The dashboard and the contact pages: list, export, bulk actions, detail, editor, delete, notes, tags."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from contacts.exporters import export_response
+from contacts.forms import (
+    PAGE_SIZES,
+    BulkActionForm,
+    ContactEditor,
+    ContactFilterForm,
+    NoteForm,
+    TagAddForm,
+)
+from contacts.selectors import (
+    ContactPages,
+    company_suggest,
+    contact_can_delete,
+    contact_can_edit,
+    contact_counts,
+    contact_list,
+    note_list,
+)
+from contacts.services import (
+    contact_add_tags,
+    contact_delete,
+    note_create,
+    split_tag_list,
+)
+from contacts.views.common import detail_context, error_text, is_htmx, safe_next, visible_contact
+from crm.ids import parse_id
+from projects.selectors import project_list
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "counts": contact_counts(user=user) | {"projects": project_list(user=user).count()},
+        "recent_contacts": contact_list(user=user, order_by=["-updated_at"])[:8],
+        "recent_notes": note_list(user=user)[:8],
+        "assigned": contact_list(user=user, filters={"assigned_to": user.pk}, order_by=["-updated_at"])[:8],
+    }
+    return render(request, "home.html", context)
+
+
+@login_required
+def contact_list_view(request: HttpRequest) -> HttpResponse:
+    filter_form = ContactFilterForm(request.GET, user=request.user)
+    contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
+    page = Paginator(ContactPages(contacts), filter_form.page_size()).get_page(request.GET.get("page"))
+    context = {"filter_form": filter_form, "page": page, "page_sizes": PAGE_SIZES}
+    context["bulk_form"] = BulkActionForm(user=request.user)
+    template = "contacts/contact_list_results.html" if is_htmx(request) else "contacts/contact_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    filter_form = ContactFilterForm(request.GET, user=request.user)
+    contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
+    return export_response(contacts, fmt=fmt, filename=f"contacts.{fmt}")
+
+
+@login_required
+@require_POST
+def contact_bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkActionForm(request.POST, user=request.user)
+    if form.is_valid() and form.needs_confirmation():
+        contacts = contact_list(user=request.user, prefetch=False).filter(pk__in=form.cleaned_data["ids"])
+        back = safe_next(request, reverse("contacts:contact-list"))
+        return render(request, "contacts/contact_bulk_confirm.html", {"contacts": contacts, "next": back})
+    if form.is_valid():
+        try:
+            messages.success(request, form.perform(user=request.user))
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, error_text(exc))
+    else:
+        messages.error(request, form.error_text())
+    return redirect(safe_next(request, reverse("contacts:contact-list")))
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = visible_contact(request, pk)
+    return render(request, "contacts/contact_detail.html", detail_context(request, contact))
+
+
+@login_required
+def contact_create_view(request: HttpRequest) -> HttpResponse:
+    is_company = request.GET.get("kind") == "company"
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    initial = {"company": request.GET.get("company")}
+    editor = ContactEditor(user=request.user, is_company=is_company, data=data, files=files, initial=initial)
+    if data is not None and editor.is_valid() and (contact := editor.save()) is not None:
+        messages.success(request, f"{contact} was created.")
+        return redirect(contact)
+    return render(request, "contacts/contact_form.html", {"editor": editor})
+
+
+@login_required
+def contact_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = visible_contact(request, pk)
+    if not contact_can_edit(user=request.user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    editor = ContactEditor(user=request.user, contact=contact, data=data, files=files)
+    if data is not None and editor.is_valid() and editor.save() is not None:
+        messages.success(request, f"{contact} was saved.")
+        return redirect(contact)
+    return render(request, "contacts/contact_form.html", {"editor": editor, "contact": contact})
+
+
+@login_required
+def contact_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = visible_contact(request, pk)
+    if not contact_can_delete(user=request.user, contact=contact):
+        raise PermissionDenied("You may not delete this contact.")
+    if request.method == "POST":
+        contact_delete(contact=contact, user=request.user)
+        messages.success(request, f"{contact} was deleted.")
+        return redirect("contacts:contact-list")
+    return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})
+
+
+@login_required
+@require_POST
+def note_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = visible_contact(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note_create(contact=contact, user=request.user, **form.cleaned_data)
+        messages.success(request, "Note added.")
+        form = NoteForm()
+    template = "contacts/note_list.html" if is_htmx(request) else "contacts/contact_detail.html"
+    return render(request, template, detail_context(request, contact, note_form=form))
+
+
+@login_required
+@require_POST
+def contact_tag_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = visible_contact(request, pk)
+    form = TagAddForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["tags"])
+        contact_add_tags(contact=contact, user=request.user, tags=split_tag_list(form.cleaned_data["tags"]))
+        messages.success(request, "Tags added.")
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    return redirect(contact)
+
+
+@login_required
+def company_suggest_view(request: HttpRequest) -> JsonResponse:
+    exclude = parse_id(request.GET.get("exclude", ""))
+    companies = company_suggest(user=request.user, query=request.GET.get("q", ""), exclude=exclude)
+    return JsonResponse(companies, safe=False)
