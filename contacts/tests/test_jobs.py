@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import signal
 from typing import Any
 
 import pytest
@@ -63,7 +64,14 @@ def test_the_database_worker_runs_a_queued_job(settings: Any, alice: Any, media:
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED
 
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    # The worker takes over SIGINT/SIGTERM/SIGQUIT to stop between tasks; this process gets them back.
+    signals = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, name)]
+    handlers = {number: signal.getsignal(number) for number in signals}
+    try:
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
     job.refresh_from_db()
     assert (job.status, job.done, job.result) == (Job.Status.DONE, 20, {"Counted": 20})
