@@ -20,11 +20,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from contacts.history import history_channel, history_record_many
 from contacts.importers.mapping import JOINABLE, guess_mapping, mapping_problems, target_parse
 from contacts.importers.reading import ImportFileError, Record, Source, source_count, source_records
 from contacts.importers.rows import PreparedRow, RowPreparer, labels_of
 from contacts.importers.writing import BulkWriter
-from contacts.models import CustomField
+from contacts.models import ChangeAction, Channel, CustomField
 
 CHUNK = 2000
 MAX_LISTED = 200
@@ -149,7 +150,6 @@ def import_run(
     match_target: str = "",
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    history: Callable[[list[int]], None] | None = None,
 ) -> ImportSummary:
     """Import every record of the file; see the module docstring."""
     problems = check_mapping(source, targets)
@@ -159,7 +159,7 @@ def import_run(
     summary = ImportSummary(dry_run=dry_run)
     if progress:
         progress(0, total)
-    with transaction.atomic() if dry_run else nullcontext():
+    with history_channel(Channel.IMPORT), transaction.atomic() if dry_run else nullcontext():
         preparer = RowPreparer(user=user, labels=source_labels(source, targets), match_target=match_target)
         writer = BulkWriter(
             user=user, preparer=preparer, projects=projects, update_existing=update_existing, match_target=match_target
@@ -170,7 +170,10 @@ def import_run(
                 for record, errors in failures:
                     rejected.add(summary, record.number, record.cells, errors)
                 if chunk:
-                    result = writer.write(chunk)
+                    with transaction.atomic():  # the chunk and its history entries: one transaction
+                        result = writer.write(chunk)
+                        written = [*result.companies, *result.created, *result.updated]
+                        history_record_many(contact_ids=written, user=user, action=ChangeAction.IMPORTED)
                     cells = {row.number: row.cells for row in chunk}
                     by_row: dict[int, list[tuple[str, str]]] = {}
                     for number, column, message in result.errors:
@@ -180,8 +183,6 @@ def import_run(
                     summary.created += len(result.created)
                     summary.updated += len(result.updated)
                     summary.companies += len(result.companies)
-                    if history:
-                        history([*result.companies, *result.created, *result.updated])
                 if progress:
                     progress(summary.rows, total)
             summary.rejected_path = rejected.path
