@@ -356,7 +356,7 @@ class RowPreparer:
                 continue
             if value == "":
                 continue
-            if not field.applies_to_contact(Contact(is_company=row.is_company)):
+            if not applies_to(field, is_company=row.is_company):
                 kind = "companies" if row.is_company else "persons"
                 errors.append((label, f"{field.name} does not apply to {kind}."))
                 continue
@@ -374,15 +374,21 @@ class RowPreparer:
     def required_errors(self, row: PreparedRow) -> RowErrors:
         """Custom fields a new contact must have: defaults are filled in, a missing required value is an error."""
         errors: RowErrors = []
-        probe = Contact(is_company=row.is_company)
         for custom in self.custom_fields.values():
-            if custom.pk in row.custom or not custom.applies_to_contact(probe):
+            if custom.pk in row.custom or not applies_to(custom, is_company=row.is_company):
                 continue
             if custom.default:
                 row.custom[custom.pk] = custom.to_storage(custom.default)
             elif custom.is_required and custom.field_format != CustomField.Format.HEADING:
                 errors.append((f"Custom: {custom.name}", f"{custom.name} cannot be blank."))
         return errors
+
+
+def applies_to(field: CustomField, *, is_company: bool) -> bool:
+    """CustomField.applies_to_contact without building a contact."""
+    if field.applies_to == CustomField.AppliesTo.BOTH:
+        return True
+    return (field.applies_to == CustomField.AppliesTo.COMPANIES) == is_company
 
 
 def split_list(text: str) -> list[str]:
