@@ -344,7 +344,9 @@ class Guess:
 
 def guess_mapping(headers: Sequence[str], *, custom_fields: Iterable[CustomField]) -> Guess:
     """The target of each header (see the module docstring); "" for a column that maps nowhere."""
+    custom_fields = list(custom_fields)
     by_name = {header_key(f.name): f for f in custom_fields}
+    by_id = {f.pk: f for f in custom_fields}
     keys = [header_key(header) for header in headers]
     has_kind = "kind" in keys
     targets: list[str] = [IGNORE] * len(headers)
@@ -357,7 +359,9 @@ def guess_mapping(headers: Sequence[str], *, custom_fields: Iterable[CustomField
         if not key or compact in READ_ONLY:
             continue
         if header.strip().lower().startswith("custom:"):
-            field = by_name.get(header_key(header.split(":", 1)[1]))
+            name = header.split(":", 1)[1]
+            by_pk = re.search(r"\(#(\d+)\)\s*$", name)  # the export's "Custom: Size (#7)" for a repeated name
+            field = by_id.get(int(by_pk.group(1))) if by_pk else by_name.get(header_key(name))
             if field is not None:
                 targets[index] = f"custom.{field.pk}"
             else:

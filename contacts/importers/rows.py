@@ -360,6 +360,8 @@ class RowPreparer:
                 kind = "companies" if row.is_company else "persons"
                 errors.append((label, f"{field.name} does not apply to {kind}."))
                 continue
+            if field.is_multiple:
+                value = [part.strip() for part in value.split(";") if part.strip()]
             try:
                 row.custom[pk] = field.to_storage(value)
             except ValidationError as exc:

@@ -28,6 +28,7 @@ from contacts.importers.writing import BulkWriter
 from contacts.models import ChangeAction, Channel, CustomField
 
 CHUNK = 2000
+FORMULA_STARTS = frozenset("=+-@\t\r")
 MAX_LISTED = 200
 PREVIEW_ROWS = 10
 MATCHABLE = ("id", "name", "full_name")
@@ -109,6 +110,8 @@ def record_values(source: Source, targets: Sequence[str]) -> Callable[[Record], 
         found: dict[str, str] = {}
         for index, code in plan:
             if index < len(cells) and (cell := cells[index].strip()):
+                if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
+                    cell = cell[1:]  # the quote an export puts before a cell a spreadsheet would run
                 if code in found and code in JOINABLE:
                     found[code] += JOINABLE[code] + cell
                 else:
