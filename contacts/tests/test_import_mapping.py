@@ -6,7 +6,6 @@ import pytest
 
 from contacts.importers import guess_mapping, mapping_override
 from contacts.importers.mapping import mapping_problems, target_choices, target_label, target_parse
-from contacts.models import CustomField
 
 EXPORT_HEADERS = [
     "ID", "Kind", "First name", "Middle name", "Last name", "Company name", "Company", "Salutation", "Job title",

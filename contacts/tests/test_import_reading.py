@@ -44,7 +44,7 @@ def test_reads_utf8_with_or_without_bom_latin1_and_windows_1252(tmp_path, encodi
 
 def test_a_utf8_bom_file_reads_its_first_header_clean(tmp_path):
     path = tmp_path / "bom.csv"
-    path.write_bytes(codecs.BOM_UTF8 + "Email,Name\r\nada@example.com,Ada\r\n".encode())
+    path.write_bytes(codecs.BOM_UTF8 + b"Email,Name\r\nada@example.com,Ada\r\n")
 
     assert source_open(path).headers == ["Email", "Name"]
 
