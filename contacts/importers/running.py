@@ -173,11 +173,11 @@ def import_run(
                 for record, errors in failures:
                     rejected.add(summary, record.number, record.cells, errors)
                 if chunk:
+                    cells = {row.number: row.cells for row in chunk}
                     with transaction.atomic():  # the chunk and its history entries: one transaction
                         result = writer.write(chunk)
                         written = [*result.companies, *result.created, *result.updated]
                         history_record_many(contact_ids=written, user=user, action=ChangeAction.IMPORTED)
-                    cells = {row.number: row.cells for row in chunk}
                     by_row: dict[int, list[tuple[str, str]]] = {}
                     for number, column, message in result.errors:
                         by_row.setdefault(number, []).append((column, message))

@@ -95,10 +95,12 @@ class BulkWriter:
             matched = self._matches(rows, result) if self.update_existing else {}
             new: list[PreparedRow] = []
             fill: list[tuple[PreparedRow, int]] = []
+            filled: set[int] = set()  # company rows filling in a company made earlier for persons
             for row in rows:
                 if row.number in matched:
                     fill.append((row, matched[row.number]))
                 elif row.is_company and row.fields.get("name", "").lower() in self.made:
+                    filled.add(row.number)
                     fill.append((row, self.made.pop(row.fields["name"].lower())))
                 else:
                     errors = self.preparer.required_errors(row)
@@ -107,18 +109,23 @@ class BulkWriter:
                     else:
                         new.append(row)
             persons = [row for row, _ in fill if not row.is_company] + [row for row in new if not row.is_company]
-            implicit = self._companies(persons)
             new.sort(key=lambda row: not row.is_company)  # companies before the persons who may work there
+            in_chunk = {row.fields["name"].lower() for row in new if row.is_company}
+            implicit = self._companies(persons, in_chunk=in_chunk)
             ids = self._new_ids(len(implicit) + len(new))
             company_ids = ids[: len(implicit)]
             row_ids = ids[len(implicit) :]
             for name, pk in zip(implicit, company_ids, strict=True):
                 self.companies[name.lower()] = self.made[name.lower()] = pk
+            for row, pk in zip(new, row_ids, strict=False):
+                if not row.is_company:
+                    break
+                self.companies.setdefault(row.fields["name"].lower(), pk)
             self._insert_new(new, row_ids, implicit, company_ids, now)
             self._update(fill, now)
             result.companies = company_ids
             result.created = row_ids
-            result.updated = [pk for _, pk in fill]
+            result.updated = [pk for row, pk in fill if row.number not in filled]
         return result
 
     # Matching existing contacts ----------------------------------------------------------------
@@ -206,8 +213,9 @@ class BulkWriter:
 
     # Companies ---------------------------------------------------------------------------------
 
-    def _companies(self, persons: list[PreparedRow]) -> list[str]:
-        """Resolve persons' company names to ids; return the names to create (first spelling wins)."""
+    def _companies(self, persons: list[PreparedRow], *, in_chunk: set[str]) -> list[str]:
+        """Resolve persons' company names to ids; return the names to create (first spelling wins), apart
+        from those of the chunk's own company rows."""
         wanted = {row.company.lower(): row.company for row in persons if row.company}
         unknown = [key for key in wanted if key not in self.companies]
         if unknown:
@@ -215,7 +223,7 @@ class BulkWriter:
             named = companies.annotate(lower_name=Lower("display_name")).filter(lower_name__in=unknown)
             for name, pk in named.order_by("-pk").values_list("lower_name", "pk"):
                 self.companies[name] = pk  # the oldest of two of the same name wins
-        return [wanted[key] for key in wanted if key not in self.companies]
+        return [wanted[key] for key in wanted if key not in self.companies and key not in in_chunk]
 
     # Inserting ---------------------------------------------------------------------------------
 
