@@ -21,8 +21,6 @@ from contacts.models import (
     CustomField,
 )
 from contacts.search import search_q
-from contacts.services import contact_create
-from projects.services import project_create
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +155,8 @@ def test_update_mode_matches_by_a_chosen_column_such_as_id(tmp_path, alice, bob,
     ada = make_contact(first_name="Ada", last_name="Byron")
     hidden = make_contact(first_name="Hidden", last_name="Person", user=bob, projects=[], visibility="private")
     path = write_csv(tmp_path / "a.csv", [
-        ["ID", "First name", "Last name"], [ada.pk, "Ada", "Lovelace"], [hidden.pk, "Not", "Yours"], ["999999", "New", "One"],
+        ["ID", "First name", "Last name"], [ada.pk, "Ada", "Lovelace"], [hidden.pk, "Not", "Yours"],
+        ["999999", "New", "One"],
     ])  # fmt: skip
     source = source_open(path)
 
