@@ -62,7 +62,10 @@ PRIMARY_WORDS = {"pref", "primary", "preferred", "main"}
 ADDRESS_CONTEXTS = set(Address.Context.values) | {"business"}
 LIST_SPLIT = re.compile(r"\s*(?:;|:::|,)\s*")
 GOOGLE_SYSTEM_GROUPS = {"* mycontacts", "* starred", "* other contacts"}
+
+
 _EMAIL = EmailValidator()
+_EMAIL_USER = re.compile(_EMAIL.user_regex.pattern, _EMAIL.user_regex.flags).match
 _URL = URLValidator(schemes=["http", "https"])
 
 
@@ -320,7 +323,7 @@ class RowPreparer:
         if "@" not in value or len(value) > 320:
             return False
         user_part, domain = value.rsplit("@", 1)
-        if not _EMAIL.user_regex.match(user_part):
+        if not _EMAIL_USER(user_part):
             return False
         verdict = self.domains.get(domain)
         if verdict is None:
