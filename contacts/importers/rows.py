@@ -134,7 +134,9 @@ class RowPreparer:
         self.domains: dict[str, bool] = {}
 
     def label(self, code: str) -> str:
-        return self.labels.get(code) or target_label(code, custom_fields=self.custom_fields)
+        if code not in self.labels:
+            self.labels[code] = target_label(code, custom_fields=self.custom_fields)
+        return self.labels[code]
 
     def prepare(self, number: int, values: Mapping[str, str]) -> tuple[PreparedRow | None, RowErrors]:
         """The checked row, or None and its errors."""

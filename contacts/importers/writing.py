@@ -221,7 +221,10 @@ class BulkWriter:
     def _companies(self, persons: list[PreparedRow], *, in_chunk: set[str]) -> list[str]:
         """Resolve persons' company names to ids; return the names to create (first spelling wins), apart
         from those of the chunk's own company rows."""
-        wanted = {row.company.lower(): row.company for row in persons if row.company}
+        wanted: dict[str, str] = {}
+        for row in persons:
+            if row.company:
+                wanted.setdefault(row.company.lower(), row.company)
         unknown = [key for key in wanted if key not in self.companies]
         if unknown:
             companies = contact_list(user=self.user or _SUPERUSER, filters={"is_company": True}, prefetch=False)

@@ -86,3 +86,16 @@ def test_a_file_that_is_not_an_import_stops_with_its_reason(tmp_path):
 
     with pytest.raises(CommandError, match="This is a PNG image, not a CSV or vCard file."):
         command(str(path))
+
+
+def test_without_a_user_companies_are_found_among_all_and_made_once(tmp_path, make_contact):
+    acme = make_contact(is_company=True, name="Acme", visibility="private")
+    path = tmp_path / "staff.csv"
+    path.write_text("Name,Company\nAda Lovelace,ACME\nAlan Turing,Globex\nGrace Hopper,globex\n")
+
+    out = command(str(path), "--rejected", str(tmp_path / "r.csv"))
+
+    assert "contacts created 3" in out and "companies created for persons 1" in out
+    people = {c.first_name: c.company.display_name for c in Contact.objects.filter(is_company=False)}
+    assert people == {"Ada": acme.display_name, "Alan": "Globex", "Grace": "Globex"}
+    assert Contact.objects.get(name="Globex").author is None
