@@ -4,7 +4,7 @@ from django.urls import path
 
 from contacts import webform_views
 from contacts.views import contacts as views
-from contacts.views import customfields
+from contacts.views import customfields, imports
 
 app_name = "contacts"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("export.csv", views.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
     path("export.vcf", views.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
     path("bulk/", views.contact_bulk, name="contact-bulk"),
+    path("import/", imports.import_upload, name="import-upload"),
+    path("import/<str:token>/", imports.import_mapping, name="import-mapping"),
     path("companies/suggest", views.company_suggest_view, name="company-suggest"),
     path("<int:pk>/", views.contact_detail, name="contact-detail"),
     path("<int:pk>/edit/", views.contact_update_view, name="contact-update"),

@@ -234,6 +234,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Largest request body any API accepts (bytes); larger ones get a clean 4xx.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 2_621_440)
 API_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Largest file the import page accepts (bytes); larger uploads are stopped while they arrive.
+# Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) are streamed to a temporary file.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use the connection's
 # address). The web form's per-IP rate limit reads the visitor's address through it.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -1,0 +1,250 @@
+"""Running an import: records read from the file, checked, written a chunk at a time, errors kept.
+
+`import_run` is what the background task and the command call. Memory stays flat: records are
+streamed, a chunk of CHUNK rows is held at a time, rejected rows go straight to a CSV file on disk
+(their original cells and an "Error" column) and only the first MAX_LISTED errors are kept for
+the summary. Every contact written is recorded in its history as imported, on the import channel.
+A dry run does all of it, then rolls everything back.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from contacts.history import history_channel, history_record_many
+from contacts.importers.mapping import JOINABLE, guess_mapping, mapping_problems, target_parse
+from contacts.importers.reading import ImportFileError, Record, Source, source_count, source_records
+from contacts.importers.rows import PreparedRow, RowPreparer, labels_of
+from contacts.importers.writing import BulkWriter
+from contacts.models import ChangeAction, Channel, CustomField
+
+CHUNK = 2000
+FORMULA_STARTS = frozenset("=+-@\t\r")
+MAX_LISTED = 200
+PREVIEW_ROWS = 10
+MATCHABLE = ("id", "name", "full_name")
+
+
+@dataclass
+class ImportSummary:
+    """What an import did: counts, the first errors, and the CSV of rejected rows (None if none)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    companies: int = 0
+    rejected: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)  # {"row", "column", "message"}
+    rejected_path: Path | None = None
+    dry_run: bool = False
+
+    def as_result(self) -> dict[str, Any]:
+        """The summary as the job page shows it (label → value)."""
+        result = {"Rows read": self.rows, "Contacts created": self.created, "Contacts updated": self.updated,
+                  "Companies created for persons": self.companies, "Rows rejected": self.rejected}  # fmt: skip
+        if self.dry_run:
+            result["Dry run"] = "nothing was written"
+        return result
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    cells: list[str]
+    errors: list[tuple[str, str]]
+    values: dict[str, str]
+
+
+def default_targets(source: Source) -> list[str]:
+    """The guessed mapping of a CSV file (a vCard's properties have their own)."""
+    if source.format == "vcard":
+        return []
+    return guess_mapping(source.headers, custom_fields=CustomField.objects.all()).targets
+
+
+def check_mapping(source: Source, targets: Sequence[str]) -> list[str]:
+    """Problems that stop an import before it starts (none for a vCard file)."""
+    if source.format == "vcard":
+        return []
+    if len(targets) != len(source.headers):
+        return ["The mapping does not have one target per column."]
+    return mapping_problems(targets, headers=source.headers)
+
+
+def check_match_target(source: Source, targets: Sequence[str], match_column: str) -> str:
+    """The target a --match-column header maps to; ImportFileError when it cannot serve for matching."""
+    if not match_column:
+        return ""
+    headers = [h.strip().lower() for h in source.headers]
+    if match_column.strip().lower() not in headers:
+        raise ImportFileError(f"The file has no column {match_column!r} to match on.")
+    code = targets[headers.index(match_column.strip().lower())].split(":", 1)[0]
+    target = target_parse(code) if code else None
+    if target is None or not (target.field in MATCHABLE or target.kind in ("email", "tel") or target.custom):
+        raise ImportFileError(
+            "Contacts can be matched on an ID, email, phone, company name or custom field column,"
+            f" not {match_column!r}."
+        )
+    if target.is_type:
+        raise ImportFileError(f"{match_column!r} holds item types: match on the value column.")
+    return code
+
+
+def record_values(source: Source, targets: Sequence[str]) -> Callable[[Record], dict[str, str]]:
+    """A function giving a record's values by target (empty cells left out)."""
+    if source.format == "vcard":
+        return lambda record: record.values
+    plan = [(index, code) for index, code in enumerate(targets) if code]
+
+    def values(record: Record) -> dict[str, str]:
+        cells = record.cells
+        found: dict[str, str] = {}
+        for index, code in plan:
+            if index < len(cells) and (cell := cells[index].strip()):
+                if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
+                    cell = cell[1:]  # the quote an export puts before a cell a spreadsheet would run
+                if code in found and code in JOINABLE:
+                    found[code] += JOINABLE[code] + cell
+                else:
+                    found[code] = cell
+        return found
+
+    return values
+
+
+def source_labels(source: Source, targets: Sequence[str]) -> dict[str, str]:
+    if source.format == "vcard":
+        return {}
+    return labels_of(zip(targets, source.headers, strict=True))
+
+
+def import_preview(
+    *, source: Source, targets: Sequence[str], user: AbstractBaseUser | None, rows: int = PREVIEW_ROWS
+) -> list[PreviewRow]:
+    """The first rows as they would be read, each with its errors (nothing is written)."""
+    preparer = RowPreparer(user=user, labels=source_labels(source, targets), create_missing=False)
+    values_of = record_values(source, targets)
+    preview = []
+    for record in source_records(source):
+        values = values_of(record) if not record.error else {}
+        errors = [("", record.error)] if record.error else preparer.prepare(record.number, values)[1]
+        preview.append(PreviewRow(number=record.number, cells=record.cells, errors=errors, values=values))
+        if len(preview) >= rows:
+            break
+    return preview
+
+
+def import_run(
+    *,
+    source: Source,
+    targets: Sequence[str],
+    user: AbstractBaseUser | None,
+    projects: Sequence[int] = (),
+    update_existing: bool = False,
+    match_target: str = "",
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Import every record of the file; see the module docstring."""
+    problems = check_mapping(source, targets)
+    if problems:
+        raise ImportFileError(" ".join(problems))
+    total = source_count(source)
+    summary = ImportSummary(dry_run=dry_run)
+    if progress:
+        progress(0, total)
+    with history_channel(Channel.IMPORT), transaction.atomic() if dry_run else nullcontext():
+        preparer = RowPreparer(user=user, labels=source_labels(source, targets), match_target=match_target)
+        writer = BulkWriter(
+            user=user, preparer=preparer, projects=projects, update_existing=update_existing, match_target=match_target
+        )
+        with _Rejected(source) as rejected:
+            for chunk, failures in _chunks(source, targets, preparer):
+                summary.rows += len(chunk) + len(failures)
+                for record, errors in failures:
+                    rejected.add(summary, record.number, record.cells, errors)
+                if chunk:
+                    cells = {row.number: row.cells for row in chunk}
+                    with transaction.atomic():  # the chunk and its history entries: one transaction
+                        result = writer.write(chunk)
+                        written = [*result.companies, *result.created, *result.updated]
+                        history_record_many(contact_ids=written, user=user, action=ChangeAction.IMPORTED)
+                    by_row: dict[int, list[tuple[str, str]]] = {}
+                    for number, column, message in result.errors:
+                        by_row.setdefault(number, []).append((column, message))
+                    for number, errors in sorted(by_row.items()):
+                        rejected.add(summary, number, cells[number], errors)
+                    summary.created += len(result.created)
+                    summary.updated += len(result.updated)
+                    summary.companies += len(result.companies)
+                if progress:
+                    progress(summary.rows, total)
+            summary.rejected_path = rejected.path
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _chunks(
+    source: Source, targets: Sequence[str], preparer: RowPreparer
+) -> Iterator[tuple[list[PreparedRow], list[tuple[Record, list[tuple[str, str]]]]]]:
+    values_of = record_values(source, targets)
+    chunk: list[PreparedRow] = []
+    failures: list[tuple[Record, list[tuple[str, str]]]] = []
+    for record in source_records(source):
+        if record.error:
+            failures.append((record, [("", record.error)]))
+        else:
+            row, errors = preparer.prepare(record.number, values_of(record))
+            if row is None:
+                failures.append((record, errors))
+            else:
+                row.cells = record.cells
+                chunk.append(row)
+        if len(chunk) + len(failures) >= CHUNK:
+            yield chunk, failures
+            chunk, failures = [], []
+    if chunk or failures:
+        yield chunk, failures
+
+
+class _Rejected:
+    """The CSV of rejected rows, opened at the first one: the file's columns and an "Error" column."""
+
+    def __init__(self, source: Source) -> None:
+        self.headers = source.headers if source.format == "csv" else ["vCard"]
+        self.path: Path | None = None
+        self.handle: Any = None
+        self.writer: Any = None
+
+    def __enter__(self) -> _Rejected:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+    def add(self, summary: ImportSummary, number: int, cells: list[str], errors: list[tuple[str, str]]) -> None:
+        summary.rejected += 1
+        for column, message in errors:
+            if len(summary.errors) < MAX_LISTED:
+                summary.errors.append({"row": number, "column": column, "message": message})
+        if self.writer is None:
+            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by __exit__)
+                "w", encoding="utf-8-sig", newline="", suffix=".csv", prefix="rejected-", delete=False
+            )
+            self.handle, self.path = handle, Path(handle.name)
+            self.writer = csv.writer(handle)
+            self.writer.writerow([*self.headers, "Error"])
+        text = "; ".join(f"{column}: {message}" if column else message for column, message in errors)
+        padded = list(cells) + [""] * (len(self.headers) - len(cells))
+        self.writer.writerow([*padded, text])

@@ -1,0 +1,453 @@
+"""The bulk writer: checked rows into the database, a chunk per transaction, in a fixed number of queries.
+
+No model instance per row: contacts and their children are written as tuples with multi-row
+INSERT statements (executemany over ROWS_PER_STATEMENT rows each), ids taken for the whole chunk
+at once (PostgreSQL: the sequence's next values; SQLite: above the table's largest id, under the
+write lock the chunk's transaction holds). A chunk costs the same number of queries whatever its
+size, apart from one statement per ROWS_PER_STATEMENT rows of each table.
+
+The search index is kept by the database triggers (contacts.search). Items are written before
+their contacts inside the transaction (foreign keys are checked at commit): their triggers then
+find no contact to index, and the contact's own insert writes its document once, with its items,
+instead of once per item.
+
+Update mode matches each row with an existing contact the user may edit (by email, or by a
+chosen column: ID, an email or phone column, a company name, a custom field); cells given
+overwrite, items, addresses, tags and projects not yet there are added, nothing is removed.
+A person's company is found among the companies the user can see, by name in any case, or
+created once for the whole import.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from contacts.importers.rows import PreparedRow, RowPreparer
+from contacts.models import Address, Contact, ContactItem, CustomValue, Tag, TaggedContact
+from contacts.selectors import contact_list, contact_rights
+
+ROWS_PER_STATEMENT = 100
+ContactLink = Contact.projects.through
+CONTACT_COLUMNS = [f.column for f in Contact._meta.concrete_fields]
+ITEM_COLUMNS = ["contact_id", "kind", "tel_type", "context", "service", "value", "normalized", "is_primary", "position"]
+ADDRESS_COLUMNS = [
+    *("contact_id", "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary"),
+    "position",
+]
+NAME_COLUMNS = ("is_company", "name", "first_name", "middle_name", "last_name")
+ITEM_TRIGGER = "contacts_search_item_insert"
+
+
+@dataclass
+class ChunkResult:
+    """What one chunk did: ids created and updated, and the errors of the rows it refused."""
+
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    companies: list[int] = field(default_factory=list)  # companies made for persons' Company cells
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, column, message)
+
+
+class BulkWriter:
+    """Writes the checked rows of one import, chunk by chunk (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        user: AbstractBaseUser | None,
+        preparer: RowPreparer,
+        projects: Sequence[int] = (),
+        update_existing: bool = False,
+        match_target: str = "",
+    ) -> None:
+        self.user = user
+        self.preparer = preparer
+        self.projects = list(projects)
+        self.update_existing = update_existing
+        self.match_target = match_target if update_existing else ""
+        self.companies: dict[str, int] = {}  # lower-case name → id of a company persons link to
+        self.made: dict[str, int] = {}  # those this import created, which a later company row fills in
+        self.tags: dict[str, int] = {}
+        self.vendor = connection.vendor
+        self.item_trigger: str | None = None
+        self.author_id = user.pk if user is not None else None
+        self.native_uuid = connection.features.has_native_uuid_field
+        self.defaults = {
+            f.column: f.get_db_prep_save(f.get_default(), connection)
+            for f in Contact._meta.concrete_fields
+            if f.column not in ("id", "uuid", "created_at", "updated_at")
+        }
+
+    # The chunk -------------------------------------------------------------------------------
+
+    def write(self, rows: list[PreparedRow]) -> ChunkResult:
+        """Write one chunk of rows in one transaction (the caller's, when it has one)."""
+        result = ChunkResult()
+        with transaction.atomic():
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            matched = self._matches(rows, result) if self.update_existing else {}
+            new: list[PreparedRow] = []
+            fill: list[tuple[PreparedRow, int]] = []
+            filled: set[int] = set()  # company rows filling in a company made earlier for persons
+            for row in rows:
+                if row.number in matched:
+                    fill.append((row, matched[row.number]))
+                elif row.is_company and row.fields.get("name", "").lower() in self.made:
+                    filled.add(row.number)
+                    fill.append((row, self.made.pop(row.fields["name"].lower())))
+                else:
+                    errors = self.preparer.required_errors(row)
+                    if errors:
+                        result.errors += [(row.number, column, message) for column, message in errors]
+                    else:
+                        new.append(row)
+            persons = [row for row, _ in fill if not row.is_company] + [row for row in new if not row.is_company]
+            new.sort(key=lambda row: not row.is_company)  # companies before the persons who may work there
+            in_chunk = {row.fields["name"].lower() for row in new if row.is_company}
+            implicit = self._companies(persons, in_chunk=in_chunk)
+            ids = self._new_ids(len(implicit) + len(new))
+            company_ids = ids[: len(implicit)]
+            row_ids = ids[len(implicit) :]
+            for name, pk in zip(implicit, company_ids, strict=True):
+                self.companies[name.lower()] = self.made[name.lower()] = pk
+            for row, pk in zip(new, row_ids, strict=False):
+                if not row.is_company:
+                    break
+                self.companies.setdefault(row.fields["name"].lower(), pk)
+            self._insert_new(new, row_ids, implicit, company_ids, now)
+            self._update(fill, now)
+            result.companies = company_ids
+            result.created = row_ids
+            result.updated = [pk for row, pk in fill if row.number not in filled]
+        return result
+
+    # Matching existing contacts ----------------------------------------------------------------
+
+    def _matches(self, rows: list[PreparedRow], result: ChunkResult) -> dict[int, int]:
+        """Row number → id of the contact it updates; rows matching several contacts, or one the user
+        may not edit, are refused (into `result.errors`) and left out of `rows`."""
+        visible = contact_list(user=self.user or _SUPERUSER, prefetch=False)
+        target = self.match_target
+        keys_of: dict[int, list[str]] = {}
+        for row in rows:
+            if not target:
+                keys_of[row.number] = [item[5] for item in row.items if item[0] == "email"]
+            elif row.match:
+                keys_of[row.number] = [self._match_key(row.match)]
+        keys = {key for values in keys_of.values() for key in values if key}
+        found: dict[str, set[int]] = defaultdict(set)
+        if keys:
+            for key, pk in self._lookup(visible, keys):
+                found[str(key)].add(pk)
+        matched: dict[int, int] = {}
+        refused: set[int] = set()
+        for row in rows:
+            candidates = {pk for key in keys_of.get(row.number, []) for pk in found.get(key, ())}
+            if len(candidates) > 1:
+                column = self.preparer.label(target or "email.1")
+                result.errors.append((row.number, column, f"Matches {len(candidates)} contacts: update them by ID."))
+                refused.add(row.number)
+            elif candidates:
+                matched[row.number] = candidates.pop()
+        if matched:
+            contacts = list(visible.filter(pk__in=set(matched.values())).prefetch_related("projects", "access_list"))
+            rights = contact_rights(user=self.user or _SUPERUSER, contacts=contacts)
+            kinds = {contact.pk: contact.is_company for contact in contacts}
+            for row in rows:
+                pk = matched.get(row.number)
+                if pk is None:
+                    continue
+                if not rights[pk].can_edit:
+                    result.errors.append((row.number, "", "You may not edit the contact this row matches."))
+                elif kinds[pk] != row.is_company:
+                    kind = "company" if kinds[pk] else "person"
+                    result.errors.append((row.number, "", f"This row matches a {kind} of another kind."))
+                else:
+                    continue
+                refused.add(row.number)
+                del matched[row.number]
+        rows[:] = [row for row in rows if row.number not in refused]
+        return matched
+
+    def _match_key(self, value: str) -> str:
+        target = self.match_target
+        if target.startswith("email."):
+            return value.lower()
+        if target.startswith("tel."):
+            normalized = self.preparer._phone(value)
+            return normalized if isinstance(normalized, str) else ""
+        if target.startswith("custom."):
+            field = self.preparer.custom_fields.get(int(target.split(".")[1]))
+            try:
+                return field.to_storage(value) if field else ""
+            except Exception:  # noqa: BLE001 (a value the field refuses matches nothing)
+                return ""
+        if target in ("name", "full_name"):
+            return value.lower()
+        return value
+
+    def _lookup(self, visible: Any, keys: set[str]) -> Iterable[tuple[Any, int]]:
+        target = self.match_target
+        ids = visible.values("pk")
+        if not target or target.startswith(("email.", "tel.")):
+            kind = "tel" if target.startswith("tel.") else "email"
+            items = ContactItem.objects.filter(kind=kind, normalized__in=keys, contact_id__in=ids)
+            return items.values_list("normalized", "contact_id")
+        if target == "id":
+            numbers = [int(key) for key in keys if key.isascii() and key.isdigit() and len(key) < 19]
+            return ((str(pk), pk) for pk in visible.filter(pk__in=numbers).values_list("pk", flat=True))
+        if target.startswith("custom."):
+            values = CustomValue.objects.filter(field_id=int(target.split(".")[1]), value__in=keys, contact_id__in=ids)
+            return values.values_list("value", "contact_id")
+        if target in ("name", "full_name"):
+            named = visible.annotate(lower_name=Lower("display_name")).filter(lower_name__in=keys)
+            return named.values_list("lower_name", "pk")
+        raise ValueError(f"Contacts cannot be matched on {target}.")
+
+    # Companies ---------------------------------------------------------------------------------
+
+    def _companies(self, persons: list[PreparedRow], *, in_chunk: set[str]) -> list[str]:
+        """Resolve persons' company names to ids; return the names to create (first spelling wins), apart
+        from those of the chunk's own company rows."""
+        wanted: dict[str, str] = {}
+        for row in persons:
+            if row.company:
+                wanted.setdefault(row.company.lower(), row.company)
+        unknown = [key for key in wanted if key not in self.companies]
+        if unknown:
+            companies = contact_list(user=self.user or _SUPERUSER, filters={"is_company": True}, prefetch=False)
+            named = companies.annotate(lower_name=Lower("display_name")).filter(lower_name__in=unknown)
+            for name, pk in named.order_by("-pk").values_list("lower_name", "pk"):
+                self.companies[name] = pk  # the oldest of two of the same name wins
+        return [wanted[key] for key in wanted if key not in self.companies and key not in in_chunk]
+
+    # Inserting ---------------------------------------------------------------------------------
+
+    def _new_ids(self, count: int) -> list[int]:
+        if not count:
+            return []
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence('contacts_contact', 'id')) FROM generate_series(1, %s)",
+                    [count],
+                )
+                return [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(
+                "SELECT max(coalesce((SELECT max(id) FROM contacts_contact), 0),"
+                " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts_contact'), 0))"
+            )
+            top = cursor.fetchone()[0] or 0
+        return list(range(top + 1, top + 1 + count))
+
+    def _contact_tuple(self, pk: int, fields: dict[str, Any], is_company: bool, now: Any) -> tuple:
+        values = self.defaults | fields
+        values["id"] = pk
+        values["is_company"] = is_company
+        values["author_id"] = self.author_id
+        new_uuid = uuid.uuid4()
+        values["uuid"] = new_uuid if self.native_uuid else new_uuid.hex
+        values["created_at"] = values["updated_at"] = now
+        values["display_name"] = display_name(values, is_company=is_company)
+        if values["birthday"] is not None:
+            values["birthday"] = connection.ops.adapt_datefield_value(values["birthday"])
+        return tuple(map(values.__getitem__, CONTACT_COLUMNS))
+
+    def _insert_new(
+        self, rows: list[PreparedRow], ids: list[int], implicit: list[str], company_ids: list[int], now: Any
+    ) -> None:
+        contacts = [
+            self._contact_tuple(pk, {"name": name}, True, now) for name, pk in zip(implicit, company_ids, strict=True)
+        ]
+        items, addresses, tagged, links, custom = [], [], [], [], []
+        for row, pk in zip(rows, ids, strict=True):
+            fields = dict(row.fields)
+            if row.company:
+                fields["company_id"] = self.companies[row.company.lower()]
+            contacts.append(self._contact_tuple(pk, fields, row.is_company, now))
+            self._children(row, pk, items, addresses, custom, start=0)
+            tagged += [(pk, tag) for tag in self._tag_ids(row.tags)]
+            links += [(pk, project) for project in dict.fromkeys([*row.projects, *self.projects])]
+        links += [(pk, project) for pk in company_ids for project in self.projects]
+        # Items first: see the module docstring (one search document per contact).
+        with self._item_trigger_off():
+            insert_rows(ContactItem, ITEM_COLUMNS, items)
+        insert_rows(Address, ADDRESS_COLUMNS, addresses)
+        insert_rows(Contact, CONTACT_COLUMNS, contacts)
+        insert_rows(TaggedContact, ["content_object_id", "tag_id"], tagged)
+        insert_rows(ContactLink, ["contact_id", "project_id"], links)
+        insert_rows(CustomValue, ["contact_id", "field_id", "value"], custom)
+
+    @contextmanager
+    def _item_trigger_off(self) -> Iterator[None]:
+        """On SQLite, the item insert trigger is dropped while new contacts' items go in, and made again,
+        inside the chunk's transaction (SQLite's schema changes are transactional: no other connection
+        ever sees the table without it). Those items' contacts do not exist yet, so the trigger would
+        find nothing to index: dropping it saves two statements per item."""
+        if self.vendor != "sqlite":
+            yield
+            return
+        with connection.cursor() as cursor:
+            if self.item_trigger is None:
+                cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [ITEM_TRIGGER])
+                found = cursor.fetchone()
+                self.item_trigger = found[0] if found else ""
+            if self.item_trigger:
+                cursor.execute(f"DROP TRIGGER {ITEM_TRIGGER}")
+        try:
+            yield
+        finally:
+            if self.item_trigger:
+                with connection.cursor() as cursor:
+                    cursor.execute(self.item_trigger)
+
+    @staticmethod
+    def _children(
+        row: PreparedRow, pk: int, items: list, addresses: list, custom: list, *, start: int, skip: set | None = None
+    ) -> None:
+        position = start
+        for kind, tel_type, context, service, value, normalized, primary in row.items:
+            if skip is not None:
+                if (kind, normalized) in skip:
+                    continue
+                skip.add((kind, normalized))
+            items.append((pk, kind, tel_type, context, service, value, normalized, primary, position))
+            position += 1
+        for index, address in enumerate(row.addresses):
+            addresses.append((pk, *address, start + index))
+        custom += [(pk, field_id, value) for field_id, value in row.custom.items()]
+
+    def _tag_ids(self, names: list[str]) -> list[int]:
+        missing = [name for name in names if name.lower() not in self.tags]
+        if missing:
+            lowered = {name.lower(): name for name in missing}
+            found = Tag.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=list(lowered))
+            for lower_name, pk in found.values_list("lower_name", "pk"):
+                self.tags[lower_name] = pk
+            for key, name in lowered.items():
+                if key not in self.tags:
+                    tag = Tag(name=name)
+                    tag.save()  # taggit makes the unique slug
+                    self.tags[key] = tag.pk
+        return list(dict.fromkeys(self.tags[name.lower()] for name in names))
+
+    # Updating ----------------------------------------------------------------------------------
+
+    def _update(self, fill: list[tuple[PreparedRow, int]], now: Any) -> None:
+        if not fill:
+            return
+        ids = [pk for _, pk in fill]
+        current = {
+            pk: dict(zip(NAME_COLUMNS, rest, strict=True))
+            for pk, *rest in Contact.objects.filter(pk__in=ids).values_list("pk", *NAME_COLUMNS)
+        }
+        held_items = set(ContactItem.objects.filter(contact_id__in=ids).values_list("contact_id", "kind", "normalized"))
+        positions = defaultdict(int)
+        for contact_id, position in ContactItem.objects.filter(contact_id__in=ids).values_list(
+            "contact_id", "position"
+        ):
+            positions[contact_id] = max(positions[contact_id], position + 1)
+        held_addresses = set(
+            Address.objects.filter(contact_id__in=ids).values_list(
+                "contact_id", "street1", "street2", "city", "region", "postcode", "country"
+            )
+        )
+        held_tags = set(
+            TaggedContact.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag_id")
+        )
+        held_links = set(ContactLink.objects.filter(contact_id__in=ids).values_list("contact_id", "project_id"))
+        statements: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
+        items, addresses, custom, tagged, links = [], [], [], [], []
+        for row, pk in fill:
+            fields = dict(row.fields)
+            if row.company:
+                fields["company_id"] = self.companies[row.company.lower()]
+            if "birthday" in fields:
+                fields["birthday"] = connection.ops.adapt_datefield_value(fields["birthday"])
+            merged = current[pk] | {k: v for k, v in fields.items() if k in NAME_COLUMNS}
+            fields["display_name"] = display_name(merged, is_company=merged["is_company"])
+            fields["updated_at"] = now
+            columns = tuple(sorted(fields))
+            statements[columns].append([fields[c] for c in columns] + [pk])
+            skip = {(kind, normalized) for contact_id, kind, normalized in held_items if contact_id == pk}
+            new_addresses = [a for a in row.addresses if (pk, *a[:6]) not in held_addresses]
+            extra = PreparedRow(number=row.number, is_company=row.is_company, fields={}, items=row.items,
+                                addresses=new_addresses, custom=row.custom)  # fmt: skip
+            self._children(extra, pk, items, addresses, custom, start=positions[pk], skip=skip)
+            tagged += [(pk, tag) for tag in self._tag_ids(row.tags) if (pk, tag) not in held_tags]
+            links += [(pk, p) for p in dict.fromkeys([*row.projects, *self.projects]) if (pk, p) not in held_links]
+        with connection.cursor() as cursor:
+            for columns, params in statements.items():
+                assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+                cursor.executemany(f"UPDATE contacts_contact SET {assignments} WHERE id = %s", params)
+        replaced = [(pk, field_id) for pk, field_id, _ in custom]
+        if replaced:
+            CustomValue.objects.filter(_pairs_q(replaced)).delete()
+        insert_rows(ContactItem, ITEM_COLUMNS, items)
+        insert_rows(Address, ADDRESS_COLUMNS, addresses)
+        insert_rows(TaggedContact, ["content_object_id", "tag_id"], tagged)
+        insert_rows(ContactLink, ["contact_id", "project_id"], links)
+        insert_rows(CustomValue, ["contact_id", "field_id", "value"], custom)
+
+
+def _pairs_q(pairs: list[tuple[int, int]]) -> Q:
+    condition = Q(pk__in=[])
+    by_field: dict[int, list[int]] = defaultdict(list)
+    for pk, field_id in pairs:
+        by_field[field_id].append(pk)
+    for field_id, pks in by_field.items():
+        condition |= Q(field_id=field_id, contact_id__in=pks)
+    return condition
+
+
+_SUPERUSER = SimpleNamespace(is_authenticated=True, is_superuser=True, pk=None)
+
+
+def display_name(values: dict[str, Any], *, is_company: bool) -> str:
+    """The stored display name, by the model's own rule."""
+    probe = SimpleNamespace(
+        is_company=is_company,
+        name=values.get("name") or "",
+        first_name=values.get("first_name") or "",
+        middle_name=values.get("middle_name") or "",
+        last_name=values.get("last_name") or "",
+    )
+    return Contact.compute_display_name(probe)
+
+
+def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
+    """Insert rows with multi-row INSERT statements of ROWS_PER_STATEMENT rows each (one executemany,
+    and one statement for the rest)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    full = len(rows) - len(rows) % ROWS_PER_STATEMENT
+    with connection.cursor() as cursor:
+        if full:
+            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * ROWS_PER_STATEMENT)
+            params = [
+                [value for row in rows[start : start + ROWS_PER_STATEMENT] for value in row]
+                for start in range(0, full, ROWS_PER_STATEMENT)
+            ]
+            if len(params) == 1:
+                cursor.execute(sql, params[0])
+            else:
+                cursor.executemany(sql, params)
+        if full < len(rows):
+            rest = rows[full:]
+            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(rest))
+            cursor.execute(sql, [value for row in rest for value in row])
