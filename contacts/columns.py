@@ -14,7 +14,9 @@ an address's type is a few words in any order (`item_type_text` / `parse_item_ty
 (work, home, other; for addresses also postal, billing, delivery), for a phone its kind of line
 (voice, cell, fax, pager), for a messenger or a social network its service (jabber, twitter...),
 and "primary" for the contact's preferred one. Headers are read without regard to case or
-surrounding spaces (`parse_header`).
+surrounding spaces (`parse_header`). A cell that would start a spreadsheet formula (= + - @, a tab
+or a carriage return first: a phone number "+33 1...") is written after a single quote
+(`neutralize_cell`), which a reader takes off (`restore_cell`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from contacts.models import Address, ContactItem, CustomField
 
 LIST_SEPARATOR = "; "
 PRIMARY = "primary"
+# A cell a spreadsheet would run as a formula starts with one of these; the export puts a single
+# quote before it (OWASP's advice against CSV injection) and an import takes that quote off.
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,16 @@ def parse_address_type(text: str) -> ItemType:
         else:
             raise ValueError(f"{word} is not a type of address this format knows.")
     return ItemType(context or Address.Context.WORK, is_primary=primary)
+
+
+def neutralize_cell(text: str) -> str:
+    """A cell no spreadsheet runs as a formula: "+1 202 555 0143" is written "'+1 202 555 0143"."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+def restore_cell(text: str) -> str:
+    """The value of a cell as an export wrote it: the quote before a formula's first character taken off."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
 
 
 def join_list(values: Iterable[str]) -> str:

@@ -67,7 +67,7 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
 def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filter_form = ContactFilterForm(request.GET, user=request.user)
     contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
-    return export_response(contacts, fmt=fmt, filename=f"contacts.{fmt}")
+    return export_response(contacts, user=request.user, fmt=fmt, filename=f"contacts.{fmt}")
 
 
 @login_required
