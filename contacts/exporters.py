@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from django.db.models import QuerySet
@@ -50,6 +50,7 @@ from contacts.selectors import (
 )
 
 Contacts = QuerySet[Contact] | Sequence[Contact]
+Progress = Callable[[int], None]
 
 # vCard TYPE parameters of our item kinds and contexts (RFC 2426 §3.3).
 TEL_TYPES = {"voice": "VOICE", "cell": "CELL", "fax": "FAX", "pager": "PAGER"}
@@ -159,8 +160,9 @@ def csv_layout(*, contacts: Contacts) -> CsvLayout:
     return CsvLayout(item_counts=item_counts, address_count=address_count, fields=custom_field_list())
 
 
-def iter_csv(contacts: Contacts, *, user: AnyUser) -> Iterator[str]:
-    """CSV text of the interchange columns: a header, then one row per contact, a chunk at a time."""
+def iter_csv(contacts: Contacts, *, user: AnyUser, progress: Progress | None = None) -> Iterator[str]:
+    """CSV text of the interchange columns: a header, then one row per contact, a chunk at a time
+    (after each, `progress` hears how many rows are written)."""
     out = io.StringIO()
     writer = csv.writer(out)
 
@@ -174,9 +176,13 @@ def iter_csv(contacts: Contacts, *, user: AnyUser) -> Iterator[str]:
     writer.writerow(layout.headers)
     yield flush()
     record = layout.record
+    done = 0
     for chunk in contact_export_chunks(user=user, contacts=contacts):
         writer.writerows(map(record, chunk))
         yield flush()
+        if progress is not None:
+            done += len(chunk)
+            progress(done)
 
 
 def contacts_csv(contacts: Contacts, *, user: AnyUser) -> str:
@@ -295,10 +301,14 @@ def _country_name(code: str | None) -> str:
     return _COUNTRY_NAMES[code]
 
 
-def iter_vcard(contacts: Contacts, *, user: AnyUser) -> Iterator[str]:
-    """vCard 3.0 texts, a chunk of contacts at a time."""
+def iter_vcard(contacts: Contacts, *, user: AnyUser, progress: Progress | None = None) -> Iterator[str]:
+    """vCard 3.0 texts, a chunk of contacts at a time (after each, `progress` hears how many are written)."""
+    done = 0
     for chunk in contact_export_chunks(user=user, contacts=contacts, custom=False):
         yield "".join(map(vcard_of, chunk))
+        if progress is not None:
+            done += len(chunk)
+            progress(done)
 
 
 def contacts_vcard(contacts: Contacts, *, user: AnyUser) -> str:
@@ -310,6 +320,7 @@ EXPORT_FORMATS = {
     "csv": (iter_csv, "text/csv; charset=utf-8"),
     "vcf": (iter_vcard, "text/vcard; charset=utf-8"),
 }
+EXPORT_LABELS = {"csv": "CSV", "vcf": "vCard"}
 
 
 def export_response(contacts: Contacts, *, user: AnyUser, fmt: str, filename: str) -> StreamingHttpResponse:
@@ -320,11 +331,13 @@ def export_response(contacts: Contacts, *, user: AnyUser, fmt: str, filename: st
     return response
 
 
-def write_export(contacts: Contacts, *, user: AnyUser, fmt: str, out: IO[bytes]) -> int:
+def write_export(
+    contacts: Contacts, *, user: AnyUser, fmt: str, out: IO[bytes], progress: Progress | None = None
+) -> int:
     """Write the export to a binary file a chunk at a time (nothing held in memory); the bytes written."""
     stream, _ = EXPORT_FORMATS[fmt]
     written = 0
-    for text in stream(contacts, user=user):
+    for text in stream(contacts, user=user, progress=progress):
         data = text.encode()
         out.write(data)
         written += len(data)
