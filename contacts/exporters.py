@@ -179,9 +179,10 @@ def iter_csv(contacts: Contacts, *, user: AnyUser, progress: Progress | None = N
     done = 0
     for chunk in contact_export_chunks(user=user, contacts=contacts):
         writer.writerows(map(record, chunk))
+        done += len(chunk)
+        del chunk  # one chunk in memory at a time, not the last one while the next is read
         yield flush()
         if progress is not None:
-            done += len(chunk)
             progress(done)
 
 
@@ -305,9 +306,11 @@ def iter_vcard(contacts: Contacts, *, user: AnyUser, progress: Progress | None =
     """vCard 3.0 texts, a chunk of contacts at a time (after each, `progress` hears how many are written)."""
     done = 0
     for chunk in contact_export_chunks(user=user, contacts=contacts, custom=False):
-        yield "".join(map(vcard_of, chunk))
+        text = "".join(map(vcard_of, chunk))
+        done += len(chunk)
+        del chunk  # one chunk in memory at a time, not the last one while the next is read
+        yield text
         if progress is not None:
-            done += len(chunk)
             progress(done)
 
 

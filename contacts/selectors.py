@@ -979,7 +979,8 @@ def contact_export_chunks(
         yield _export_children([ExportRow(*values) for values in found], queries=children)
         if len(found) < size:
             return
-        last = found[-1][0]
+        # Let this chunk go before the next is read: memory holds one chunk, not two.
+        last, found = found[-1][0], None
 
 
 def _export_children(chunk: list[ExportRow], *, queries: dict[str, _ChunkQuery]) -> list[ExportRow]:
