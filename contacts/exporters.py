@@ -82,7 +82,7 @@ class CsvLayout:
     custom field; `record` turns an ExportRow into the cells of those columns."""
 
     def __init__(self, *, item_counts: dict[str, int], address_count: int, fields: Iterable[CustomField]) -> None:
-        self.item_counts = {kind: item_counts.get(kind, 0) for kind in ITEM_KINDS}
+        self.item_counts = {str(kind): item_counts.get(kind, 0) for kind in ITEM_KINDS}
         self.address_count = address_count
         self.custom = custom_columns(fields)
         self.headers = headers(
@@ -92,9 +92,17 @@ class CsvLayout:
         )
         self.types = dict(choice_list(model=ContactType).values_list("pk", "code"))
         self.stages = dict(choice_list(model=ContactStage).values_list("pk", "name"))
-        self._empty_items = {kind: ["", ""] * count for kind, count in self.item_counts.items()}
+        # Where each kind's items start among the cells after the fixed columns (two cells an item).
+        self._item_start: dict[str, int] = {}
+        offset = 0
+        for kind, count in self.item_counts.items():
+            self._item_start[kind] = offset
+            offset += 2 * count
+        self._item_cells = offset
         self._empty_address = [""] * len(ADDRESS_PARTS)
         self._item_types: dict[tuple, str] = {}
+        self._custom = [(field.pk, field) for _, field in self.custom]
+        self._empty_custom = [""] * len(self._custom)
 
     def item_type(self, item: tuple) -> str:
         """An item's type column, remembered: an export has few distinct ones."""
@@ -125,31 +133,35 @@ class CsvLayout:
             self.stages.get(row.stage_id, ""),
             row.currency,
             "" if row.priority is None else str(row.priority),
-            row.assigned_to or "",
+            row.assigned_to,
             row.visibility,
             LIST_SEPARATOR.join(row.projects),
             LIST_SEPARATOR.join(row.tags),
         ]
+        items = [""] * self._item_cells
         if row.items:
-            by_kind: dict[str, list[str]] = {kind: [] for kind in ITEM_KINDS}
+            start, types, item_type = self._item_start, self._item_types, self.item_type
+            seen: dict[str, int] = {}
             for item in row.items:
-                by_kind[item[1]] += (item[5], self.item_type(item))
-            for kind, empty in self._empty_items.items():
-                mine = by_kind[kind]
-                cells += mine
-                cells += empty[len(mine) :]
-        else:
-            for empty in self._empty_items.values():
-                cells += empty
+                kind = item[1]
+                index = seen.get(kind, 0)
+                seen[kind] = index + 1
+                at = start[kind] + 2 * index
+                items[at] = item[5]
+                items[at + 1] = types.get((kind, item[2], item[3], item[4], item[6])) or item_type(item)
+        cells += items
         for _, street1, street2, city, region, postcode, country, context, is_primary in row.addresses:
             cells += (street1, street2, city, region, postcode, country or "")
             cells.append(address_type_text(context=context, is_primary=bool(is_primary)))
         cells += self._empty_address * (self.address_count - len(row.addresses))
-        if self.custom:
+        if self._custom:
             custom = row.custom
-            for _, field in self.custom:
-                stored = custom.get(field.pk)
-                cells.append(custom_cell(field=field, stored=stored) if stored else "")
+            if custom is None:
+                cells += self._empty_custom
+            else:
+                for pk, field in self._custom:
+                    stored = custom.get(pk)
+                    cells.append(custom_cell(field=field, stored=stored) if stored else "")
         cells += (_timestamp(row.created_at), _timestamp(row.updated_at))
         # Formula neutralisation (neutralize_cell) inline: a call per cell would cost more than the rest.
         return ["'" + cell if cell[:1] in FORMULA_STARTS else cell for cell in cells]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -807,7 +808,7 @@ EXPORT_FIELDS = (
     "stage_id",
     "currency",
     "priority",
-    "assigned_to__username",
+    "assigned_to_id",
     "visibility",
     "uuid",
     "created_at",
@@ -850,19 +851,22 @@ class ExportRow:
     stage_id: int | None
     currency: str
     priority: int | None
-    assigned_to: str | None
+    assigned_to_id: int | None
     visibility: str
     uuid: Any
     created_at: str
     updated_at: str
     company_name: str = ""  # the person's company, when the user may see it
+    assigned_to: str = ""  # the assignee's username
     # (contact_id, kind, tel_type, context, service, value, is_primary), in display order
-    items: list[tuple] = field(default_factory=list)
+    # Empty tuples (and None) by default, lists and dicts only for the contacts that have child
+    # rows: a large export's time goes in part to the garbage collector tracking new containers.
+    items: Sequence[tuple] = ()
     # (contact_id, street1, street2, city, region, postcode, country, context, is_primary), in display order
-    addresses: list[tuple] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    projects: list[str] = field(default_factory=list)
-    custom: dict[int, str] = field(default_factory=dict)  # field id → stored value
+    addresses: Sequence[tuple] = ()
+    tags: Sequence[str] = ()
+    projects: Sequence[str] = ()
+    custom: Mapping[int, str] | None = None  # field id → stored value
 
 
 def _raw_rows(query: QuerySet) -> list[tuple]:
@@ -935,6 +939,13 @@ def _export_child_queries(*, user: AnyUser, custom: bool, size: int) -> dict[str
             .order_by()
             .values_list("pk", "display_name")
         ),
+        # Usernames by a query of their own: joining the users to every contact costs more.
+        "assignees": lambda ids: (
+            get_user_model()
+            .objects.filter(pk__in=Contact.objects.filter(pk__in=ids).values("assigned_to_id"))
+            .order_by()
+            .values_list("pk", "username")
+        ),
     }
     if custom:
         builds["custom"] = lambda ids: (
@@ -983,24 +994,51 @@ def contact_export_chunks(
         last, found = found[-1][0], None
 
 
+def _grouped(rows: list[tuple], *, part: int | None = None) -> dict[int, list]:
+    """Rows by their first value (a contact id): the whole rows, or only their value at `part`."""
+    groups: dict[int, list] = {}
+    for row in rows:
+        value = row if part is None else row[part]
+        group = groups.get(row[0])
+        if group is None:
+            groups[row[0]] = [value]
+        else:
+            group.append(value)
+    return groups
+
+
 def _export_children(chunk: list[ExportRow], *, queries: dict[str, _ChunkQuery]) -> list[ExportRow]:
-    by_pk = {row.pk: row for row in chunk}
-    ids = list(by_pk)
-    for item in queries["items"].rows(ids):
-        by_pk[item[0]].items.append(item)
-    for address in queries["addresses"].rows(ids):
-        by_pk[address[0]].addresses.append(address)
-    for contact_id, name in queries["tags"].rows(ids):
-        by_pk[contact_id].tags.append(name)
-    for contact_id, identifier in queries["projects"].rows(ids):
-        by_pk[contact_id].projects.append(identifier)
+    ids = [row.pk for row in chunk]
+    items = _grouped(queries["items"].rows(ids))
+    addresses = _grouped(queries["addresses"].rows(ids))
+    tags = _grouped(queries["tags"].rows(ids), part=1)
+    projects = _grouped(queries["projects"].rows(ids), part=1)
+    custom: dict[int, dict[int, str]] = {}
     if "custom" in queries:
         for contact_id, field_id, value in queries["custom"].rows(ids):
-            by_pk[contact_id].custom[field_id] = value
+            values = custom.get(contact_id)
+            if values is None:
+                custom[contact_id] = {field_id: value}
+            else:
+                values[field_id] = value
     names = dict(queries["companies"].rows(ids))
+    usernames = dict(queries["assignees"].rows(ids))
     for row in chunk:
+        pk = row.pk
+        if pk in items:
+            row.items = items[pk]
+        if pk in addresses:
+            row.addresses = addresses[pk]
+        if pk in tags:
+            row.tags = tags[pk]
+        if pk in projects:
+            row.projects = projects[pk]
+        if pk in custom:
+            row.custom = custom[pk]
         if row.company_id is not None:
             row.company_name = names.get(row.company_id, "")
+        if row.assigned_to_id is not None:
+            row.assigned_to = usernames.get(row.assigned_to_id, "")
     return chunk
 
 

@@ -264,15 +264,16 @@ def test_an_export_costs_the_same_queries_per_chunk_whatever_the_chunks_hold(
         make_contact(
             first_name=f"Rich{i}",
             company=company,
+            assigned_to=alice,
             items=[{"kind": "email", "value": f"r{i}@example.com"}, {"kind": "tel", "value": "+1 202 555 0100"}],
             addresses=[{"city": "Paris", "country": "FR"}],
             tags=["t", "u"],
             custom_values={custom_fields["string"].pk: "x"},
         )
     # CSV: custom fields, types, stages, item and address counts; vCard: nothing. Then per chunk
-    # the contacts, items, addresses, tags, projects, companies (and custom values for CSV), and
-    # one last keyset query that finds no more rows.
-    setup, per_chunk = (5, 7) if export is contacts_csv else (0, 6)
+    # the contacts, items, addresses, tags, projects, companies, assignees (and custom values for
+    # CSV), and one last keyset query that finds no more rows.
+    setup, per_chunk = (5, 8) if export is contacts_csv else (0, 7)
     with django_assert_num_queries(setup + 2 * per_chunk + 1):
         text = export(contact_list(user=alice), user=alice)
     assert "Bare0" in text and "Rich3" in text
