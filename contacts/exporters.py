@@ -1,18 +1,17 @@
-"""Contacts out as CSV and vCard, for the UI's exports and the API dialects'.
+"""Contacts out as CSV and vCard, for the UI's exports, background exports and the API dialects'.
 
-Callers pass contacts they read through `contacts.selectors.contact_list`, so
-an export never shows what its user may not see. The export reads flat rows:
-the contacts' own columns in one pass over the caller's query (its filters and
-order, streamed by the database cursor), and for each chunk of EXPORT_CHUNK
-contacts one query per kind of child row (items, addresses, tags, projects).
-No model instance is built per contact, memory stays flat whatever the size of
-the export, and both formats come as streams (`iter_csv`, `iter_vcard`) for
-streaming responses.
+Callers pass contacts they read through `contacts.selectors.contact_list`, and the user they
+read them as, so an export never shows what its user may not see (not even the name of a
+person's company the user may not see). Rows come flat from
+`contacts.selectors.contact_export_chunks` (keyset chunks in id order, one query per kind of
+child row and chunk): no model instance is built per contact, memory stays flat whatever the
+size of the export, and both formats come as streams (`iter_csv`, `iter_vcard`), for streaming
+responses and for files written by background jobs (`write_export`).
 
-CSV cells that a spreadsheet would run as a formula (those starting with
-= + - @, a tab or a carriage return) get a leading single quote, as OWASP
-recommends against CSV injection. vCard 3.0 (RFC 2426) is written line by line
-with the RFC's escaping and line folding; vCard keeps every text as it is.
+The CSV has the interchange columns of `contacts.columns` (docs/export.md). Cells that a
+spreadsheet would run as a formula (those starting with = + - @, a tab or a carriage return)
+get a leading single quote, as OWASP recommends against CSV injection. vCard 3.0 (RFC 2426) is
+written line by line with the RFC's escaping and line folding; vCard keeps every text as it is.
 """
 
 from __future__ import annotations
@@ -20,190 +19,56 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any
 
-from django.db import connections
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django_countries import countries
 
-from contacts.models import Address, Contact, ContactItem, TaggedContact
+from contacts.columns import (
+    ADDRESS_PARTS,
+    FORMULA_STARTS,
+    ITEM_KINDS,
+    KIND_COMPANY,
+    KIND_PERSON,
+    LIST_SEPARATOR,
+    address_type_text,
+    custom_cell,
+    custom_columns,
+    headers,
+    item_type_text,
+)
+from contacts.models import Contact, ContactItem, ContactStage, ContactType, CustomField
+from contacts.selectors import (
+    AnyUser,
+    ExportRow,
+    choice_list,
+    contact_export_chunks,
+    contact_export_counts,
+    custom_field_list,
+)
 
-CSV_COLUMNS = [
-    "id",
-    "is_company",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "name",
-    "company",
-    "job_title",
-    "department",
-    "phones",
-    "emails",
-    "websites",
-    "street",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "tags",
-    "projects",
-    "birthday",
-    "background",
-    "created_at",
-    "updated_at",
-]
+Contacts = QuerySet[Contact] | Sequence[Contact]
+Progress = Callable[[int], None]
 
 # vCard TYPE parameters of our item kinds and contexts (RFC 2426 §3.3).
 TEL_TYPES = {"voice": "VOICE", "cell": "CELL", "fax": "FAX", "pager": "PAGER"}
 CONTEXT_TYPES = {"work": "WORK", "home": "HOME"}
 
-EXPORT_CHUNK = 2000
 
-# The contact columns an export reads, in the order of `ContactRow`'s first fields.
-CONTACT_COLUMNS = (
-    "pk",
-    "is_company",
-    "salutation",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "name",
-    "display_name",
-    "company_id",
-    "company__display_name",
-    "job_title",
-    "department",
-    "birthday",
-    "background",
-    "uuid",
-    "created_at",
-    "updated_at",
-)
-FORMULA_STARTS = frozenset("=+-@\t\r")
+def _timestamp(text: str) -> str:
+    """ISO 8601 of a stored UTC timestamp's text: SQLite's has no offset, PostgreSQL's ends "+00"."""
+    text = text.replace(" ", "T", 1)
+    return text + ":00" if text.endswith("+00") else text + "+00:00"
 
 
-@dataclass(slots=True)
-class ContactRow:
-    """One contact as flat values, with its child rows attached."""
-
-    pk: int
-    is_company: bool
-    salutation: str
-    first_name: str
-    middle_name: str
-    last_name: str
-    name: str
-    display_name: str
-    company_id: int | None
-    company_name: str | None
-    job_title: str
-    department: str
-    birthday: Any
-    background: str
-    uuid: Any
-    created_at: Any
-    updated_at: Any
-    # (kind, tel_type, context, service, value, is_primary), in display order
-    items: list[tuple] = field(default_factory=list)
-    # (street1, street2, city, region, postcode, country, context, is_primary), in display order
-    addresses: list[tuple] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    projects: list[str] = field(default_factory=list)
-
-    def values_of(self, kind: str) -> list[str]:
-        return [item[4] for item in self.items if item[0] == kind]
-
-    @property
-    def primary_address(self) -> tuple | None:
-        for address in self.addresses:
-            if address[7]:
-                return address
-        return self.addresses[0] if self.addresses else None
+def _date(text: str | None) -> str:
+    return text or ""
 
 
-def contact_rows(contacts: Iterable[Contact]) -> Iterator[list[ContactRow]]:
-    """The contacts as chunks of flat rows, in the caller's order.
-
-    A QuerySet is read with its filters and ordering but without its prefetches, one cursor pass;
-    contact instances (a single contact's card) are read again by id.
-    """
-    if not isinstance(contacts, QuerySet):
-        pks = [contact.pk for contact in contacts]
-        for start in range(0, len(pks), EXPORT_CHUNK):
-            part = pks[start : start + EXPORT_CHUNK]
-            found = _raw(Contact.objects.filter(pk__in=part).order_by().values_list(*CONTACT_COLUMNS))
-            rows = {values[0]: ContactRow(*values) for values in found}
-            yield _with_children([rows[pk] for pk in part if pk in rows])
-        return
-    query = contacts.select_related(None).prefetch_related(None).values_list(*CONTACT_COLUMNS)
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
-    # The driver's rows, without the ORM's per-value converters (the costliest part of a large
-    # export); `_text` and `_uuid` read both backends' raw values. A chunked cursor is
-    # server-side on PostgreSQL, so memory stays flat there too.
-    with connections[query.db].chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(EXPORT_CHUNK):
-            yield _with_children([ContactRow(*values) for values in rows])
-
-
-def _raw(query: QuerySet) -> list[tuple]:
-    """All rows of a values_list query as the driver returns them (no per-value converters)."""
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
-    with connections[query.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _with_children(chunk: list[ContactRow]) -> list[ContactRow]:
-    by_pk = {row.pk: row for row in chunk}
-    ids = list(by_pk)
-    items = ContactItem.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
-    for contact_id, *item in _raw(
-        items.values_list("contact_id", "kind", "tel_type", "context", "service", "value", "is_primary")
-    ):
-        by_pk[contact_id].items.append(tuple(item))
-    addresses = Address.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
-    for contact_id, *address in _raw(
-        addresses.values_list(
-            "contact_id", "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary"
-        )
-    ):
-        by_pk[contact_id].addresses.append(tuple(address))
-    tagged = TaggedContact.objects.filter(content_object_id__in=ids).order_by()
-    tags: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in _raw(tagged.values_list("content_object_id", "tag__name")):
-        tags[contact_id].append(name)
-    for contact_id, names in tags.items():
-        by_pk[contact_id].tags = sorted(names, key=str.lower)
-    links = Contact.projects.through.objects.filter(contact_id__in=ids).order_by("project__name", "project_id")
-    for contact_id, identifier in _raw(links.values_list("contact_id", "project__identifier")):
-        by_pk[contact_id].projects.append(identifier)
-    return chunk
-
-
-def _timestamp(value: Any) -> str:
-    """ISO 8601 of a stored timestamp: a datetime (PostgreSQL) or SQLite's UTC text."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value).replace(" ", "T", 1)
-    return text + "+00:00"
-
-
-def _date(value: Any) -> str:
-    return "" if value is None else value if isinstance(value, str) else value.isoformat()
-
-
-def _utc_stamp(value: Any) -> str:
-    """vCard's REV form, 20260101T120000Z, of a stored timestamp."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    text = str(value)
+def _utc_stamp(text: str) -> str:
+    """vCard's REV form, 20260101T120000Z, of a stored UTC timestamp's text."""
     return f"{text[0:4]}{text[5:7]}{text[8:10]}T{text[11:13]}{text[14:16]}{text[17:19]}Z"
 
 
@@ -211,45 +76,105 @@ def _uuid(value: Any) -> str:
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(hex=str(value)))
 
 
-def csv_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a quote."""
-    if value.__class__ is str and value[:1] in FORMULA_STARTS:
-        return "'" + value
-    return value
+class CsvLayout:
+    """The columns of one CSV export (contacts.columns), sized to the exported set: as many
+    numbered items of each kind and addresses as the contact with the most has, and every
+    custom field; `record` turns an ExportRow into the cells of those columns."""
+
+    def __init__(self, *, item_counts: dict[str, int], address_count: int, fields: Iterable[CustomField]) -> None:
+        self.item_counts = {str(kind): item_counts.get(kind, 0) for kind in ITEM_KINDS}
+        self.address_count = address_count
+        self.custom = custom_columns(fields)
+        self.headers = headers(
+            item_counts=self.item_counts,
+            address_count=address_count,
+            custom_headers=[header for header, _ in self.custom],
+        )
+        self.types = dict(choice_list(model=ContactType).values_list("pk", "code"))
+        self.stages = dict(choice_list(model=ContactStage).values_list("pk", "name"))
+        # Where each kind's items start among the cells after the fixed columns (two cells an item).
+        self._item_start: dict[str, int] = {}
+        offset = 0
+        for kind, count in self.item_counts.items():
+            self._item_start[kind] = offset
+            offset += 2 * count
+        self._item_cells = offset
+        self._empty_address = [""] * len(ADDRESS_PARTS)
+        self._item_types: dict[tuple, str] = {}
+        self._custom = [(field.pk, field) for _, field in self.custom]
+        self._empty_custom = [""] * len(self._custom)
+
+    def item_type(self, item: tuple) -> str:
+        """An item's type column, remembered: an export has few distinct ones."""
+        key = (item[1], item[2], item[3], item[4], item[6])
+        text = self._item_types.get(key)
+        if text is None:
+            text = self._item_types[key] = item_type_text(
+                kind=item[1], tel_type=item[2], context=item[3], service=item[4], is_primary=bool(item[6])
+            )
+        return text
+
+    def record(self, row: ExportRow) -> list[str]:
+        cells = [
+            str(row.pk),
+            KIND_COMPANY if row.is_company else KIND_PERSON,
+            row.first_name,
+            row.middle_name,
+            row.last_name,
+            row.name,
+            row.company_name,
+            row.salutation,
+            row.job_title,
+            row.department,
+            row.industry,
+            row.background,
+            row.birthday or "",
+            self.types.get(row.contact_type_id, ""),
+            self.stages.get(row.stage_id, ""),
+            row.currency,
+            "" if row.priority is None else str(row.priority),
+            row.assigned_to,
+            row.visibility,
+            LIST_SEPARATOR.join(row.projects),
+            LIST_SEPARATOR.join(row.tags),
+        ]
+        items = [""] * self._item_cells
+        if row.items:
+            start, types, item_type = self._item_start, self._item_types, self.item_type
+            seen: dict[str, int] = {}
+            for item in row.items:
+                kind = item[1]
+                index = seen.get(kind, 0)
+                seen[kind] = index + 1
+                at = start[kind] + 2 * index
+                items[at] = item[5]
+                items[at + 1] = types.get((kind, item[2], item[3], item[4], item[6])) or item_type(item)
+        cells += items
+        for _, street1, street2, city, region, postcode, country, context, is_primary in row.addresses:
+            cells += (street1, street2, city, region, postcode, country or "")
+            cells.append(address_type_text(context=context, is_primary=bool(is_primary)))
+        cells += self._empty_address * (self.address_count - len(row.addresses))
+        if self._custom:
+            custom = row.custom
+            if custom is None:
+                cells += self._empty_custom
+            else:
+                for pk, field in self._custom:
+                    stored = custom.get(pk)
+                    cells.append(custom_cell(field=field, stored=stored) if stored else "")
+        cells += (_timestamp(row.created_at), _timestamp(row.updated_at))
+        # Formula neutralisation (neutralize_cell) inline: a call per cell would cost more than the rest.
+        return ["'" + cell if cell[:1] in FORMULA_STARTS else cell for cell in cells]
 
 
-def _csv_record(row: ContactRow) -> list[Any]:
-    address = row.primary_address
-    street1, street2, city, region, postcode, country = address[:6] if address else ("",) * 6
-    return [
-        row.pk,
-        "1" if row.is_company else "0",
-        row.first_name,
-        row.middle_name,
-        row.last_name,
-        row.name,
-        row.company_name or "",
-        row.job_title,
-        row.department,
-        "; ".join(row.values_of(ContactItem.Kind.TEL)),
-        "; ".join(row.values_of(ContactItem.Kind.EMAIL)),
-        "; ".join(row.values_of(ContactItem.Kind.URL)),
-        ", ".join(part for part in (street1, street2) if part),
-        city,
-        region,
-        postcode,
-        country or "",
-        "; ".join(row.tags),
-        "; ".join(row.projects),
-        _date(row.birthday),
-        row.background,
-        _timestamp(row.created_at),
-        _timestamp(row.updated_at),
-    ]
+def csv_layout(*, contacts: Contacts) -> CsvLayout:
+    item_counts, address_count = contact_export_counts(contacts=contacts)
+    return CsvLayout(item_counts=item_counts, address_count=address_count, fields=custom_field_list())
 
 
-def iter_csv(contacts: Iterable[Contact]) -> Iterator[str]:
-    """CSV text: a header, then one row per contact (multi-valued columns joined with "; "), a chunk at a time."""
+def iter_csv(contacts: Contacts, *, user: AnyUser, progress: Progress | None = None) -> Iterator[str]:
+    """CSV text of the interchange columns: a header, then one row per contact, a chunk at a time
+    (after each, `progress` hears how many rows are written)."""
     out = io.StringIO()
     writer = csv.writer(out)
 
@@ -259,15 +184,22 @@ def iter_csv(contacts: Iterable[Contact]) -> Iterator[str]:
         out.truncate()
         return text
 
-    writer.writerow(CSV_COLUMNS)
+    layout = csv_layout(contacts=contacts)
+    writer.writerow(layout.headers)
     yield flush()
-    for chunk in contact_rows(contacts):
-        writer.writerows([csv_cell(cell) for cell in _csv_record(row)] for row in chunk)
+    record = layout.record
+    done = 0
+    for chunk in contact_export_chunks(user=user, contacts=contacts):
+        writer.writerows(map(record, chunk))
+        done += len(chunk)
+        del chunk  # one chunk in memory at a time, not the last one while the next is read
         yield flush()
+        if progress is not None:
+            progress(done)
 
 
-def contacts_csv(contacts: Iterable[Contact]) -> str:
-    return "".join(iter_csv(contacts))
+def contacts_csv(contacts: Contacts, *, user: AnyUser) -> str:
+    return "".join(iter_csv(contacts, user=user))
 
 
 def vcard_text(value: Any) -> str:
@@ -299,7 +231,49 @@ def _type_param(types: list[str]) -> str:
     return f";TYPE={','.join(types)}" if types else ""
 
 
-def vcard_of(row: ContactRow) -> str:
+# IMPP URI schemes of messenger services (RFC 4770 §1); any other service is written x-<service>:.
+IMPP_SCHEMES = {
+    "skype": "skype",
+    "jabber": "xmpp",
+    "xmpp": "xmpp",
+    "icq": "icq",
+    "aim": "aim",
+    "msn": "msnim",
+    "yahoo": "ymsgr",
+    "sip": "sip",
+    "irc": "irc",
+}
+
+
+def _impp_uri(service: str, value: str) -> str:
+    if ":" in value and "@" not in value.split(":", 1)[0]:
+        return value  # written as a URI already (xmpp:ann@example.com)
+    service = (service or "").strip().lower()
+    return f"{IMPP_SCHEMES.get(service) or 'x-' + (''.join(c for c in service if c.isalnum()) or 'im')}:{value}"
+
+
+def _item_line(kind: str, tel_type: str, context: str, service: str, value: str, is_primary: Any) -> str:
+    types = [CONTEXT_TYPES[context]] if context in CONTEXT_TYPES else []
+    if is_primary:
+        types.append("PREF")
+    if kind == ContactItem.Kind.TEL:
+        types.append(TEL_TYPES.get(tel_type, "VOICE"))
+        return f"TEL{_type_param(types)}:{vcard_text(value)}"
+    if kind == ContactItem.Kind.EMAIL:
+        return f"EMAIL{_type_param(['INTERNET', *types])}:{vcard_text(value)}"
+    if kind == ContactItem.Kind.URL:
+        return f"URL{_type_param(types)}:{vcard_text(value)}"
+    if kind == ContactItem.Kind.SKYPE:
+        return f"IMPP{_type_param(types)}:{_impp_uri('skype', value)}"
+    if kind == ContactItem.Kind.MESSENGER:
+        return f"IMPP{_type_param(types)}:{_impp_uri(service, value)}"
+    # A social network profile: vCard 3.0 has no property of its own; this is the one address books read.
+    if service:
+        types.append(vcard_text(service.lower()).replace(",", ""))
+    return f"X-SOCIALPROFILE{_type_param(types)}:{vcard_text(value)}"
+
+
+def vcard_of(row: ExportRow) -> str:
     """One contact as a vCard 3.0 text."""
     lines = ["BEGIN:VCARD", "VERSION:3.0", "FN:" + vcard_text(row.display_name or "-")]
     if row.is_company:
@@ -307,31 +281,18 @@ def vcard_of(row: ContactRow) -> str:
     else:
         names = (row.last_name, row.first_name, row.middle_name, row.salutation, "")
         lines.append("N:" + ";".join(vcard_text(part) for part in names))
-        if row.company_id:
-            lines.append("ORG:" + vcard_text(row.company_name))
+        if row.company_name or row.department:
+            lines.append("ORG:" + ";".join(vcard_text(part) for part in (row.company_name, row.department) if part))
     if row.job_title:
         lines.append("TITLE:" + vcard_text(row.job_title))
     if row.birthday:
         lines.append("BDAY:" + _date(row.birthday))
-    for kind, tel_type, context, service, value, is_primary in row.items:
-        types = [CONTEXT_TYPES[context]] if context in CONTEXT_TYPES else []
-        if is_primary:
-            types.append("PREF")
-        if kind == ContactItem.Kind.TEL:
-            name = "TEL"
-            types.append(TEL_TYPES.get(tel_type, "VOICE"))
-        elif kind == ContactItem.Kind.EMAIL:
-            name = "EMAIL"
-            types.append("INTERNET")
-        elif kind == ContactItem.Kind.URL:
-            name, types = "URL", []
-        else:
-            name = "X-" + (service or kind).upper()
-        lines.append(f"{name}{_type_param(types)}:{vcard_text(value)}")
-    for street1, street2, city, region, postcode, country, context, _ in row.addresses:
+    lines += [_item_line(*item[1:]) for item in row.items]
+    for _, street1, street2, city, region, postcode, country, context, is_primary in row.addresses:
         street = ", ".join(part for part in (street1, street2) if part)
         parts = ("", "", street, city, region, postcode, _country_name(country))
-        lines.append(f"ADR;TYPE={context.upper()}:" + ";".join(vcard_text(part) for part in parts))
+        types = [context.upper(), "PREF"] if is_primary else [context.upper()]
+        lines.append(f"ADR{_type_param(types)}:" + ";".join(vcard_text(part) for part in parts))
     if row.tags:
         lines.append("CATEGORIES:" + ",".join(vcard_text(tag) for tag in row.tags))
     if row.background:
@@ -345,7 +306,7 @@ def vcard_of(row: ContactRow) -> str:
 _COUNTRY_NAMES: dict[str, str] = {}
 
 
-def _country_name(code: str) -> str:
+def _country_name(code: str | None) -> str:
     if not code:
         return ""
     if code not in _COUNTRY_NAMES:
@@ -353,26 +314,46 @@ def _country_name(code: str) -> str:
     return _COUNTRY_NAMES[code]
 
 
-def iter_vcard(contacts: Iterable[Contact]) -> Iterator[str]:
-    """vCard 3.0 texts, a chunk of contacts at a time."""
-    for chunk in contact_rows(contacts):
-        yield "".join(vcard_of(row) for row in chunk)
+def iter_vcard(contacts: Contacts, *, user: AnyUser, progress: Progress | None = None) -> Iterator[str]:
+    """vCard 3.0 texts, a chunk of contacts at a time (after each, `progress` hears how many are written)."""
+    done = 0
+    for chunk in contact_export_chunks(user=user, contacts=contacts, custom=False):
+        text = "".join(map(vcard_of, chunk))
+        done += len(chunk)
+        del chunk  # one chunk in memory at a time, not the last one while the next is read
+        yield text
+        if progress is not None:
+            progress(done)
 
 
-def contacts_vcard(contacts: Iterable[Contact]) -> str:
+def contacts_vcard(contacts: Contacts, *, user: AnyUser) -> str:
     """All contacts as one vCard 3.0 stream."""
-    return "".join(iter_vcard(contacts))
+    return "".join(iter_vcard(contacts, user=user))
 
 
 EXPORT_FORMATS = {
     "csv": (iter_csv, "text/csv; charset=utf-8"),
     "vcf": (iter_vcard, "text/vcard; charset=utf-8"),
 }
+EXPORT_LABELS = {"csv": "CSV", "vcf": "vCard"}
 
 
-def export_response(contacts: Iterable[Contact], *, fmt: str, filename: str) -> StreamingHttpResponse:
+def export_response(contacts: Contacts, *, user: AnyUser, fmt: str, filename: str) -> StreamingHttpResponse:
     """A download of the contacts as CSV or vCard ("csv"/"vcf"), streamed as it is written."""
     stream, content_type = EXPORT_FORMATS[fmt]
-    response = StreamingHttpResponse(stream(contacts), content_type=content_type)
+    response = StreamingHttpResponse(stream(contacts, user=user), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def write_export(
+    contacts: Contacts, *, user: AnyUser, fmt: str, out: IO[bytes], progress: Progress | None = None
+) -> int:
+    """Write the export to a binary file a chunk at a time (nothing held in memory); the bytes written."""
+    stream, _ = EXPORT_FORMATS[fmt]
+    written = 0
+    for text in stream(contacts, user=user, progress=progress):
+        data = text.encode()
+        out.write(data)
+        written += len(data)
+    return written

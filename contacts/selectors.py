@@ -14,17 +14,21 @@ contacts, so the visibility rule below exists once:
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -33,7 +37,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import Exact
 
 from contacts.filters import ContactFilter
@@ -779,3 +783,288 @@ def job_list(*, user: AnyUser) -> QuerySet[Job]:
 def job_get(*, user: AnyUser, pk: int) -> Job | None:
     """One of the user's own jobs, or None (someone else's job is not there for them)."""
     return job_list(user=user).filter(pk=pk).first()
+
+
+# Flat rows for exports: the visible contacts in keyset chunks, each chunk's child rows in one
+# query per kind, read as the database driver returns them. See docs/export.md.
+
+EXPORT_CHUNK = 2000
+EXPORT_FIELDS = (
+    "pk",
+    "is_company",
+    "salutation",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "name",
+    "display_name",
+    "company_id",
+    "job_title",
+    "department",
+    "industry",
+    "background",
+    "birthday",
+    "contact_type_id",
+    "stage_id",
+    "currency",
+    "priority",
+    "assigned_to_id",
+    "visibility",
+    "uuid",
+    "created_at",
+    "updated_at",
+)
+# Read as text: SQLite's driver would otherwise parse every date and timestamp (a third of a
+# large export's time), and the exporters write them as text anyway.
+EXPORT_TEXT_FIELDS = ("birthday", "created_at", "updated_at")
+
+
+def _export_values(query: QuerySet[Contact]) -> QuerySet:
+    texts = {f"{name}_text": Cast(name, output_field=CharField()) for name in EXPORT_TEXT_FIELDS}
+    names = [f"{name}_text" if name in EXPORT_TEXT_FIELDS else name for name in EXPORT_FIELDS]
+    return query.annotate(**texts).values_list(*names)
+
+
+@dataclass(slots=True)
+class ExportRow:
+    """One contact as the driver's values of EXPORT_FIELDS, with its child rows attached.
+
+    Dates and timestamps are the database's text (PostgreSQL's with its "+00" offset, SQLite's
+    without); a uuid is a UUID or hex text: the exporters read both.
+    """
+
+    pk: int
+    is_company: Any
+    salutation: str
+    first_name: str
+    middle_name: str
+    last_name: str
+    name: str
+    display_name: str
+    company_id: int | None
+    job_title: str
+    department: str
+    industry: str
+    background: str
+    birthday: str | None
+    contact_type_id: int | None
+    stage_id: int | None
+    currency: str
+    priority: int | None
+    assigned_to_id: int | None
+    visibility: str
+    uuid: Any
+    created_at: str
+    updated_at: str
+    company_name: str = ""  # the person's company, when the user may see it
+    assigned_to: str = ""  # the assignee's username
+    # (contact_id, kind, tel_type, context, service, value, is_primary), in display order
+    # Empty tuples (and None) by default, lists and dicts only for the contacts that have child
+    # rows: a large export's time goes in part to the garbage collector tracking new containers.
+    items: Sequence[tuple] = ()
+    # (contact_id, street1, street2, city, region, postcode, country, context, is_primary), in display order
+    addresses: Sequence[tuple] = ()
+    tags: Sequence[str] = ()
+    projects: Sequence[str] = ()
+    custom: Mapping[int, str] | None = None  # field id → stored value
+
+
+def _raw_rows(query: QuerySet) -> list[tuple]:
+    """All rows of a values_list query as the driver returns them: the ORM's per-value converters
+    are the costliest part of a large export."""
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class _ChunkQuery:
+    """A values_list query over the child rows of a chunk of contacts, compiled once per export.
+
+    Building an `IN` of 2000 ids through the ORM costs milliseconds per query, which a large
+    export would pay for every query of every chunk. The query is compiled once over `size`
+    placeholder ids (negative: no contact has one), and each chunk puts its own ids in their
+    places among the parameters (repeating its last id when it is shorter).
+    """
+
+    def __init__(self, build: Callable[[list[int]], QuerySet], *, size: int) -> None:
+        placeholders = list(range(-size, 0))
+        query = build(placeholders)
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
+        wanted = set(placeholders)
+        self.sql, self.db, self.params = sql, query.db, list(params)
+        self.slots = [i for i, value in enumerate(self.params) if value.__class__ is int and value in wanted]
+        if len(self.slots) != size:
+            raise ValueError("a chunk query must take its ids once, as one IN list")
+
+    def rows(self, ids: list[int]) -> list[tuple]:
+        params = self.params.copy()
+        padded = ids + [ids[-1]] * (len(self.slots) - len(ids))
+        for slot, pk in zip(self.slots, padded, strict=True):
+            params[slot] = pk
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
+def _export_child_queries(*, user: AnyUser, custom: bool, size: int) -> dict[str, _ChunkQuery]:
+    """The child rows of a chunk, one query each, in the shape `_export_children` reads."""
+    builds: dict[str, Callable[[list[int]], QuerySet]] = {
+        "items": lambda ids: (
+            ContactItem.objects.filter(contact_id__in=ids)
+            .order_by("contact_id", "position", "id")
+            .values_list("contact_id", "kind", "tel_type", "context", "service", "value", "is_primary")
+        ),
+        "addresses": lambda ids: (
+            Address.objects.filter(contact_id__in=ids)
+            .order_by("contact_id", "position", "id")
+            .values_list(
+                "contact_id", "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary"
+            )
+        ),
+        "tags": lambda ids: (
+            TaggedContact.objects.filter(content_object_id__in=ids)
+            .order_by("content_object_id", Lower("tag__name"))
+            .values_list("content_object_id", "tag__name")
+        ),
+        "projects": lambda ids: (
+            Contact.projects.through.objects.filter(contact_id__in=ids)
+            .order_by("contact_id", "project__identifier")
+            .values_list("contact_id", "project__identifier")
+        ),
+        # A person's company is named only when the user may see it, as on the contact's page.
+        "companies": lambda ids: (
+            contact_list(user=user, prefetch=False)
+            .filter(pk__in=Contact.objects.filter(pk__in=ids, company_id__isnull=False).values("company_id"))
+            .order_by()
+            .values_list("pk", "display_name")
+        ),
+        # Usernames by a query of their own: joining the users to every contact costs more.
+        "assignees": lambda ids: (
+            get_user_model()
+            .objects.filter(pk__in=Contact.objects.filter(pk__in=ids).values("assigned_to_id"))
+            .order_by()
+            .values_list("pk", "username")
+        ),
+    }
+    if custom:
+        builds["custom"] = lambda ids: (
+            CustomValue.objects.filter(contact_id__in=ids).order_by().values_list("contact_id", "field_id", "value")
+        )
+    return {name: _ChunkQuery(build, size=size) for name, build in builds.items()}
+
+
+def contact_export_chunks(
+    *, user: AnyUser, contacts: QuerySet[Contact] | Sequence[Contact], custom: bool = True, size: int | None = None
+) -> Iterator[list[ExportRow]]:
+    """Chunks of flat export rows of `contacts` (a `contact_list` query, or contacts read through it).
+
+    A query is read in id order by keyset (`pk > last`, `size` rows at a time, EXPORT_CHUNK by
+    default): every chunk is its own short statement, so no cursor or snapshot stays open
+    while a slow client downloads. Each chunk then costs one query per kind of child row
+    (items, addresses, tags, projects, custom values unless `custom` is false) and one for the
+    names of the companies the user may see, whatever its contacts hold. A list of contacts is
+    read again by id (through `contact_list`) and keeps its order.
+    """
+    size = size or EXPORT_CHUNK
+    children = None
+    if not isinstance(contacts, QuerySet):
+        pks = [contact.pk for contact in contacts]
+        visible = contact_list(user=user, prefetch=False)
+        for start in range(0, len(pks), size):
+            part = pks[start : start + size]
+            found = _raw_rows(_export_values(visible.filter(pk__in=part).order_by()))
+            rows = {values[0]: ExportRow(*values) for values in found}
+            chunk = [rows[pk] for pk in part if pk in rows]
+            if chunk:
+                children = children or _export_child_queries(user=user, custom=custom, size=len(part))
+                yield _export_children(chunk, queries=children)
+        return
+    query = contacts.select_related(None).prefetch_related(None).order_by("pk")
+    last = 0
+    while True:
+        found = _raw_rows(_export_values(query.filter(pk__gt=last))[:size])
+        if not found:
+            return
+        children = children or _export_child_queries(user=user, custom=custom, size=size)
+        yield _export_children([ExportRow(*values) for values in found], queries=children)
+        if len(found) < size:
+            return
+        # Let this chunk go before the next is read: memory holds one chunk, not two.
+        last, found = found[-1][0], None
+
+
+def _grouped(rows: list[tuple], *, part: int | None = None) -> dict[int, list]:
+    """Rows by their first value (a contact id): the whole rows, or only their value at `part`."""
+    groups: dict[int, list] = {}
+    for row in rows:
+        value = row if part is None else row[part]
+        group = groups.get(row[0])
+        if group is None:
+            groups[row[0]] = [value]
+        else:
+            group.append(value)
+    return groups
+
+
+def _export_children(chunk: list[ExportRow], *, queries: dict[str, _ChunkQuery]) -> list[ExportRow]:
+    ids = [row.pk for row in chunk]
+    items = _grouped(queries["items"].rows(ids))
+    addresses = _grouped(queries["addresses"].rows(ids))
+    tags = _grouped(queries["tags"].rows(ids), part=1)
+    projects = _grouped(queries["projects"].rows(ids), part=1)
+    custom: dict[int, dict[int, str]] = {}
+    if "custom" in queries:
+        for contact_id, field_id, value in queries["custom"].rows(ids):
+            values = custom.get(contact_id)
+            if values is None:
+                custom[contact_id] = {field_id: value}
+            else:
+                values[field_id] = value
+    names = dict(queries["companies"].rows(ids))
+    usernames = dict(queries["assignees"].rows(ids))
+    for row in chunk:
+        pk = row.pk
+        if pk in items:
+            row.items = items[pk]
+        if pk in addresses:
+            row.addresses = addresses[pk]
+        if pk in tags:
+            row.tags = tags[pk]
+        if pk in projects:
+            row.projects = projects[pk]
+        if pk in custom:
+            row.custom = custom[pk]
+        if row.company_id is not None:
+            row.company_name = names.get(row.company_id, "")
+        if row.assigned_to_id is not None:
+            row.assigned_to = usernames.get(row.assigned_to_id, "")
+    return chunk
+
+
+def contact_export_counts(*, contacts: QuerySet[Contact] | Sequence[Contact]) -> tuple[dict[str, int], int]:
+    """The largest number of items of each kind one of `contacts` has, and of addresses: the
+    numbered columns a CSV of them needs (two grouped queries over their child rows)."""
+    if isinstance(contacts, QuerySet):
+        ids: Any = contacts.select_related(None).prefetch_related(None).order_by().values("pk")
+    else:
+        ids = [contact.pk for contact in contacts]
+    per_contact = (
+        ContactItem.objects.filter(contact_id__in=ids)
+        .order_by()
+        .values("contact_id", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    sql, params = per_contact.query.get_compiler(using=per_contact.db).as_sql()
+    with connections[per_contact.db].cursor() as cursor:
+        cursor.execute(f"SELECT counts.kind, MAX(counts.n) FROM ({sql}) counts GROUP BY counts.kind", params)
+        items = dict(cursor.fetchall())
+    addresses = (
+        Address.objects.filter(contact_id__in=ids)
+        .order_by()
+        .values("contact_id")
+        .annotate(n=Count("pk"))
+        .aggregate(most=Max("n"))
+    )
+    return items, addresses["most"] or 0

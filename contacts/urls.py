@@ -4,14 +4,14 @@ from django.urls import path
 
 from contacts import webform_views
 from contacts.views import contacts as views
-from contacts.views import customfields, imports
+from contacts.views import customfields, exports, imports
 
 app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list_view, name="contact-list"),
     path("new/", views.contact_create_view, name="contact-create"),
-    path("export.csv", views.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
-    path("export.vcf", views.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
+    path("export.csv", exports.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
+    path("export.vcf", exports.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
     path("bulk/", views.contact_bulk, name="contact-bulk"),
     path("import/", imports.import_upload, name="import-upload"),
     path("import/<str:token>/", imports.import_mapping, name="import-mapping"),

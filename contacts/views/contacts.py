@@ -1,4 +1,4 @@
-"""The dashboard and the contact pages: list, export, bulk actions, detail, editor, delete, notes, tags."""
+"""The dashboard and the contact pages: list, bulk actions, detail, editor, delete, notes, tags."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from contacts.exporters import export_response
 from contacts.forms import (
     PAGE_SIZES,
     BulkActionForm,
@@ -61,13 +60,6 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
     context["bulk_form"] = BulkActionForm(user=request.user)
     template = "contacts/contact_list_results.html" if is_htmx(request) else "contacts/contact_list.html"
     return render(request, template, context)
-
-
-@login_required
-def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    filter_form = ContactFilterForm(request.GET, user=request.user)
-    contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
-    return export_response(contacts, fmt=fmt, filename=f"contacts.{fmt}")
 
 
 @login_required

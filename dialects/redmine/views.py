@@ -328,7 +328,7 @@ class ContactsExportView(RedmineView):
 
     def get(self, request: Request, project: str | None = None) -> HttpResponseBase:
         return export_response(
-            self.contacts(project), fmt=self.export_format, filename=f"contacts.{self.export_format}"
+            self.contacts(project), user=request.user, fmt=self.export_format, filename=f"contacts.{self.export_format}"
         )
 
 
@@ -345,7 +345,7 @@ class ContactVCardView(RedmineView):
 
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         contact = self.visible_contact(pk)
-        return export_response([contact], fmt="vcf", filename=f"contact-{contact.pk}.vcf")
+        return export_response([contact], user=request.user, fmt="vcf", filename=f"contact-{contact.pk}.vcf")
 
 
 class NotFoundView(RedmineView):

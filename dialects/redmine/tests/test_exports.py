@@ -26,7 +26,7 @@ def test_contacts_csv_takes_the_list_filters(api, apple, steve):
     response = api.get("/redmine/contacts.csv?search=steve")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = response.getvalue().decode().splitlines()
-    assert rows[0].startswith("id,is_company,first_name") and len(rows) == 2 and ",Steve," in rows[1]
+    assert rows[0].startswith("ID,Kind,First name") and len(rows) == 2 and ",Steve," in rows[1]
 
 
 def test_exports_open_in_a_signed_in_browser(client, alice, apple):
