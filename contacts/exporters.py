@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, When
 from django.http import StreamingHttpResponse
 from django_countries import countries
 
@@ -76,7 +76,7 @@ CONTACT_COLUMNS = (
     "name",
     "display_name",
     "company_id",
-    "company__display_name",
+    "live_company_name",
     "job_title",
     "department",
     "birthday",
@@ -137,11 +137,11 @@ def contact_rows(contacts: Iterable[Contact]) -> Iterator[list[ContactRow]]:
         pks = [contact.pk for contact in contacts]
         for start in range(0, len(pks), EXPORT_CHUNK):
             part = pks[start : start + EXPORT_CHUNK]
-            found = _raw(Contact.objects.filter(pk__in=part).order_by().values_list(*CONTACT_COLUMNS))
+            found = _raw(_columns(Contact.objects.filter(pk__in=part).order_by()))
             rows = {values[0]: ContactRow(*values) for values in found}
             yield _with_children([rows[pk] for pk in part if pk in rows])
         return
-    query = contacts.select_related(None).prefetch_related(None).values_list(*CONTACT_COLUMNS)
+    query = _columns(contacts.select_related(None).prefetch_related(None))
     sql, params = query.query.get_compiler(using=query.db).as_sql()
     # The driver's rows, without the ORM's per-value converters (the costliest part of a large
     # export); `_text` and `_uuid` read both backends' raw values. A chunked cursor is
@@ -150,6 +150,13 @@ def contact_rows(contacts: Iterable[Contact]) -> Iterator[list[ContactRow]]:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(EXPORT_CHUNK):
             yield _with_children([ContactRow(*values) for values in rows])
+
+
+def _columns(contacts: QuerySet[Contact]) -> QuerySet:
+    """The CONTACT_COLUMNS of the contacts; a company in the trash is not named (its people keep
+    the link until it is restored or purged)."""
+    live_company_name = Case(When(company__deleted_at__isnull=True, then=F("company__display_name")), default=None)
+    return contacts.annotate(live_company_name=live_company_name).values_list(*CONTACT_COLUMNS)
 
 
 def _raw(query: QuerySet) -> list[tuple]:
@@ -307,7 +314,7 @@ def vcard_of(row: ContactRow) -> str:
     else:
         names = (row.last_name, row.first_name, row.middle_name, row.salutation, "")
         lines.append("N:" + ";".join(vcard_text(part) for part in names))
-        if row.company_id:
+        if row.company_name is not None:
             lines.append("ORG:" + vcard_text(row.company_name))
     if row.job_title:
         lines.append("TITLE:" + vcard_text(row.job_title))
