@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0010_contact_read_indexes_skip_trash"),
+        ("contacts", "0012_contact_read_indexes_skip_trash"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0009_contact_deleted_at_and_deleted_by"),
+        ("contacts", "0011_contact_deleted_at_and_deleted_by"),
         ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
