@@ -22,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.models import Contact
+from contacts.history import history_record_many
+from contacts.models import ChangeAction, Contact
 from contacts.services.base import _require_rights
 
 # Contacts purged per statement: a bounded delete, whatever the size of the trash.
@@ -30,13 +31,13 @@ PURGE_CHUNK = 500
 
 
 def trash_move(*, contacts: Sequence[Contact], user: AbstractBaseUser | AnonymousUser | None) -> None:
-    """Put the contacts in the trash, in one UPDATE (the caller has checked the rights and holds
-    the transaction). The instances are stamped too."""
+    """Put the contacts in the trash, in one UPDATE and one history insert (the caller has checked
+    the rights and holds the transaction). The instances are stamped too."""
     now = timezone.now()
     deleted_by = user if user is not None and user.is_authenticated else None
-    Contact.objects.filter(pk__in=[c.pk for c in contacts], deleted_at__isnull=True).update(
-        deleted_at=now, deleted_by=deleted_by
-    )
+    ids = [c.pk for c in contacts]
+    Contact.objects.filter(pk__in=ids, deleted_at__isnull=True).update(deleted_at=now, deleted_by=deleted_by)
+    history_record_many(contact_ids=ids, user=user, action=ChangeAction.DELETED)
     for contact in contacts:
         contact.deleted_at, contact.deleted_by = now, deleted_by
 
@@ -49,7 +50,9 @@ def contact_restore_many(
     restore one (those who could delete it may)."""
     contacts = _in_trash(contacts)
     _require_rights(user=user, contacts=contacts, right="can_delete", verb="restore")
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(deleted_at=None, deleted_by=None)
+    ids = [c.pk for c in contacts]
+    Contact.objects.filter(pk__in=ids).update(deleted_at=None, deleted_by=None)
+    history_record_many(contact_ids=ids, user=user, action=ChangeAction.RESTORED)
     for contact in contacts:
         contact.deleted_at, contact.deleted_by = None, None
     return contacts

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 # The token's user, the matches (rights and company visibility in the same query) and their 6
 # prefetches (items, addresses, custom values, tags, projects, access lists), then the delete:
-# its rights check and the one UPDATE that moves them all to the trash.
-NUM_DELETE_QUERIES = 12
+# its rights check, the one UPDATE that moves them all to the trash and the history insert.
+NUM_DELETE_QUERIES = 13
 
 
 def png(size: tuple[int, int] = (4, 4)) -> bytes:
