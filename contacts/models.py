@@ -9,6 +9,7 @@ onto `ContactItem`.
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 import unicodedata
@@ -249,11 +250,12 @@ class Contact(models.Model):
 
     @property
     def trash_days_left(self) -> int | None:
-        """Whole days until the purge (0 on its last day), or None for a live contact."""
+        """Days until the purge, the day under way counted (1 on its last day, 0 once due), or None
+        for a live contact."""
         purge_at = self.purge_at
         if purge_at is None:
             return None
-        return max((purge_at - timezone.now()).days, 0)
+        return max(math.ceil((purge_at - timezone.now()).total_seconds() / 86400), 0)
 
     def items_of(self, kind: str) -> list[ContactItem]:
         """Items of one kind, in display order (works on prefetched items)."""
