@@ -175,18 +175,25 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["is_company", "display_name"], name="contact_kind_name_idx", condition=LIVE),
             # Visibility's own columns, so counting a user's contacts reads this index, not the rows.
-            models.Index(fields=["visibility", "author", "assigned_to"], name="contact_visibility_idx", condition=LIVE),
+            # `deleted_at` (null in every entry) makes it cover the trash test too, for SQLite.
+            models.Index(
+                fields=["visibility", "author", "assigned_to", "deleted_at"],
+                name="contact_visibility_idx",
+                condition=LIVE,
+            ),
             # The default order with its tie-break and visibility's columns: a page's ids, even a
             # deep page's, come from this index alone (only non-public rows probe projects and shares).
             models.Index(
-                fields=["display_name", "id", "visibility", "author", "assigned_to"],
+                fields=["display_name", "id", "visibility", "author", "assigned_to", "deleted_at"],
                 name="contact_order_idx",
                 condition=LIVE,
             ),
             # Finding a company by its name in any case (web forms, Redmine's `company` string).
             models.Index(Lower("display_name"), name="contact_lower_name_idx", condition=LIVE),
             # The trash page (newest first) and the purge of expired entries.
-            models.Index(fields=["deleted_at"], name="contact_trash_idx", condition=models.Q(deleted_at__isnull=False)),
+            models.Index(
+                fields=["deleted_at", "id"], name="contact_trash_idx", condition=models.Q(deleted_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -338,8 +338,10 @@ def test_the_purge_task_purges_expired_contacts(aged):
     assert left(aged) == ["recent", "live"]
 
 
-def test_the_daily_purge_runs_on_the_worker_and_queues_its_next_run(aged, settings):
+def test_the_daily_purge_runs_on_the_worker_and_queues_its_next_run(aged, settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    # The worker drops stale connections between tasks; the test's own one, inside its transaction, must stay.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     out = StringIO()
     call_command("purge_trash", "--schedule", stdout=out)
     assert out.getvalue().strip() == "Trash purge queued."
@@ -358,3 +360,47 @@ def test_the_daily_purge_runs_on_the_worker_and_queues_its_next_run(aged, settin
 
 def test_no_purge_is_scheduled_where_tasks_run_inline(aged):
     assert trash_purge_schedule() is False
+
+
+# The trash costs reads nothing: the read indexes hold live contacts only
+
+
+def plan(qs: Any) -> str:
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table is otherwise read whole
+            cursor.execute("EXPLAIN " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(row[-1] for row in cursor.fetchall())
+
+
+@pytest.fixture
+def some(make_contact: Any, alice: Any) -> None:
+    contacts = [make_contact(first_name=f"P{n}", visibility="project") for n in range(6)]
+    contact_delete_many(contacts=contacts[:2], user=alice)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_sqlite_pages_and_counts_read_the_live_indexes_alone(some, bob, admin_user):
+    for user in (bob, admin_user):
+        page = plan(contact_list(user=user, prefetch=False).values("pk")[:10])
+        assert "SCAN contacts_contact USING COVERING INDEX contact_order_idx" in page
+        count = plan(contact_list(user=user).order_by().values("pk"))
+        assert "SCAN contacts_contact USING COVERING INDEX contact_visibility_idx" in count
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_postgresql_pages_read_the_live_order_index_alone(some, bob, admin_user):
+    for user in (bob, admin_user):
+        assert "Index Only Scan using contact_order_idx" in plan(
+            contact_list(user=user, prefetch=False).values("pk")[:10]
+        )
+
+
+def test_the_trash_page_reads_the_trash_index_in_its_order(some, alice):
+    text = plan(trash_list(user=alice).values("pk")[:10])
+    assert "contact_trash_idx" in text
+    if connection.vendor == "sqlite":
+        assert "USE TEMP B-TREE FOR ORDER BY" not in text
