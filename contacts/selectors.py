@@ -101,8 +101,8 @@ def contact_visibility_q(*, user: AnyUser) -> Q:
 def contact_visible_q(*, user: AnyUser, contact_ref: str) -> Q:
     """A condition on another model's rows: the contact its field `contact_ref` points at is visible.
 
-    A correlated EXISTS per row (for superusers too: a contact in the trash hides its rows), for notes, tags and custom
-    values, instead of an "id in every visible contact" list.
+    A correlated EXISTS per row (for superusers too: a contact in the trash hides its rows), for
+    notes, tags and custom values, instead of an "id in every visible contact" list.
     """
     return Q(Exists(Contact.objects.filter(contact_visibility_q(user=user), pk=OuterRef(contact_ref))))
 
