@@ -38,6 +38,7 @@ demo: migrate
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (demo users alice, bob, carol; password: demo)"
 	@echo "Background jobs (imports, large exports, bulk actions) run in a worker started beside it."
+	$(PY) manage.py purge_trash --schedule
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -19,10 +23,18 @@ from contacts.models import (
     CustomValue,
     Note,
     Tag,
+    TrashedContact,
     WebForm,
 )
 from contacts.search import search_q
-from contacts.selectors import contact_visibility_q
+from contacts.selectors import contact_can_delete, contact_deletable_q, contact_visibility_q
+from contacts.services import (
+    contact_delete,
+    contact_delete_many,
+    contact_purge,
+    contact_purge_many,
+    contact_restore_many,
+)
 from contacts.webforms import webform_snippet
 from crm.admin_inlines import CappedInlineMixin, NewestRowsInlineMixin
 
@@ -59,8 +71,29 @@ class NoteInline(NewestRowsInlineMixin, admin.StackedInline):
     autocomplete_fields = ("author",)
 
 
+class TrashOnDeleteMixin:
+    """Deleting a contact in the admin moves it to the trash, as everywhere else: only those who
+    may delete it see the button, nothing hanging off it goes, so the confirmation lists the
+    contacts alone."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or contact_can_delete(user=request.user, contact=obj))
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
+        objs = list(objs)
+        listed = [format_html("{} (to the trash)", obj) for obj in objs]
+        return listed, {Contact._meta.verbose_name_plural: len(objs)}, set(), []
+
+    def delete_model(self, request: HttpRequest, obj: Contact) -> None:
+        contact_delete(contact=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        contact_delete_many(contacts=queryset.prefetch_related("projects", "access_list"), user=request.user)
+
+
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(TrashOnDeleteMixin, admin.ModelAdmin):
     list_display = ("display_name", "is_company", "company", "job_title", "contact_type", "visibility", "updated_at")
     list_filter = ("is_company", "visibility", "contact_type", "stage", "projects", "tags")
     # The search box shows for any search_fields; get_search_results answers through contacts.search.
@@ -103,6 +136,71 @@ class ContactAdmin(admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.action(description="Restore the selected contacts")
+def restore_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+    try:
+        restored = contact_restore_many(
+            contacts=queryset.prefetch_related("projects", "access_list"), user=request.user
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        modeladmin.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+        return
+    modeladmin.message_user(request, f"{len(restored)} contact(s) restored.", messages.SUCCESS)
+
+
+@admin.action(description="Purge the selected contacts for good", permissions=["delete"])
+def purge_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Contact]) -> Any:
+    """Django's delete action (its confirmation page lists everything that goes), as a purge."""
+    return delete_selected(modeladmin, request, queryset)
+
+
+@admin.register(TrashedContact)
+class TrashedContactAdmin(admin.ModelAdmin):
+    """The trash: contacts the user could delete, to restore or purge. Read-only otherwise."""
+
+    list_display = ("display_name", "is_company", "deleted_by", "deleted_at", "days_left")
+    list_filter = ("is_company",)
+    search_fields = ("display_name",)
+    list_select_related = ("deleted_by",)
+    actions = (restore_selected, purge_selected)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
+        return super().get_queryset(request).filter(contact_deletable_q(user=request.user))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Contact], search_term: str
+    ) -> tuple[QuerySet[Contact], bool]:
+        return queryset.filter(search_q(search_term)), False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
+        return request.user.has_perm("contacts.delete_contact")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
+        allowed = request.user.has_perm("contacts.delete_contact")
+        return allowed and (obj is None or contact_can_delete(user=request.user, contact=obj))
+
+    def delete_model(self, request: HttpRequest, obj: Contact) -> None:
+        contact_purge(contact=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        contact_purge_many(contacts=queryset.prefetch_related("projects", "access_list"), user=request.user)
+
+    @admin.display(description="Days left")
+    def days_left(self, obj: Contact) -> int | None:
+        return obj.trash_days_left
 
 
 @admin.register(ContactType)

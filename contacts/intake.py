@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
-from contacts.models import WEBFORM_FIELDS, Contact, ContactItem, CustomField, Note, Visibility, WebForm
+from contacts.models import LIVE, WEBFORM_FIELDS, Contact, ContactItem, CustomField, Note, Visibility, WebForm
 from contacts.services import contact_create, note_create, split_tag_list
 from contacts.webforms import FIELD_LABELS
 from projects.models import Project
@@ -223,19 +223,21 @@ def _lock(*, project: Project, names: list[str]) -> None:
 
 
 def _project_contact_with_email(*, project: Project, emails: list[str]) -> Contact | None:
-    """The oldest contact of the project with one of these (lower-cased) emails.
+    """The oldest contact of the project with one of these (lower-cased) emails, out of the trash
+    (a lead whose old record was deleted is a new contact).
 
     Read through the (kind, normalized) index of the items, whoever may see the contacts.
     """
     ids = ContactItem.objects.filter(
-        kind=ContactItem.Kind.EMAIL, normalized__in=emails, contact__projects=project
+        kind=ContactItem.Kind.EMAIL, normalized__in=emails, contact__projects=project, contact__deleted_at__isnull=True
     ).values_list("contact_id", flat=True)
     found = min(ids, default=None)
     return None if found is None else Contact.objects.get(pk=found)
 
 
 def _project_company(*, project: Project, name: str, author: AbstractBaseUser | None) -> Contact | None:
-    """The company of that name (any case) in the project or public, created in the project if missing.
+    """The company of that name (any case) in the project or public, created in the project if missing
+    (or only in the trash).
 
     Read through the index on the lower-cased display name.
     """
@@ -243,7 +245,7 @@ def _project_company(*, project: Project, name: str, author: AbstractBaseUser | 
     if not name:
         return None
     named = Contact.objects.alias(lower_name=Lower("display_name")).filter(
-        lower_name=Lower(Value(name)), is_company=True
+        LIVE, lower_name=Lower(Value(name)), is_company=True
     )
     ids = named.filter(Q(projects=project) | Q(visibility=Visibility.PUBLIC)).values_list("pk", flat=True)
     found = min(ids, default=None)

@@ -9,11 +9,12 @@ onto `ContactItem`.
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 import unicodedata
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -90,6 +91,10 @@ class TaggedContact(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_contact_tag")]
 
 
+# A contact outside the trash: the condition of every read and of the read indexes.
+LIVE = models.Q(deleted_at__isnull=True)
+
+
 class Contact(models.Model):
     """A person or a company."""
 
@@ -152,20 +157,43 @@ class Contact(models.Model):
     display_name = models.CharField(max_length=800, editable=False, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # In the trash since then (None: a live contact); see contacts/services/trash.py.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trashed_contacts",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["display_name", "id"]
+        # The read indexes hold live contacts only (partial: `deleted_at IS NULL`, which every read
+        # states through contact_visibility_q), so the trash costs reads nothing, however full.
         indexes = [
-            models.Index(fields=["is_company", "display_name"], name="contact_kind_name_idx"),
+            models.Index(fields=["is_company", "display_name"], name="contact_kind_name_idx", condition=LIVE),
             # Visibility's own columns, so counting a user's contacts reads this index, not the rows.
-            models.Index(fields=["visibility", "author", "assigned_to"], name="contact_visibility_idx"),
+            # `deleted_at` (null in every entry) makes it cover the trash test too, for SQLite.
+            models.Index(
+                fields=["visibility", "author", "assigned_to", "deleted_at"],
+                name="contact_visibility_idx",
+                condition=LIVE,
+            ),
             # The default order with its tie-break and visibility's columns: a page's ids, even a
             # deep page's, come from this index alone (only non-public rows probe projects and shares).
             models.Index(
-                fields=["display_name", "id", "visibility", "author", "assigned_to"], name="contact_order_idx"
+                fields=["display_name", "id", "visibility", "author", "assigned_to", "deleted_at"],
+                name="contact_order_idx",
+                condition=LIVE,
             ),
             # Finding a company by its name in any case (web forms, Redmine's `company` string).
-            models.Index(Lower("display_name"), name="contact_lower_name_idx"),
+            models.Index(Lower("display_name"), name="contact_lower_name_idx", condition=LIVE),
+            # The trash page (newest first) and the purge of expired entries.
+            models.Index(
+                fields=["deleted_at", "id"], name="contact_trash_idx", condition=models.Q(deleted_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,8 +236,33 @@ class Contact(models.Model):
             raise ValidationError(errors)
 
     @property
+    def live_company(self) -> Contact | None:
+        """The person's company, unless it is in the trash (its people keep the link meanwhile,
+        so restoring the company brings it back everywhere)."""
+        if self.company_id is None or self.company.deleted_at is not None:
+            return None
+        return self.company
+
+    @property
     def company_name(self) -> str:
-        return self.company.display_name if self.company_id else ""
+        company = self.live_company
+        return company.display_name if company is not None else ""
+
+    @property
+    def purge_at(self) -> datetime | None:
+        """When a contact in the trash is purged for good (settings.TRASH_DAYS after its deletion)."""
+        if self.deleted_at is None:
+            return None
+        return self.deleted_at + timedelta(days=settings.TRASH_DAYS)
+
+    @property
+    def trash_days_left(self) -> int | None:
+        """Days until the purge, the day under way counted (1 on its last day, 0 once due), or None
+        for a live contact."""
+        purge_at = self.purge_at
+        if purge_at is None:
+            return None
+        return max(math.ceil((purge_at - timezone.now()).total_seconds() / 86400), 0)
 
     def items_of(self, kind: str) -> list[ContactItem]:
         """Items of one kind, in display order (works on prefetched items)."""
@@ -230,6 +283,23 @@ class Contact(models.Model):
             if address.is_primary:
                 return address
         return addresses[0] if addresses else None
+
+
+class TrashedContactManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=False)
+
+
+class TrashedContact(Contact):
+    """The contacts in the trash, as the admin lists them to restore or purge."""
+
+    objects = TrashedContactManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["-deleted_at", "-id"]
+        verbose_name = "contact in the trash"
+        verbose_name_plural = "trash"
 
 
 class ContactItem(models.Model):

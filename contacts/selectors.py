@@ -42,6 +42,7 @@ from django.db.models.lookups import Exact
 
 from contacts.filters import ContactFilter
 from contacts.models import (
+    LIVE,
     Address,
     ApiKey,
     Contact,
@@ -58,6 +59,7 @@ from contacts.models import (
     WebForm,
     normalize_phone,
 )
+from contacts.search import search_q
 from crm.ids import MAX_ID, parse_id
 from projects.models import Membership
 from projects.selectors import WRITE_ROLES, member_project_ids
@@ -66,7 +68,10 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def contact_visibility_q(*, user: AnyUser) -> Q:
-    """The condition a contact must meet for the user to see it.
+    """The condition a contact must meet for the user to see it: out of the trash, and visible.
+
+    A contact in the trash (`deleted_at` set) is seen by no read at all, superusers' included;
+    only the trash's own selectors below read it. The read indexes hold live contacts only.
 
     Written with correlated EXISTS over the access list and the contact's projects (both
     indexed by contact first), so each contact is checked on its own: a page of 100 costs
@@ -75,7 +80,7 @@ def contact_visibility_q(*, user: AnyUser) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_superuser:
-        return Q()
+        return LIVE
     shared = Exists(Contact.access_list.through.objects.filter(contact_id=OuterRef("pk"), user_id=user.pk))
     # The outer `visibility` test sits inside the EXISTS, as inequalities: PostgreSQL then probes
     # each contact's projects by index instead of hashing every contact of the user's projects
@@ -88,7 +93,7 @@ def contact_visibility_q(*, user: AnyUser) -> Q:
             project_id__in=member_project_ids(user=user),
         )
     )
-    return (
+    return LIVE & (
         Q(visibility=Visibility.PUBLIC)
         | Q(author_id=user.pk)
         | Q(assigned_to_id=user.pk)
@@ -100,11 +105,9 @@ def contact_visibility_q(*, user: AnyUser) -> Q:
 def contact_visible_q(*, user: AnyUser, contact_ref: str) -> Q:
     """A condition on another model's rows: the contact its field `contact_ref` points at is visible.
 
-    A correlated EXISTS per row (nothing at all for superusers), for notes, tags and custom
-    values, instead of an "id in every visible contact" list.
+    A correlated EXISTS per row (for superusers too: a contact in the trash hides its rows), for
+    notes, tags and custom values, instead of an "id in every visible contact" list.
     """
-    if user.is_authenticated and user.is_superuser:
-        return Q()
     return Q(Exists(Contact.objects.filter(contact_visibility_q(user=user), pk=OuterRef(contact_ref))))
 
 
@@ -282,6 +285,38 @@ def contact_can_edit(*, user: AnyUser, contact: Contact) -> bool:
 def contact_can_delete(*, user: AnyUser, contact: Contact) -> bool:
     """See `contact_rights`."""
     return contact_rights(user=user, contacts=[contact])[contact.pk].can_delete
+
+
+def contact_deletable_q(*, user: AnyUser) -> Q:
+    """The condition a contact must meet for the user to delete it (as `contact_rights` decides),
+    in the trash or not: superusers, its author, managers of one of its projects."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    managed = member_project_ids(user=user, roles=(Membership.Role.MANAGER,))
+    links = Contact.projects.through.objects.filter(contact_id=OuterRef("pk"), project_id__in=managed)
+    return Q(author_id=user.pk) | Q(Exists(links))
+
+
+def trash_list(*, user: AnyUser, search: str = "") -> QuerySet[Contact]:
+    """The contacts in the trash the user may restore or purge (those they could delete), the
+    most recently deleted first, optionally matching a search text (as the contacts search does).
+
+    Read through the trash's own index (`deleted_at`, live contacts left out).
+    """
+    qs = Contact.objects.filter(deleted_at__isnull=False).filter(contact_deletable_q(user=user))
+    if search.strip():
+        qs = qs.filter(search_q(search))
+    return qs.select_related("deleted_by", "company").order_by("-deleted_at", "-pk")
+
+
+def trash_list_by_ids(*, user: AnyUser, ids: Iterable[int | str]) -> list[Contact]:
+    """The contacts of `ids` in the trash the user may restore or purge, with what `contact_rights`
+    reads; other ids (live, unseen, malformed) are ignored, as a 404 would be."""
+    clean = [pk for pk in map(parse_id, ids) if pk is not None]
+    qs = trash_list(user=user).filter(pk__in=clean).order_by("pk")
+    return list(qs.prefetch_related("projects", "access_list"))
 
 
 def company_people(*, user: AnyUser, company: Contact) -> QuerySet[Contact]:

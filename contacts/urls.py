@@ -4,7 +4,7 @@ from django.urls import path
 
 from contacts import webform_views
 from contacts.views import contacts as views
-from contacts.views import customfields, exports, imports
+from contacts.views import customfields, exports, imports, trash
 
 app_name = "contacts"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("import/", imports.import_upload, name="import-upload"),
     path("import/<str:token>/", imports.import_mapping, name="import-mapping"),
     path("companies/suggest", views.company_suggest_view, name="company-suggest"),
+    path("trash/", trash.trash_list_view, name="trash-list"),
+    path("trash/restore/", trash.trash_restore, name="trash-restore"),
+    path("trash/purge/", trash.trash_purge, name="trash-purge"),
     path("<int:pk>/", views.contact_detail, name="contact-detail"),
     path("<int:pk>/edit/", views.contact_update_view, name="contact-update"),
     path("<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),

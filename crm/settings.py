@@ -176,6 +176,10 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US")
+# Days a deleted contact stays in the trash before it is purged for good (docs/trash.md).
+TRASH_DAYS = env_int("TRASH_DAYS", 30)
+if TRASH_DAYS < 0:
+    raise ImproperlyConfigured(f"TRASH_DAYS must be 0 or more days, got {TRASH_DAYS}")
 USE_I18N = True
 USE_TZ = True
 

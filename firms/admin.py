@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from contacts.admin import AddressInline, ContactItemInline, CustomValueInline, NoteInline
+from contacts.admin import AddressInline, ContactItemInline, CustomValueInline, NoteInline, TrashOnDeleteMixin
+from contacts.models import LIVE
 from firms.models import Firm
 
 
 @admin.register(Firm)
-class FirmAdmin(admin.ModelAdmin):
+class FirmAdmin(TrashOnDeleteMixin, admin.ModelAdmin):
     list_display = ("display_name", "industry", "contact_type", "people_count", "updated_at")
     list_filter = ("contact_type", "stage", "visibility", "projects")
     search_fields = ("name", "industry", "items__value")
@@ -39,7 +40,8 @@ class FirmAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Firm]:
-        return super().get_queryset(request).annotate(n_people=Count("people"))
+        live_people = Count("people", filter=Q(people__deleted_at__isnull=True))
+        return super().get_queryset(request).filter(LIVE).annotate(n_people=live_people)
 
     @admin.display(description="People", ordering="n_people")
     def people_count(self, obj: Firm) -> int:

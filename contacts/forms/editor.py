@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
@@ -212,6 +213,12 @@ class ContactForm(forms.Form):
         self.user = user
         if "company" in self.fields:
             self.fields["company"].queryset = company_choices(user=user)
+            current = self.initial.get("company")
+            if isinstance(current, Contact) and current.deleted_at is not None:
+                # A company in the trash stays the person's company until it is restored or purged.
+                visible = Q(pk__in=company_choices(user=user).values("pk")) | Q(pk=current.pk)
+                self.fields["company"].queryset = Contact.objects.filter(visible).only("pk", "display_name")
+                self.fields["company_search"].help_text = "This company is in the trash."
             if not self.is_bound:
                 self._initial_company()
         self.fields["assigned_to"].queryset = self.fields["access_list"].queryset = user_choices()

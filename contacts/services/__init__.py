@@ -9,7 +9,7 @@ each dialect can render them in its own error format.
 Callers import from `contacts.services`; the modules are `contacts` (the contact
 itself, companies, projects, bulk changes), `nested` (items and addresses), `custom`
 (custom fields and values, types and stages), `tags` (and tags as groups), `slots`
-(phones and emails in named slots), `notes`, `merge` and `keys`.
+(phones and emails in named slots), `notes`, `merge`, `keys` and `trash` (restore and purge).
 """
 
 from contacts.services.base import (
@@ -87,6 +87,13 @@ from contacts.services.tags import (
     tag_merge,
     tag_rename,
 )
+from contacts.services.trash import (
+    contact_purge,
+    contact_purge_many,
+    contact_restore,
+    contact_restore_many,
+    trash_purge_expired,
+)
 
 __all__ = [
     "ADDRESS_FIELDS",
@@ -116,8 +123,12 @@ __all__ = [
     "contact_link_project",
     "contact_link_project_many",
     "contact_merge",
+    "contact_purge",
+    "contact_purge_many",
     "contact_remove_tags",
     "contact_remove_tags_many",
+    "contact_restore",
+    "contact_restore_many",
     "contact_save_with_company_name",
     "contact_save_with_type_code",
     "contact_set_avatar",
@@ -144,6 +155,7 @@ __all__ = [
     "tag_delete_unused",
     "tag_merge",
     "tag_rename",
+    "trash_purge_expired",
     "webform_create",
     "webform_reset_key",
 ]

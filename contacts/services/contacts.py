@@ -33,6 +33,7 @@ from contacts.services.base import (
 from contacts.services.custom import _prepare_custom_values, contact_type_for_code
 from contacts.services.nested import _prepare_nested, _save_nested
 from contacts.services.tags import _clean_tags
+from contacts.services.trash import trash_move
 from contacts.versions import ContactChanged, contact_version
 from projects.models import Project
 from projects.selectors import project_can_add_contacts
@@ -134,10 +135,12 @@ def contact_update(
     return contact
 
 
+@transaction.atomic
 def contact_delete(*, contact: Contact, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Move a contact to the trash (contacts/services/trash.py): restorable for TRASH_DAYS days."""
     if user is None or not contact_can_delete(user=user, contact=contact):
         raise PermissionDenied("You may not delete this contact.")
-    contact.delete()
+    trash_move(contacts=[contact], user=user)
 
 
 def _write(
@@ -324,10 +327,10 @@ def contact_save_with_type_code(
 
 @transaction.atomic
 def contact_delete_many(*, contacts: Iterable[Contact], user: AbstractBaseUser | AnonymousUser | None) -> list[Contact]:
-    """Delete several contacts: all of them, or none when the user may not delete one."""
+    """Move several contacts to the trash: all of them, or none when the user may not delete one."""
     contacts = list(contacts)
     _require_rights(user=user, contacts=contacts, right="can_delete", verb="delete")
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
+    trash_move(contacts=contacts, user=user)
     return contacts
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
@@ -66,3 +67,9 @@ def ago(moment: datetime) -> str:
 def css_color(value: str) -> str:
     """A stored colour if it is a hex colour, else "" (it goes into a style attribute)."""
     return value if HEX_COLOR.fullmatch(value or "") else ""
+
+
+@register.simple_tag
+def trash_days() -> int:
+    """How many days a deleted contact stays in the trash (settings.TRASH_DAYS)."""
+    return settings.TRASH_DAYS

@@ -244,7 +244,7 @@ def test_create_edit_note_tag_and_delete_a_contact(page, alice, project, license
     page.get_by_role("link", name="Delete").click()
     page.get_by_role("button", name="Delete Ada Lovelace").click()
     expect(page.locator("#messages")).to_contain_text("Ada Lovelace was deleted.")
-    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert Contact.objects.get(pk=contact.pk).deleted_at is not None
 
 
 def test_filter_by_tag_then_bulk_add_to_a_project(page, showcase):

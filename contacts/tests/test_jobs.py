@@ -58,8 +58,12 @@ def test_a_failed_job_says_why(alice: Any) -> None:
     assert (job.done, job.total, job.percent) == (5, 10, 50)
 
 
-def test_the_database_worker_runs_a_queued_job(settings: Any, alice: Any, media: None) -> None:
+def test_the_database_worker_runs_a_queued_job(
+    settings: Any, alice: Any, media: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    # The worker drops stale connections between tasks; the test's own one, inside its transaction, must stay.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     job = job_start(user=alice, kind=Job.Kind.EXPORT, title="Count to 20", task=count_to, params={"to": 20})
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from contacts.models import Contact, ContactItem
 from contacts.search import search_rebuild, search_sql
-from contacts.selectors import contact_list
-from contacts.services import contact_create, contact_delete, contact_merge, contact_update
+from contacts.selectors import contact_list, trash_list
+from contacts.services import contact_create, contact_delete, contact_merge, contact_purge, contact_update
 
 pytestmark = pytest.mark.django_db
 
@@ -146,12 +146,15 @@ def test_merging_moves_the_sources_items_and_drops_the_source(ada, alice, admin_
     assert found(admin_user, "king") == {ada.pk}
 
 
-def test_deleting_a_contact_removes_it_from_the_index(ada, alice, admin_user):
+def test_a_contact_in_the_trash_is_found_by_no_search_and_a_purged_one_leaves_the_index(ada, alice, admin_user):
     contact_delete(contact=ada, user=alice)
+    assert found(admin_user, "lovelace") == set()
+    # The trash page searches the trash through the same index.
+    assert [c.pk for c in trash_list(user=alice, search="lovelace")] == [ada.pk]
+    contact_purge(contact=Contact.objects.get(pk=ada.pk), user=alice)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM contacts_contactsearch WHERE rowid = %s", [ada.pk])
         assert cursor.fetchone()[0] == 0
-    assert found(admin_user, "lovelace") == set()
 
 
 def test_deleting_a_company_takes_it_out_of_its_peoples_match(alice, admin_user):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Address, Contact, ContactItem, CustomField, CustomValue, Note, Tag
+from contacts.selectors import contact_get
 from contacts.services import (
     company_for_name,
     contact_create,
@@ -233,14 +234,15 @@ def test_member_may_edit_but_only_author_or_manager_may_delete(make_contact, bob
     with pytest.raises(PermissionDenied):
         contact_delete(contact=contact, user=bob)
     contact_delete(contact=contact, user=alice)
-    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert Contact.objects.get(pk=contact.pk).deleted_at is not None
 
 
-def test_deleting_a_contact_deletes_its_items_addresses_and_notes(make_contact, alice):
+def test_deleting_a_contact_keeps_its_items_addresses_and_notes_in_the_trash(make_contact, alice):
     contact = make_contact(items=[{"kind": "email", "value": "a@example.com"}], addresses=[{"city": "Paris"}])
     note_create(contact=contact, user=alice, content="Called.")
     contact_delete(contact=contact, user=alice)
-    assert (ContactItem.objects.count(), Address.objects.count(), Note.objects.count()) == (0, 0, 0)
+    assert (ContactItem.objects.count(), Address.objects.count(), Note.objects.count()) == (1, 1, 1)
+    assert contact_get(user=alice, pk=contact.pk) is None
 
 
 def test_note_needs_content(make_contact, alice):

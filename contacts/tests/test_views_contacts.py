@@ -325,11 +325,11 @@ def test_a_viewer_may_see_but_not_edit_a_contact(make_contact, client, outsider,
 def test_delete_asks_for_confirmation_then_deletes(make_contact, alice_client):
     contact = make_contact()
     url = reverse("contacts:contact-delete", args=[contact.pk])
-    assert "cannot be undone" in alice_client.get(url).content.decode()
-    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert "moves to the trash" in alice_client.get(url).content.decode()
+    assert Contact.objects.get(pk=contact.pk).deleted_at is None
     response = alice_client.post(url)
     assert response["Location"] == LIST
-    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert Contact.objects.get(pk=contact.pk).deleted_at is not None
 
 
 def test_posts_without_a_csrf_token_are_refused(make_contact, alice):
@@ -400,9 +400,9 @@ def test_bulk_delete_asks_for_confirmation_first(make_contact, alice_client):
     ids = [c.pk for c in contacts]
     response = alice_client.post(reverse("contacts:contact-bulk"), {"action": "delete", "ids": ids})
     assert "Delete 2 contacts?" in response.getvalue().decode()
-    assert Contact.objects.count() == 2
+    assert Contact.objects.filter(deleted_at__isnull=True).count() == 2
     alice_client.post(reverse("contacts:contact-bulk"), {"action": "delete", "ids": ids, "confirmed": "1"})
-    assert not Contact.objects.exists()
+    assert not Contact.objects.filter(deleted_at__isnull=True).exists()
 
 
 def test_bulk_delete_is_all_or_nothing(make_contact, client, bob, alice):

@@ -28,7 +28,7 @@ def test_contact_routes_list_show_create_update_and_delete(api, jean):
     deleted = api.delete(f"contacts/{new_id}.xml")
     assert (deleted.status_code, deleted.content) == (200, b"")
     assert api.get(f"contacts/{new_id}.xml").status_code == 404
-    assert not Contact.objects.filter(pk=new_id).exists()
+    assert Contact.objects.get(pk=new_id).deleted_at is not None
 
 
 def test_firm_routes_list_show_create_update_and_delete(api, acme, jean):
@@ -41,7 +41,8 @@ def test_firm_routes_list_show_create_update_and_delete(api, acme, jean):
     assert api.put(f"firms/{firm.pk}.xml", xml("firm", name="Initrode")).status_code == 200
     assert Contact.objects.get(pk=firm.pk).name == "Initrode"
     assert api.delete(f"firms/{firm.pk}.xml").status_code == 200
-    assert not Contact.objects.filter(pk=firm.pk).exists()
+    assert api.get(f"firms/{firm.pk}.xml").status_code == 404
+    assert Contact.objects.get(pk=firm.pk).deleted_at is not None
 
 
 def test_a_firm_is_not_a_contact_and_a_contact_is_not_a_firm(api, acme, jean):

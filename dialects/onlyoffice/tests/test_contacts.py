@@ -224,7 +224,8 @@ def test_delete_returns_the_deleted_contact_and_needs_the_right(api, make_contac
     response = api("DELETE", f"crm/contact/{contact.pk}")
     assert response.status_code == 200
     assert response.json()["response"]["DisplayName"] == "Ada Lovelace"
-    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert Contact.objects.get(pk=contact.pk).deleted_at is not None
+    assert api("GET", f"crm/contact/{contact.pk}").status_code == 404
 
 
 def test_bulk_delete_is_a_put_and_all_or_nothing(api, make_contact, bob):
@@ -232,10 +233,10 @@ def test_bulk_delete_is_a_put_and_all_or_nothing(api, make_contact, bob):
     alices = make_contact()
     refused = api.as_user(bob)("PUT", "crm/contact", {"contactids": [mine.pk, alices.pk]})
     assert refused.status_code == 403
-    assert Contact.objects.count() == 2
+    assert Contact.objects.filter(deleted_at__isnull=True).count() == 2
     done = api("PUT", "crm/contact", {"contactids": [mine.pk, alices.pk]})
     assert done.status_code == 200 and done.json()["count"] == 2
-    assert not Contact.objects.exists()
+    assert not Contact.objects.filter(deleted_at__isnull=True).exists()
 
 
 def test_link_and_unlink_a_contact_and_a_project(api, make_contact, project, alice):

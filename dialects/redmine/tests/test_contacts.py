@@ -328,7 +328,8 @@ def test_update_by_a_user_who_may_only_see_is_403(client_for, outsider, apple):
 
 def test_delete_answers_204(api, apple):
     assert api.delete(f"/redmine/contacts/{apple.pk}.json").status_code == 204
-    assert not Contact.objects.filter(pk=apple.pk).exists()
+    assert Contact.objects.get(pk=apple.pk).deleted_at is not None
+    assert api.get(f"/redmine/contacts/{apple.pk}.json").status_code == 404
 
 
 def test_delete_by_a_member_who_is_not_the_author_is_403(client_for, bob, apple):
