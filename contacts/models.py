@@ -712,3 +712,45 @@ WEBFORM_FIELDS = [
     "background",
     "tag_list",
 ]
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "web"
+    ADMIN = "admin", "admin"
+    WEBFORM = "webform", "web form"
+    IMPORT = "import", "import"
+    MERGE = "merge", "merge"
+    SYSTEM = "system", "system"
+    REDMINE = "redmine", "Redmine API"
+    ONLYOFFICE = "onlyoffice", "ONLYOFFICE API"
+    INCWO = "incwo", "incwo API"
+    INCOPLAX = "incoplax", "Incoplax API"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "created"
+    UPDATED = "updated", "updated"
+    DELETED = "deleted", "deleted"
+    RESTORED = "restored", "restored"
+    MERGED = "merged", "merged"
+    IMPORTED = "imported", "imported"
+
+
+class ContactChange(models.Model):
+    """One write to a contact: who, when, through which channel, and each field's old and new value."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact_changes"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.SYSTEM)
+    action = models.CharField(max_length=20, choices=ChangeAction.choices, default=ChangeAction.UPDATED)
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["contact", "at"], name="contactchange_contact_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.contact_id} ({self.channel})"

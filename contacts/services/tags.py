@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contacts.history import TAGS, history_diff, history_record, history_record_each, names_text
 from contacts.models import (
+    ChangeAction,
     Contact,
     Tag,
     TaggedContact,
@@ -43,19 +45,49 @@ def split_tag_list(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
+def tag_names_by_contact(contact_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The names of the tags each contact carries, in one query (for the history's before and after)."""
+    names: dict[int, list[str]] = {pk: [] for pk in contact_ids}
+    rows = TaggedContact.objects.filter(content_object_id__in=list(names)).values_list("content_object_id", "tag__name")
+    for pk, name in rows:
+        names[pk].append(name)
+    return names
+
+
+def record_tag_changes(
+    *, before: dict[int, list[str]], user: AbstractBaseUser | AnonymousUser | None, single: Contact | None = None
+) -> None:
+    """Record how the tags of the contacts in `before` changed: one entry each, in one insert."""
+    after = tag_names_by_contact(before)
+    changes = {
+        pk: history_diff(before={TAGS: names_text(names)}, after={TAGS: names_text(after[pk])})
+        for pk, names in before.items()
+    }
+    if single is not None:
+        history_record(contact=single, user=user, action=ChangeAction.UPDATED, changes=changes[single.pk])
+    else:
+        history_record_each(changes_by_contact=changes, user=user, action=ChangeAction.UPDATED)
+
+
+@transaction.atomic
 def contact_add_tags(*, contact: Contact, user: AbstractBaseUser, tags: Iterable[str]) -> None:
     if not contact_can_edit(user=user, contact=contact):
         raise PermissionDenied("You may not edit this contact.")
     bag = ErrorBag()
     names = _clean_tags(tags, bag)
     bag.raise_if_any()
+    before = tag_names_by_contact([contact.pk])
     contact.tags.add(*names)
+    record_tag_changes(before=before, user=user, single=contact)
 
 
+@transaction.atomic
 def contact_remove_tags(*, contact: Contact, user: AbstractBaseUser, tags: Iterable[str]) -> None:
     if not contact_can_edit(user=user, contact=contact):
         raise PermissionDenied("You may not edit this contact.")
+    before = tag_names_by_contact([contact.pk])
     contact.tags.remove(*[t for t in tags if t])
+    record_tag_changes(before=before, user=user, single=contact)
 
 
 @transaction.atomic
@@ -126,8 +158,10 @@ def contact_add_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseUser
         bag.add("tags", ["Tag name cannot be blank."])
     bag.raise_if_any()
     _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
+    before = tag_names_by_contact(c.pk for c in contacts)
     for contact in contacts:
         contact.tags.add(*names)
+    record_tag_changes(before=before, user=user)
     return len(contacts)
 
 
@@ -137,8 +171,10 @@ def contact_remove_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseU
     contacts = list(contacts)
     _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
     names = [t for t in tags if t]
+    before = tag_names_by_contact(c.pk for c in contacts)
     for contact in contacts:
         contact.tags.remove(*names)
+    record_tag_changes(before=before, user=user)
     return len(contacts)
 
 
@@ -234,9 +270,12 @@ def group_set_members(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None
     added = [contact for pk, contact in wanted.items() if pk not in current]
     removed = [contact for pk, contact in current.items() if pk not in wanted]
     _require_rights(user=user, contacts=[*added, *removed], right="can_edit", verb="edit")
+    before = tag_names_by_contact(c.pk for c in [*added, *removed])
     TaggedContact.objects.bulk_create([TaggedContact(tag=tag, content_object=contact) for contact in added])
     TaggedContact.objects.filter(tag=tag, content_object_id__in=[c.pk for c in removed]).delete()
     Contact.objects.filter(pk__in=[c.pk for c in [*added, *removed]]).update(updated_at=timezone.now())
+    if before:
+        record_tag_changes(before=before, user=user)
 
 
 def group_delete(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None) -> None:
