@@ -1,11 +1,14 @@
-"""Contact history: every write to a contact is one ContactChange saying who, when, through which
-channel, and each changed value as display text (`{label: [old, new]}`).
+"""A contact's history: who changed what, when, and through which channel.
 
-The channel is where the request entered (`history_channel`: the web UI, the admin, an API
-dialect, the web form, an import, a merge); the services record one entry per write with
-`history_record`, and bulk paths one insert for many contacts with `history_record_many` (the same
-changes for each) or `history_record_each` (each contact its own). Values are recorded as people
-read them: a company by its name, a tag list as "a, b", an item under "Email (work)".
+Services record one `ContactChange` per write with `history_record` (or `history_record_many` for
+bulk paths, `history_record_each` when each contact of a bulk write has its own old values). The
+channel is not passed around: the code where a request comes in (the UI, the admin, a dialect,
+the web form, an import, a merge) sets it once with `history_channel`, and every change recorded
+inside it carries it.
+
+Values are recorded as people read them (`{label: [old, new]}`): a company by its name, a tag list
+as "a, b", an item under "Email (work)", a custom value as the contact page shows it. The helpers
+below the recording API build those texts from rows a write has loaded anyway.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils import timezone
 
@@ -33,13 +37,13 @@ from contacts.models import (
 
 Changes = dict[str, list[str]]
 
-_channel: ContextVar[str] = ContextVar("history_channel", default=Channel.SYSTEM)
+_channel: ContextVar[str] = ContextVar("crm_history_channel", default=Channel.SYSTEM)
 
 
 @contextmanager
 def history_channel(channel: str) -> Iterator[None]:
     """Record every change made inside the block as coming through `channel`."""
-    token = _channel.set(channel)
+    token = _channel.set(Channel(channel))
     try:
         yield
     finally:
@@ -47,7 +51,6 @@ def history_channel(channel: str) -> Iterator[None]:
 
 
 def current_channel() -> str:
-    """The channel changes are recorded under now (`system` outside any `history_channel`)."""
     return _channel.get()
 
 
@@ -60,14 +63,17 @@ def history_record(
     contact: Contact,
     user: AbstractBaseUser | AnonymousUser | None,
     action: str,
-    changes: Mapping[str, list[str]] | None = None,
+    changes: Mapping[str, list[Any]] | None = None,
 ) -> ContactChange | None:
-    """Record one write to `contact` (nothing for an `updated` that changed nothing)."""
-    changes = dict(changes or {})
+    """Record one entry; an update that changed nothing records nothing."""
     if action == ChangeAction.UPDATED and not changes:
         return None
     return ContactChange.objects.create(
-        contact=contact, user_id=_user_id(user), channel=current_channel(), action=action, changes=changes
+        contact=contact,
+        user_id=_user_id(user),
+        channel=current_channel(),
+        action=ChangeAction(action),
+        changes=dict(changes or {}),
     )
 
 
@@ -76,13 +82,20 @@ def history_record_many(
     contact_ids: Iterable[int],
     user: AbstractBaseUser | AnonymousUser | None,
     action: str,
-    changes: Mapping[str, list[str]] | None = None,
+    changes: Mapping[str, list[Any]] | None = None,
 ) -> None:
-    """Record the same write to many contacts in one insert (imports, bulk actions)."""
-    changes = dict(changes or {})
+    """Record the same entry for many contacts in one bulk insert (imports, bulk actions)."""
+    action = ChangeAction(action)
     if action == ChangeAction.UPDATED and not changes:
         return
-    history_record_each(changes_by_contact={pk: changes for pk in contact_ids}, user=user, action=action)
+    user_id, channel, values = _user_id(user), current_channel(), dict(changes or {})
+    ContactChange.objects.bulk_create(
+        [
+            ContactChange(contact_id=pk, user_id=user_id, channel=channel, action=action, changes=values)
+            for pk in contact_ids
+        ],
+        batch_size=2000,
+    )
 
 
 def history_record_each(
@@ -94,16 +107,23 @@ def history_record_each(
     """Record one write to each contact, each with its own changes, in one insert (an `updated`
     without changes is left out)."""
     at, channel, user_id = timezone.now(), current_channel(), _user_id(user)
+    action = ChangeAction(action)
     rows = [
         ContactChange(contact_id=pk, user_id=user_id, channel=channel, action=action, changes=dict(changes), at=at)
         for pk, changes in changes_by_contact.items()
         if changes or action != ChangeAction.UPDATED
     ]
-    ContactChange.objects.bulk_create(rows, batch_size=500)
+    ContactChange.objects.bulk_create(rows, batch_size=2000)
 
 
-def history_diff(*, before: Mapping[str, str], after: Mapping[str, str]) -> Changes:
-    """`{key: [old, new]}` for every key whose value differs (a missing key reads as "")."""
+def history_diff(*, before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`{key: [old, new]}` for the keys of `after` whose value differs from `before`'s."""
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+
+
+def text_diff(*, before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, list[str]]:
+    """`history_diff` of two display snapshots: also the keys only `before` has (a removed
+    item's label), a missing key reading as ""."""
     return {
         key: [before.get(key, ""), after.get(key, "")]
         for key in dict.fromkeys([*before, *after])

@@ -22,10 +22,10 @@ from contacts.history import (
     field_label,
     fields_before,
     fields_changes,
-    history_diff,
     history_record,
     history_record_each,
     names_text,
+    text_diff,
 )
 from contacts.models import (
     Address,
@@ -294,11 +294,11 @@ def _write(
     old_tags = {} if tag_names is None or creating else tag_names_by_contact([contact.pk])
     if projects is not None:
         old_projects = "" if creating else names_text(contact.projects.values_list("name", flat=True))
-        changes |= history_diff(before={PROJECTS: old_projects}, after={PROJECTS: names_text(projects)})
+        changes |= text_diff(before={PROJECTS: old_projects}, after={PROJECTS: names_text(projects)})
     if access_list is not None:
         access_list = list(access_list)
         old_access = "" if creating else names_text(contact.access_list.all())
-        changes |= history_diff(before={ACCESS_LIST: old_access}, after={ACCESS_LIST: names_text(access_list)})
+        changes |= text_diff(before={ACCESS_LIST: old_access}, after={ACCESS_LIST: names_text(access_list)})
 
     if creating:
         contact.save()
@@ -318,7 +318,7 @@ def _write(
         # Read back: the dictionary's spelling of a tag wins over the one given.
         new_tags = tag_names_by_contact([contact.pk])[contact.pk]
         old = names_text(old_tags.get(contact.pk, []))
-        changes |= history_diff(before={TAGS: old}, after={TAGS: names_text(new_tags)})
+        changes |= text_diff(before={TAGS: old}, after={TAGS: names_text(new_tags)})
     if projects is not None:
         contact.projects.set(projects)
     if access_list is not None:
@@ -337,7 +337,7 @@ def _custom_values_changes(*, contact: Contact, values: list[tuple[CustomField, 
             )
         )
     )
-    return history_diff(
+    return text_diff(
         before={field.name: custom_text(field, stored.get(field.pk, "")) for field, _ in values},
         after={field.name: custom_text(field, value) for field, value in values},
     )
@@ -429,7 +429,7 @@ def _record_project_changes(
         after = [name for name in names if removed is None or name != removed.name]
         if added is not None and added.name not in after:
             after.append(added.name)
-        changes[pk] = history_diff(before={PROJECTS: names_text(names)}, after={PROJECTS: names_text(after)})
+        changes[pk] = text_diff(before={PROJECTS: names_text(names)}, after={PROJECTS: names_text(after)})
     if single is not None:
         history_record(contact=single, user=user, action=ChangeAction.UPDATED, changes=changes[single.pk])
     else:
@@ -583,7 +583,7 @@ def contact_set_avatar(*, contact: Contact, user: AbstractBaseUser | AnonymousUs
     # The file is named after the format Pillow read, never the client's file name.
     contact.avatar.save(f"{contact.pk}.{checked.image.format.lower()}", checked, save=False)
     contact.save(update_fields=["avatar", "updated_at"])
-    changes = history_diff(before={field_label("avatar"): old}, after={field_label("avatar"): contact.avatar.name})
+    changes = text_diff(before={field_label("avatar"): old}, after={field_label("avatar"): contact.avatar.name})
     history_record(contact=contact, user=user, action=ChangeAction.UPDATED, changes=changes)
     if old and old != contact.avatar.name:
         transaction.on_commit(lambda: storage.delete(old))

@@ -10,9 +10,9 @@ from contacts.history import (
     MERGED_FROM,
     contact_snapshot,
     field_label,
-    history_diff,
     history_record,
     history_record_many,
+    text_diff,
 )
 from contacts.models import (
     ChangeAction,
@@ -63,6 +63,6 @@ def contact_merge(*, source: Contact, target: Contact, user: AbstractBaseUser | 
     target.projects.add(*source.projects.all())
     source.delete()
     target.save()
-    changes = {MERGED_FROM: ["", source.display_name]} | history_diff(before=before, after=contact_snapshot(target))
+    changes = {MERGED_FROM: ["", source.display_name]} | text_diff(before=before, after=contact_snapshot(target))
     history_record(contact=target, user=user, action=ChangeAction.MERGED, changes=changes)
     return target

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from contacts.history import Changes, history_diff, history_record, nested_text
+from contacts.history import Changes, history_record, nested_text, text_diff
 from contacts.models import (
     Address,
     ChangeAction,
@@ -46,7 +46,7 @@ class NestedPlan:
         if self.existing is None:
             return {}
         kept = [row for pk, row in self.existing.items() if pk not in self.to_delete]
-        return history_diff(before=self.before, after=nested_text(self.model, [*kept, *self.new_rows]))
+        return text_diff(before=self.before, after=nested_text(self.model, [*kept, *self.new_rows]))
 
 
 def _prepare_nested(
@@ -136,6 +136,6 @@ def contact_delete_nested(
         if doomed:
             model.objects.filter(contact=contact, pk__in=doomed).delete()
             kept = [row for row in rows if row.pk not in doomed]
-            changes |= history_diff(before=nested_text(model, rows), after=nested_text(model, kept))
+            changes |= text_diff(before=nested_text(model, rows), after=nested_text(model, kept))
     contact.save(update_fields=["updated_at"])
     history_record(contact=contact, user=user, action=ChangeAction.UPDATED, changes=changes)

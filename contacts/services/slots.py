@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from contacts.history import Changes, history_diff, history_record, items_text
+from contacts.history import Changes, history_record, items_text, text_diff
 from contacts.models import ChangeAction, Contact, ContactItem
 from contacts.selectors import contact_uuid_taken
 from contacts.services.base import DuplicateKeyError, ErrorBag
@@ -120,4 +120,4 @@ def _write_slots(*, contact: Contact, layout: Sequence[Slot], slots: Mapping[str
     for item in {id(item): item for item in [*pinned, *to_save] if item.pk not in to_delete}.values():
         item.save()
     kept = {item.pk: item for item in [*(row["item"] for row in current), *to_save] if item.pk not in to_delete}
-    return history_diff(before=before, after=items_text(kept.values()))
+    return text_diff(before=before, after=items_text(kept.values()))

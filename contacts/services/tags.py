@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contacts.history import TAGS, history_diff, history_record, history_record_each, names_text
+from contacts.history import TAGS, history_record, history_record_each, names_text, text_diff
 from contacts.models import (
     ChangeAction,
     Contact,
@@ -60,7 +60,7 @@ def record_tag_changes(
     """Record how the tags of the contacts in `before` changed: one entry each, in one insert."""
     after = tag_names_by_contact(before)
     changes = {
-        pk: history_diff(before={TAGS: names_text(names)}, after={TAGS: names_text(after[pk])})
+        pk: text_diff(before={TAGS: names_text(names)}, after={TAGS: names_text(after[pk])})
         for pk, names in before.items()
     }
     if single is not None:
