@@ -324,3 +324,12 @@ SNAPSHOT_FIELDS = (
     "assigned_to",
     "visibility",
 )
+
+
+def changes_text(changes: Mapping[str, Any]) -> str:
+    """An entry's changes on one line: "Job title: — → CTO; Tags: a → a, b"."""
+    parts = []
+    for label, values in (changes or {}).items():
+        old, new = (list(values) + [None, None])[:2] if isinstance(values, (list, tuple)) else (None, values)
+        parts.append(f"{label}: {old or '—'} → {new or '—'}")
+    return "; ".join(parts)
