@@ -90,29 +90,47 @@ def contact_remove_tags(*, contact: Contact, user: AbstractBaseUser, tags: Itera
     record_tag_changes(before=before, user=user, single=contact)
 
 
+def _tags_before(tags: Iterable[Tag]) -> dict[int, list[str]]:
+    """The tag names of every contact carrying one of `tags`, before a dictionary change (two reads)."""
+    carriers = TaggedContact.objects.filter(tag__in=[tag.pk for tag in tags]).values_list(
+        "content_object_id", flat=True
+    )
+    return tag_names_by_contact(set(carriers))
+
+
 @transaction.atomic
-def tag_rename(*, tag: Tag, name: str, color: str | None = None) -> Tag:
-    """Rename a tag; renaming onto an existing tag merges the two."""
+def tag_rename(
+    *, tag: Tag, name: str, color: str | None = None, user: AbstractBaseUser | AnonymousUser | None = None
+) -> Tag:
+    """Rename a tag; renaming onto an existing tag merges the two. Each contact carrying it gets
+    a history entry when its name changes."""
     name = name.strip()
     other = Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).first()
     if other is not None:
-        return tag_merge(source=tag, target=other)
+        return tag_merge(source=tag, target=other, user=user)
+    renamed = name != tag.name
+    before = _tags_before([tag]) if renamed else {}
     tag.name = name
     tag.slug = ""
     if color is not None:
         tag.color = color
     tag.full_clean(exclude=["slug"])
     tag.save()
+    if before:
+        record_tag_changes(before=before, user=user)
     return tag
 
 
 @transaction.atomic
-def tag_merge(*, source: Tag, target: Tag) -> Tag:
-    """Move every contact of `source` to `target` and delete `source`."""
+def tag_merge(*, source: Tag, target: Tag, user: AbstractBaseUser | AnonymousUser | None = None) -> Tag:
+    """Move every contact of `source` to `target` and delete `source` (recorded on each contact)."""
+    before = _tags_before([source])
     already = TaggedContact.objects.filter(tag=target).values("content_object_id")
     TaggedContact.objects.filter(tag=source, content_object_id__in=already).delete()
     TaggedContact.objects.filter(tag=source).update(tag=target)
     source.delete()
+    if before:
+        record_tag_changes(before=before, user=user)
     return target
 
 
@@ -133,10 +151,14 @@ def tag_create(*, user: AbstractBaseUser | AnonymousUser | None, name: str) -> T
     return tag
 
 
+@transaction.atomic
 def tag_delete(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None) -> None:
-    """Remove a tag from the dictionary and from every contact carrying it."""
+    """Remove a tag from the dictionary and from every contact carrying it (recorded on each)."""
     _require_perm(user, "contacts.delete_tag")
+    before = _tags_before([tag])
     tag.delete()
+    if before:
+        record_tag_changes(before=before, user=user)
 
 
 def tag_delete_unused(*, user: AbstractBaseUser | AnonymousUser | None) -> list[str]:
@@ -244,6 +266,7 @@ def group_update(
     if name is not None or code is not None:
         if user is None or not tag_can_manage(user=user):
             raise PermissionDenied("Only staff may rename groups.")
+        before = _tags_before([tag]) if name is not None and name.strip() != tag.name else {}
         if name is not None:
             tag.name = name.strip()
         if code is not None:
@@ -251,6 +274,8 @@ def group_update(
         _clean_group(tag, ErrorBag())
         _check_group_keys(name=tag.name, code=tag.slug, exclude=tag.pk)
         tag.save()
+        if before:
+            record_tag_changes(before=before, user=user)
     if members is not None:
         group_set_members(tag=tag, user=user, members=members)
     return tag

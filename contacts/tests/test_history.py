@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts import history
 from contacts.history import history_channel
-from contacts.models import ContactChange, CustomField, Visibility
+from contacts.models import ContactChange, ContactStage, CustomField, Tag, Visibility
 from contacts.services import (
+    choice_delete,
     contact_add_tags,
     contact_add_tags_many,
     contact_create,
@@ -23,8 +24,12 @@ from contacts.services import (
     contact_unlink_project,
     contact_update,
     contact_update_slotted,
+    custom_field_delete,
     group_create,
     group_set_members,
+    tag_delete,
+    tag_merge,
+    tag_rename,
 )
 from contacts.slots import Slot
 from projects.services import project_create
@@ -332,3 +337,30 @@ def test_history_channel_names_are_the_models(alice):
     assert history.current_channel() == "system"
     with history_channel("onlyoffice"):
         assert history.current_channel() == "onlyoffice"
+
+
+def test_renaming_merging_and_deleting_tags_is_recorded_on_each_contact(admin_user, make_contact):
+    ada, bea = make_contact(first_name="Ada", tags=["lead", "vip"]), make_contact(first_name="Bea", tags=["prospect"])
+
+    tag_rename(tag=Tag.objects.get(name="lead"), name="client", user=admin_user)
+    tag_merge(source=Tag.objects.get(name="prospect"), target=Tag.objects.get(name="client"), user=admin_user)
+    tag_delete(tag=Tag.objects.get(name="vip"), user=admin_user)
+
+    assert [e.changes for e in entries(ada, action="updated")] == [
+        {"Tags": ["lead, vip", "client, vip"]},
+        {"Tags": ["client, vip", "client"]},
+    ]
+    assert [e.changes for e in entries(bea, action="updated")] == [{"Tags": ["prospect", "client"]}]
+    assert last(ada).user == admin_user
+
+
+def test_deleting_a_custom_field_or_a_stage_is_recorded_on_the_contacts_that_had_one(admin_user, make_contact):
+    vip = CustomField.objects.create(name="VIP", field_format=CustomField.Format.BOOLEAN)
+    hot = ContactStage.objects.create(name="Scorching")
+    ada, bea = make_contact(first_name="Ada", custom_values={vip.pk: "yes"}, stage=hot), make_contact(first_name="Bea")
+
+    custom_field_delete(field=vip, user=admin_user)
+    choice_delete(item=hot, user=admin_user)
+
+    assert [e.changes for e in entries(ada, action="updated")] == [{"VIP": ["Yes", ""]}, {"Stage": ["Scorching", ""]}]
+    assert entries(bea, action="updated") == []
