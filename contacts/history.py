@@ -197,6 +197,8 @@ def fields_changes(
         new = getattr(contact, field.attname)
         if not creating and new == before.get(name):
             continue
+        if creating and new is False:
+            continue  # "Is company: No" says nothing about a new person
         new_text = field_text(contact, name)
         old_text = "" if creating else before_text(field, before.get(name), before.get(f"{name}:object"))
         if old_text != new_text:
