@@ -9,13 +9,17 @@ from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from contacts.forms.editor import MAX_ADDRESSES, MAX_ITEMS
+from contacts.history import changes_text, contact_snapshot, history_record, text_diff, user_text
 from contacts.models import (
     Address,
     ApiKey,
+    ChangeAction,
     Contact,
+    ContactChange,
     ContactItem,
     ContactStage,
     ContactType,
@@ -27,7 +31,13 @@ from contacts.models import (
     WebForm,
 )
 from contacts.search import search_q
-from contacts.selectors import contact_can_delete, contact_deletable_q, contact_visibility_q
+from contacts.selectors import (
+    contact_can_delete,
+    contact_changes,
+    contact_deletable_q,
+    contact_visibility_q,
+    contact_visible_q,
+)
 from contacts.services import (
     contact_delete,
     contact_delete_many,
@@ -101,7 +111,7 @@ class ContactAdmin(TrashOnDeleteMixin, admin.ModelAdmin):
     list_select_related = ("company", "contact_type")
     autocomplete_fields = ("company", "author", "assigned_to", "access_list")
     filter_horizontal = ("projects",)
-    readonly_fields = ("uuid", "display_name", "updated_at")
+    readonly_fields = ("uuid", "display_name", "updated_at", "recent_changes")
     date_hierarchy = "created_at"
     inlines = (ContactItemInline, AddressInline, CustomValueInline, NoteInline)
     fieldsets = (
@@ -120,6 +130,7 @@ class ContactAdmin(TrashOnDeleteMixin, admin.ModelAdmin):
         ("About", {"fields": ("background", "birthday", "avatar", "contact_type", "stage", "currency", "priority")}),
         ("Ownership", {"fields": ("author", "assigned_to", "visibility", "access_list", "projects", "tags")}),
         ("Record", {"fields": ("uuid", "display_name", "created_at", "updated_at")}),
+        ("History", {"fields": ("recent_changes",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
@@ -135,7 +146,75 @@ class ContactAdmin(TrashOnDeleteMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Contact, form: object, change: bool) -> None:
         if not change and obj.author_id is None:
             obj.author = request.user
+        # What the contact holds before the form, its inlines and its lists are saved, read from
+        # the database (the form has already put the new values on `obj`).
+        obj._history_before = contact_snapshot(obj) if change else {}
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Save the inlines and lists, then record the whole save as one history entry."""
+        super().save_related(request, form, formsets, change)
+        contact = form.instance
+        changes = text_diff(before=getattr(contact, "_history_before", {}), after=contact_snapshot(contact))
+        action = ChangeAction.UPDATED if change else ChangeAction.CREATED
+        history_record(contact=contact, user=request.user, action=action, changes=changes)
+
+    @admin.display(description="Recent changes")
+    def recent_changes(self, obj: Contact) -> str:
+        """The newest entries of the contact's history, with a link to all of them."""
+        if obj.pk is None:
+            return "Nothing yet."
+        entries = contact_changes(contact=obj)[:RECENT_CHANGES]
+        lines = format_html_join(
+            "",
+            "<li>{} · {} {} · {}: {}</li>",
+            (
+                (
+                    entry.at.strftime("%Y-%m-%d %H:%M"),
+                    user_text(entry.user) or "someone",
+                    entry.get_action_display(),
+                    entry.get_channel_display(),
+                    changes_text(entry.changes),
+                )
+                for entry in entries
+            ),
+        )
+        url = reverse("admin:contacts_contactchange_changelist") + f"?contact__id__exact={obj.pk}"
+        return format_html('<ul style="margin:0">{}</ul><a href="{}">All changes</a>', lines, url)
+
+
+# How many history entries the contact's admin page lists (the rest are one click away).
+RECENT_CHANGES = 20
+
+
+@admin.register(ContactChange)
+class ContactChangeAdmin(admin.ModelAdmin):
+    """The history, read-only: nobody edits or deletes what was recorded."""
+
+    list_display = ("at", "contact", "user", "action", "channel", "summary")
+    list_filter = ("action", "channel")
+    list_select_related = ("contact", "user")
+    search_fields = ("contact__display_name",)
+    date_hierarchy = "at"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContactChange]:
+        visible = contact_visible_q(user=request.user, contact_ref="contact_id")
+        return super().get_queryset(request).filter(visible)
+
+    @admin.display(description="Changes")
+    def summary(self, obj: ContactChange) -> str:
+        return changes_text(obj.changes)[:300]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ContactChange | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ContactChange | None = None) -> bool:
+        return False
 
 
 @admin.action(description="Restore the selected contacts")

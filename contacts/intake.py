@@ -37,7 +37,8 @@ from django.db import connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
-from contacts.models import LIVE, WEBFORM_FIELDS, Contact, ContactItem, CustomField, Note, Visibility, WebForm
+from contacts.history import history_channel
+from contacts.models import LIVE, WEBFORM_FIELDS, Channel, Contact, ContactItem, CustomField, Note, Visibility, WebForm
 from contacts.services import contact_create, note_create, split_tag_list
 from contacts.webforms import FIELD_LABELS
 from projects.models import Project
@@ -124,7 +125,7 @@ def webform_submit(
     emails = sorted({email.lower() for email in split_tag_list(values.get("email", ""))})
     company_name = values.get("company", "")
     author = _author(webform)
-    with transaction.atomic():
+    with transaction.atomic(), history_channel(Channel.WEBFORM):
         names = [f"email:{email}" for email in emails] + ([f"company:{company_name.lower()}"] if company_name else [])
         _lock(project=project, names=names)
         existing = _project_contact_with_email(project=project, emails=emails) if emails else None

@@ -13,6 +13,7 @@ contacts, so the visibility rule below exists once:
 
 from __future__ import annotations
 
+import heapq
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from contacts.models import (
     Address,
     ApiKey,
     Contact,
+    ContactChange,
     ContactItem,
     ContactStage,
     ContactType,
@@ -1103,3 +1105,38 @@ def contact_export_counts(*, contacts: QuerySet[Contact] | Sequence[Contact]) ->
         .aggregate(most=Max("n"))
     )
     return items, addresses["most"] or 0
+
+
+TIMELINE_SHOWS = ("all", "notes", "changes")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a contact's timeline: a note or a history entry, at its date."""
+
+    at: Any
+    note: Note | None = None
+    change: ContactChange | None = None
+
+
+def contact_changes(*, contact: Contact) -> QuerySet[ContactChange]:
+    """A contact's history, newest first (the contact is one the caller has checked the user may see)."""
+    return ContactChange.objects.filter(contact=contact).select_related("user").order_by("-at", "-id")
+
+
+def contact_timeline(
+    *, user: AnyUser, contact: Contact, show: str = "all", offset: int = 0, limit: int = 20
+) -> tuple[list[TimelineEntry], bool]:
+    """A window of a contact's notes and history entries merged by date, newest first, and
+    whether more follow. Each source is read once, up to the end of the window (its index on
+    the contact and the date), so a page costs two queries whatever the history's length."""
+    end = offset + limit + 1
+    sources: list[list[TimelineEntry]] = []
+    if show in ("all", "notes"):
+        notes = note_list(user=user, contact=contact).order_by("-created_at", "-id")[:end]
+        sources.append([TimelineEntry(at=note.created_at, note=note) for note in notes])
+    if show in ("all", "changes"):
+        changes = contact_changes(contact=contact)[:end]
+        sources.append([TimelineEntry(at=change.at, change=change) for change in changes])
+    merged = list(heapq.merge(*sources, key=lambda entry: entry.at, reverse=True))
+    return merged[offset : offset + limit], len(merged) > offset + limit

@@ -5,6 +5,7 @@ from django.urls import path
 from contacts import webform_views
 from contacts.views import contacts as views
 from contacts.views import customfields, exports, imports, trash
+from contacts.views import history as history_views
 
 app_name = "contacts"
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),
     path("<int:pk>/notes/", views.note_create_view, name="note-create"),
     path("<int:pk>/tags/", views.contact_tag_add, name="contact-tag-add"),
+    path("<int:pk>/timeline/", history_views.contact_timeline_view, name="contact-timeline"),
     path("custom-fields/", customfields.customfield_list, name="customfield-list"),
     path("custom-fields/new/", customfields.customfield_edit, name="customfield-create"),
     path("custom-fields/<int:pk>/", customfields.customfield_edit, name="customfield-update"),

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Changes to contacts are recorded as made through the web UI or the admin.
+    "contacts.middleware.HistoryChannelMiddleware",
     # Last: it turns a locked-out sign-in (UI or admin) into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -41,7 +41,8 @@ from rest_framework.response import Response
 from rest_framework.urlpatterns import format_suffix_patterns
 from rest_framework.utils.encoders import JSONEncoder
 
-from contacts.models import Contact
+from contacts import history
+from contacts.models import Channel, Contact
 from contacts.selectors import contact_get
 from contacts.versions import ContactChanged
 from projects.models import Project
@@ -440,12 +441,18 @@ class DialectMixin:
 
     errors: ClassVar[DialectErrors] = DialectErrors()
     auth_challenge: ClassVar[str] = ""
+    # The channel the contacts' history names for changes made through this dialect.
+    history_channel: ClassVar[str] = Channel.SYSTEM
     content_negotiation_class = SuffixFirstNegotiation
     # No OPTIONS self-description: the vendors have none, and it would guess at our serializers.
     metadata_class = None
 
     def get_exception_handler(self) -> Any:
         return dialect_exception_handler
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with history.history_channel(self.history_channel):
+            return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

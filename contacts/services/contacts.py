@@ -13,10 +13,26 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from contacts.history import (
+    ACCESS_LIST,
+    PROJECTS,
+    TAGS,
+    Changes,
+    custom_text,
+    field_label,
+    fields_before,
+    fields_changes,
+    history_record,
+    history_record_each,
+    names_text,
+    text_diff,
+)
 from contacts.models import (
     Address,
+    ChangeAction,
     Contact,
     ContactItem,
+    CustomField,
     CustomValue,
     Visibility,
 )
@@ -32,7 +48,7 @@ from contacts.services.base import (
 )
 from contacts.services.custom import _prepare_custom_values, contact_type_for_code
 from contacts.services.nested import _prepare_nested, _save_nested
-from contacts.services.tags import _clean_tags
+from contacts.services.tags import _clean_tags, tag_names_by_contact
 from contacts.services.trash import trash_move
 from contacts.versions import ContactChanged, contact_version
 from projects.models import Project
@@ -54,8 +70,38 @@ def contact_create(
     """Create a contact with its nested data in one transaction.
 
     `user` becomes the author. With `check_permissions`, the user must be
-    signed in and allowed to add contacts to every project given.
+    signed in and allowed to add contacts to every project given. The contact's history
+    starts with a `created` entry holding the values given.
     """
+    with transaction.atomic():
+        contact, changes = _create(
+            user=user,
+            fields=fields,
+            items=items,
+            addresses=addresses,
+            custom_values=custom_values,
+            tags=tags,
+            projects=projects,
+            access_list=access_list,
+            check_permissions=check_permissions,
+        )
+        history_record(contact=contact, user=user, action=ChangeAction.CREATED, changes=changes)
+    return contact
+
+
+def _create(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] = (),
+    addresses: Sequence[Mapping[str, Any]] = (),
+    custom_values: Mapping[int | str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    projects: Iterable[Project] | None = None,
+    access_list: Iterable[AbstractBaseUser] | None = None,
+    check_permissions: bool = True,
+) -> tuple[Contact, Changes]:
+    """`contact_create` without the history entry: returns the contact and its initial values."""
     projects = list(projects or [])
     author = user if user is not None and user.is_authenticated else None
     if check_permissions:
@@ -66,7 +112,7 @@ def contact_create(
                 raise PermissionDenied(f"You may not add contacts to {project}.")
     contact = Contact(author=author)
     with transaction.atomic():
-        _write(
+        changes = _write(
             contact=contact,
             fields=fields,
             items=items,
@@ -79,7 +125,7 @@ def contact_create(
             access_list=access_list,
             creating=True,
         )
-    return contact
+    return contact, changes
 
 
 def contact_update(
@@ -108,8 +154,47 @@ def contact_update(
     Nested lists given in "replace" mode replace the stored ones; in "merge"
     mode an entry with an `id` updates that row, one without is added, and rows
     not mentioned stay. Custom values are always merged (an empty value clears
-    one). Tags and projects given replace the stored ones.
+    one). Tags and projects given replace the stored ones. The write is one entry in the
+    contact's history (none when nothing changed).
     """
+    with transaction.atomic():
+        changes = _update(
+            contact=contact,
+            user=user,
+            fields=fields,
+            items=items,
+            items_mode=items_mode,
+            addresses=addresses,
+            addresses_mode=addresses_mode,
+            custom_values=custom_values,
+            tags=tags,
+            projects=projects,
+            access_list=access_list,
+            check_permissions=check_permissions,
+            expected_versions=expected_versions,
+        )
+        history_record(contact=contact, user=user, action=ChangeAction.UPDATED, changes=changes)
+    return contact
+
+
+def _update(
+    *,
+    contact: Contact,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any] | None = None,
+    items: Sequence[Mapping[str, Any]] | None = None,
+    items_mode: NestedMode = "replace",
+    addresses: Sequence[Mapping[str, Any]] | None = None,
+    addresses_mode: NestedMode = "replace",
+    custom_values: Mapping[int | str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    projects: Iterable[Project] | None = None,
+    access_list: Iterable[AbstractBaseUser] | None = None,
+    check_permissions: bool = True,
+    expected_versions: Collection[str] | None = None,
+) -> Changes:
+    """`contact_update` without the history entry: returns what changed, for a caller that
+    records it with more changes of the same write."""
     if check_permissions and (user is None or not contact_can_edit(user=user, contact=contact)):
         raise PermissionDenied("You may not edit this contact.")
     if check_permissions and projects is not None:
@@ -118,7 +203,7 @@ def contact_update(
             if project.pk not in current and not project_can_add_contacts(user=user, project=project):
                 raise PermissionDenied(f"You may not add contacts to {project}.")
     with transaction.atomic():
-        _write(
+        return _write(
             contact=contact,
             fields=fields or {},
             items=items,
@@ -132,7 +217,6 @@ def contact_update(
             creating=False,
             expected_versions=expected_versions,
         )
-    return contact
 
 
 @transaction.atomic
@@ -157,14 +241,19 @@ def _write(
     access_list: Iterable[AbstractBaseUser] | None,
     creating: bool,
     expected_versions: Collection[str] | None = None,
-) -> None:
-    """Validate everything, then write everything. Runs inside a transaction."""
+) -> Changes:
+    """Validate everything, then write everything. Runs inside a transaction.
+
+    Returns what changed as display text (`{label: [old, new]}`) for the contact's history,
+    from what the write reads anyway (the locked row, the items and addresses it replaces);
+    custom values, tags, projects and the access list cost one read each when given."""
     bag = ErrorBag()
     unknown = set(fields) - CONTACT_FIELDS
     if unknown:
         raise ValueError(f"Not contact fields: {', '.join(sorted(unknown))}")
+    before: dict[str, Any] = {}
     if not creating:
-        _lock_and_refresh(contact, given=set(fields))
+        before = _lock_and_refresh(contact, given=set(fields))
         if expected_versions is not None and contact_version(contact) not in expected_versions:
             raise ContactChanged(contact)
     for name, value in fields.items():
@@ -177,7 +266,7 @@ def _write(
     except ValidationError as exc:
         bag.add_exc("", exc)
 
-    new_items, kept_items, items_to_delete = _prepare_nested(
+    items_plan = _prepare_nested(
         contact=contact,
         model=ContactItem,
         allowed=ITEM_FIELDS,
@@ -187,7 +276,7 @@ def _write(
         bag=bag,
         creating=creating,
     )
-    new_addresses, kept_addresses, addresses_to_delete = _prepare_nested(
+    addresses_plan = _prepare_nested(
         contact=contact,
         model=Address,
         allowed=ADDRESS_FIELDS,
@@ -201,14 +290,27 @@ def _write(
     tag_names = None if tags is None else _clean_tags(tags, bag)
     bag.raise_if_any()
 
+    changes = fields_changes(contact=contact, before=before, names=fields, creating=creating)
+    changes |= items_plan.changes() | addresses_plan.changes()
+    if values:
+        changes |= _custom_values_changes(contact=contact, values=values, creating=creating)
+    old_tags = {} if tag_names is None or creating else tag_names_by_contact([contact.pk])
+    if projects is not None:
+        old_projects = "" if creating else names_text(contact.projects.values_list("name", flat=True))
+        changes |= text_diff(before={PROJECTS: old_projects}, after={PROJECTS: names_text(projects)})
+    if access_list is not None:
+        access_list = list(access_list)
+        old_access = "" if creating else names_text(contact.access_list.all())
+        changes |= text_diff(before={ACCESS_LIST: old_access}, after={ACCESS_LIST: names_text(access_list)})
+
     if creating:
         contact.save()
     else:
         contact.save(update_fields=set(fields))
     if items is not None:
-        _save_nested(contact, ContactItem, new_items, kept_items, items_to_delete)
+        _save_nested(contact, ContactItem, items_plan)
     if addresses is not None:
-        _save_nested(contact, Address, new_addresses, kept_addresses, addresses_to_delete)
+        _save_nested(contact, Address, addresses_plan)
     for field, stored in values:
         if stored == "":
             CustomValue.objects.filter(contact=contact, field=field).delete()
@@ -216,21 +318,55 @@ def _write(
             CustomValue.objects.update_or_create(contact=contact, field=field, defaults={"value": stored})
     if tag_names is not None:
         contact.tags.set(tag_names)
+        # Read back: the dictionary's spelling of a tag wins over the one given.
+        new_tags = tag_names_by_contact([contact.pk])[contact.pk]
+        old = names_text(old_tags.get(contact.pk, []))
+        changes |= text_diff(before={TAGS: old}, after={TAGS: names_text(new_tags)})
     if projects is not None:
         contact.projects.set(projects)
     if access_list is not None:
-        contact.access_list.set(list(access_list))
+        contact.access_list.set(access_list)
+    return changes
 
 
-def _lock_and_refresh(contact: Contact, *, given: set[str]) -> None:
-    """Lock the contact's row and re-read every field the write does not set.
+def _custom_values_changes(*, contact: Contact, values: list[tuple[CustomField, str]], creating: bool) -> Changes:
+    """The custom values a write sets, from what the contact held (one read; none on create)."""
+    stored = (
+        {}
+        if creating
+        else dict(
+            CustomValue.objects.filter(contact=contact, field__in=[field for field, _ in values]).values_list(
+                "field_id", "value"
+            )
+        )
+    )
+    return text_diff(
+        before={field.name: custom_text(field, stored.get(field.pk, "")) for field, _ in values},
+        after={field.name: custom_text(field, value) for field, value in values},
+    )
+
+
+def _lock_and_refresh(contact: Contact, *, given: set[str]) -> dict[str, Any]:
+    """Lock the contact's row, re-read it, and return the stored values of the fields given.
 
     A write then starts from what is stored now, not from the caller's copy, which may be stale:
     two writers changing different fields both keep their change (PostgreSQL: SELECT ... FOR
-    UPDATE; SQLite: the immediate transaction already holds the write lock).
+    UPDATE; SQLite: the immediate transaction already holds the write lock). The given fields
+    are read too, so the history shows what they held; related rows the caller had loaded stay
+    loaded while they are still the stored ones.
     """
-    others = [f.name for f in Contact._meta.concrete_fields if not f.primary_key and f.name not in given]
-    contact.refresh_from_db(fields=others, from_queryset=Contact.objects.select_for_update())
+    loaded = {
+        f.name: f.get_cached_value(contact)
+        for f in Contact._meta.concrete_fields
+        if f.is_relation and f.is_cached(contact)
+    }
+    names = [f.name for f in Contact._meta.concrete_fields if not f.primary_key]
+    contact.refresh_from_db(fields=names, from_queryset=Contact.objects.select_for_update())
+    for name, obj in loaded.items():
+        field = Contact._meta.get_field(name)
+        if obj is not None and getattr(contact, field.attname) == obj.pk:
+            field.set_cached_value(contact, obj)
+    return fields_before(contact, given)
 
 
 def company_for_name(*, user: AbstractBaseUser, name: str, projects: Iterable[Project] = ()) -> Contact | None:
@@ -254,7 +390,9 @@ def company_for_name(*, user: AbstractBaseUser, name: str, projects: Iterable[Pr
 def contact_link_project(*, contact: Contact, project: Project, user: AbstractBaseUser) -> None:
     if not contact_can_edit(user=user, contact=contact) or not project_can_add_contacts(user=user, project=project):
         raise PermissionDenied("You may not add this contact to that project.")
+    before = project_names_by_contact([contact.pk])
     contact.projects.add(project)
+    _record_project_changes(before=before, user=user, added=project, single=contact)
 
 
 @transaction.atomic
@@ -266,7 +404,39 @@ def contact_unlink_project(
         raise PermissionDenied("You may not change this contact's projects.")
     if keep_one and not contact.projects.exclude(pk=project.pk).exists():
         raise PermissionDenied("A contact must stay in at least one project.")
+    before = project_names_by_contact([contact.pk])
     contact.projects.remove(project)
+    _record_project_changes(before=before, user=user, removed=project, single=contact)
+
+
+def project_names_by_contact(contact_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The names of the projects each contact is in, in one query (the history's before)."""
+    names: dict[int, list[str]] = {pk: [] for pk in contact_ids}
+    links = Contact.projects.through.objects.filter(contact_id__in=list(names))
+    for pk, name in links.values_list("contact_id", "project__name"):
+        names[pk].append(name)
+    return names
+
+
+def _record_project_changes(
+    *,
+    before: dict[int, list[str]],
+    user: AbstractBaseUser | AnonymousUser | None,
+    added: Project | None = None,
+    removed: Project | None = None,
+    single: Contact | None = None,
+) -> None:
+    """Record a project joined or left by the contacts in `before` (one insert for them all)."""
+    changes: dict[int, Changes] = {}
+    for pk, names in before.items():
+        after = [name for name in names if removed is None or name != removed.name]
+        if added is not None and added.name not in after:
+            after.append(added.name)
+        changes[pk] = text_diff(before={PROJECTS: names_text(names)}, after={PROJECTS: names_text(after)})
+    if single is not None:
+        history_record(contact=single, user=user, action=ChangeAction.UPDATED, changes=changes[single.pk])
+    else:
+        history_record_each(changes_by_contact=changes, user=user, action=ChangeAction.UPDATED)
 
 
 def contact_save_with_company_name(
@@ -356,7 +526,9 @@ def contact_link_project_many(*, contacts: Iterable[Contact], project: Project, 
     if not project_can_add_contacts(user=user, project=project):
         raise PermissionDenied(f"You may not add contacts to {project}.")
     _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
+    before = project_names_by_contact(c.pk for c in contacts)
     project.contacts.add(*contacts)
+    _record_project_changes(before=before, user=user, added=project)
     return len(contacts)
 
 
@@ -414,6 +586,8 @@ def contact_set_avatar(*, contact: Contact, user: AbstractBaseUser | AnonymousUs
     # The file is named after the format Pillow read, never the client's file name.
     contact.avatar.save(f"{contact.pk}.{checked.image.format.lower()}", checked, save=False)
     contact.save(update_fields=["avatar", "updated_at"])
+    changes = text_diff(before={field_label("avatar"): old}, after={field_label("avatar"): contact.avatar.name})
+    history_record(contact=contact, user=user, action=ChangeAction.UPDATED, changes=changes)
     if old and old != contact.avatar.name:
         transaction.on_commit(lambda: storage.delete(old))
     return contact

@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from contacts.history import custom_text, field_label, history_record_each, history_record_many
 from contacts.models import (
+    ChangeAction,
     Contact,
     ContactStage,
     ContactType,
     CustomField,
+    CustomValue,
 )
 from contacts.services.base import ErrorBag, _as_int, _require_perm
 
@@ -82,9 +85,14 @@ def custom_field_update(
     return field
 
 
+@transaction.atomic
 def custom_field_delete(*, field: CustomField, user: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Delete a custom field and its values; each contact that had one records losing it."""
     _require_perm(user, "contacts.delete_customfield")
+    values = CustomValue.objects.filter(field=field).exclude(value="").values_list("contact_id", "value")
+    changes = {pk: {field.name: [custom_text(field, value), ""]} for pk, value in values}
     field.delete()
+    history_record_each(changes_by_contact=changes, user=user, action=ChangeAction.UPDATED)
 
 
 def choice_create(
@@ -115,10 +123,16 @@ def choice_update(
     return item
 
 
+@transaction.atomic
 def choice_delete(*, item: ContactType | ContactStage, user: AbstractBaseUser | AnonymousUser | None) -> None:
-    """Delete a contact type or stage; contacts that had it keep everything else."""
+    """Delete a contact type or stage; contacts that had it keep everything else (and record it)."""
     _require_perm(user, f"contacts.delete_{item._meta.model_name}")
+    name = "contact_type" if isinstance(item, ContactType) else "stage"
+    holders = list(Contact.objects.filter(**{name: item}).values_list("pk", flat=True))
     item.delete()
+    history_record_many(
+        contact_ids=holders, user=user, action=ChangeAction.UPDATED, changes={field_label(name): [str(item), ""]}
+    )
 
 
 def contact_type_for_code(*, code: str) -> ContactType:

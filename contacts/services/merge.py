@@ -6,7 +6,16 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from contacts.history import (
+    MERGED_FROM,
+    contact_snapshot,
+    field_label,
+    history_record,
+    history_record_many,
+    text_diff,
+)
 from contacts.models import (
+    ChangeAction,
     Contact,
     ContactItem,
 )
@@ -20,6 +29,7 @@ def contact_merge(*, source: Contact, target: Contact, user: AbstractBaseUser | 
     Items move unless the target has one of the same kind and value; addresses, notes, tags and
     projects move; custom values move where the target has none (the target's win); a company's
     people move to the target. The user must be allowed to edit the target and delete the source.
+    The target's history records the merge with what it gained; the source's goes with it.
     """
     if source.is_company != target.is_company:
         raise ValidationError("A person and a company cannot be merged.")
@@ -31,8 +41,17 @@ def contact_merge(*, source: Contact, target: Contact, user: AbstractBaseUser | 
         or not contact_can_delete(user=user, contact=source)
     ):
         raise PermissionDenied(f"You may not merge these {'companies' if target.is_company else 'persons'}.")
+    before = contact_snapshot(target)
     if source.is_company:
-        Contact.objects.filter(company=source).update(company=target)
+        people = list(Contact.objects.filter(company=source).values_list("pk", flat=True))
+        Contact.objects.filter(pk__in=people).update(company=target)
+        company = field_label("company")
+        history_record_many(
+            contact_ids=people,
+            user=user,
+            action=ChangeAction.UPDATED,
+            changes={company: [source.display_name, target.display_name]},
+        )
     known = set(target.items.values_list("kind", "value"))
     moving = [item.pk for item in source.items.all() if (item.kind, item.value) not in known]
     ContactItem.objects.filter(pk__in=moving).update(contact=target, is_primary=False)
@@ -44,4 +63,6 @@ def contact_merge(*, source: Contact, target: Contact, user: AbstractBaseUser | 
     target.projects.add(*source.projects.all())
     source.delete()
     target.save()
+    changes = {MERGED_FROM: ["", source.display_name]} | text_diff(before=before, after=contact_snapshot(target))
+    history_record(contact=target, user=user, action=ChangeAction.MERGED, changes=changes)
     return target

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from contacts.history import Changes, history_record, nested_text, text_diff
 from contacts.models import (
     Address,
+    ChangeAction,
     Contact,
     ContactItem,
 )
@@ -26,6 +29,26 @@ NESTED_COLUMNS: dict[type[Any], tuple[str, ...]] = {
 BATCH_SIZE = 50
 
 
+@dataclass
+class NestedPlan:
+    """What a write does to a contact's items or addresses: rows to insert, rows to update, ids
+    to delete, and the rows as they were (for the history)."""
+
+    model: type[ContactItem] | type[Address]
+    new_rows: list[Any] = field(default_factory=list)
+    updated: list[Any] = field(default_factory=list)
+    to_delete: list[int] = field(default_factory=list)
+    existing: dict[int, Any] | None = None
+    before: dict[str, str] = field(default_factory=dict)
+
+    def changes(self) -> Changes:
+        """`{"Email (work)": [old, new]}` for each label the write changes (nothing when not given)."""
+        if self.existing is None:
+            return {}
+        kept = [row for pk, row in self.existing.items() if pk not in self.to_delete]
+        return text_diff(before=self.before, after=nested_text(self.model, [*kept, *self.new_rows]))
+
+
 def _prepare_nested(
     *,
     contact: Contact,
@@ -36,11 +59,12 @@ def _prepare_nested(
     prefix: str,
     bag: ErrorBag,
     creating: bool,
-) -> tuple[list[Any], list[Any], list[int]]:
-    """Build (rows to insert, rows to update, ids to delete) for items or addresses."""
+) -> NestedPlan:
+    """Plan the rows to insert, update and delete for items or addresses."""
     if entries is None:
-        return [], [], []
+        return NestedPlan(model=model)
     existing = {} if creating else {row.pk: row for row in model.objects.filter(contact_id=contact.pk)}
+    before = nested_text(model, existing.values())
     new_rows: list[Any] = []
     updated: list[Any] = []
     mentioned: set[int] = set()
@@ -72,17 +96,14 @@ def _prepare_nested(
             continue
         target.append(row)
     to_delete = [pk for pk in existing if pk not in mentioned] if mode == "replace" else []
-    return new_rows, updated, to_delete
+    return NestedPlan(
+        model=model, new_rows=new_rows, updated=updated, to_delete=to_delete, existing=existing, before=before
+    )
 
 
-def _save_nested(
-    contact: Contact,
-    model: type[ContactItem] | type[Address],
-    new_rows: list[Any],
-    updated: list[Any],
-    to_delete: list[int],
-) -> None:
-    """Write the prepared rows in a fixed number of queries, however many there are."""
+def _save_nested(contact: Contact, model: type[ContactItem] | type[Address], plan: NestedPlan) -> None:
+    """Write the planned rows in a fixed number of queries, however many there are."""
+    new_rows, updated, to_delete = plan.new_rows, plan.updated, plan.to_delete
     if to_delete:
         model.objects.filter(contact=contact, pk__in=to_delete).delete()
     if updated:
@@ -105,6 +126,16 @@ def contact_delete_nested(
     """Delete some of a contact's items and addresses, by id (ids of other contacts are ignored)."""
     if user is None or not contact_can_edit(user=user, contact=contact):
         raise PermissionDenied("You may not edit this contact.")
-    ContactItem.objects.filter(contact=contact, pk__in=list(item_ids)).delete()
-    Address.objects.filter(contact=contact, pk__in=list(address_ids)).delete()
+    changes: Changes = {}
+    for model, ids in ((ContactItem, item_ids), (Address, address_ids)):
+        wanted = {_as_int(pk) for pk in ids}
+        if not wanted:
+            continue
+        rows = list(model.objects.filter(contact=contact))
+        doomed = [row.pk for row in rows if row.pk in wanted]
+        if doomed:
+            model.objects.filter(contact=contact, pk__in=doomed).delete()
+            kept = [row for row in rows if row.pk not in doomed]
+            changes |= text_diff(before=nested_text(model, rows), after=nested_text(model, kept))
     contact.save(update_fields=["updated_at"])
+    history_record(contact=contact, user=user, action=ChangeAction.UPDATED, changes=changes)

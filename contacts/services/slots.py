@@ -16,10 +16,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from contacts.models import Contact, ContactItem
+from contacts.history import Changes, history_record, items_text, text_diff
+from contacts.models import ChangeAction, Contact, ContactItem
 from contacts.selectors import contact_uuid_taken
 from contacts.services.base import DuplicateKeyError, ErrorBag
-from contacts.services.contacts import contact_create, contact_update
+from contacts.services.contacts import _create, _update
 from contacts.slots import Slot, assign_slots, slot_row
 
 DUPLICATE_UUID = "A contact with this id already exists."
@@ -39,11 +40,12 @@ def contact_create_slotted(
         raise DuplicateKeyError({"uuid": [DUPLICATE_UUID]})
     try:
         with transaction.atomic():
-            contact = contact_create(user=user, fields=fields, tags=tags, projects=[])
+            contact, changes = _create(user=user, fields=fields, tags=tags, projects=[])
             if uuid is not None:
                 Contact.objects.filter(pk=contact.pk).update(uuid=uuid)
                 contact.uuid = uuid
-            _write_slots(contact=contact, layout=layout, slots=slots)
+            changes |= _write_slots(contact=contact, layout=layout, slots=slots)
+            history_record(contact=contact, user=user, action=ChangeAction.CREATED, changes=changes)
     except IntegrityError:
         # Another request took the uuid between the check and the write.
         raise DuplicateKeyError({"uuid": [DUPLICATE_UUID]}) from None
@@ -61,20 +63,24 @@ def contact_update_slotted(
 ) -> Contact:
     """Change the fields, tags and slots given (the user must be allowed to edit the contact)."""
     with transaction.atomic():
-        contact_update(contact=contact, user=user, fields=fields, tags=tags)
-        _write_slots(contact=contact, layout=layout, slots=slots)
+        changes = _update(contact=contact, user=user, fields=fields, tags=tags)
+        changes |= _write_slots(contact=contact, layout=layout, slots=slots)
+        history_record(contact=contact, user=user, action=ChangeAction.UPDATED, changes=changes)
     return contact
 
 
-def _write_slots(*, contact: Contact, layout: Sequence[Slot], slots: Mapping[str, str]) -> None:
-    """Pin the items the layout shows to their slots, then apply the slots given. In a transaction."""
+def _write_slots(*, contact: Contact, layout: Sequence[Slot], slots: Mapping[str, str]) -> Changes:
+    """Pin the items the layout shows to their slots, then apply the slots given. In a transaction.
+
+    Returns how the contact's items changed, for its history."""
     by_name = {slot.name: (index, slot) for index, slot in enumerate(layout)}
     unknown = set(slots) - set(by_name)
     if unknown:
         raise ValueError(f"Not slots of the layout: {', '.join(sorted(unknown))}")
     if not slots:
-        return
+        return {}
     current = [slot_row(item) for item in ContactItem.objects.filter(contact=contact).order_by("position", "id")]
+    before = items_text(row["item"] for row in current)
     taken = {name: row["item"] for name, row in assign_slots(current, layout).items()}
     pinned: list[ContactItem] = []
     for name, item in taken.items():
@@ -113,3 +119,5 @@ def _write_slots(*, contact: Contact, layout: Sequence[Slot], slots: Mapping[str
     ContactItem.objects.filter(contact=contact, pk__in=to_delete).delete()
     for item in {id(item): item for item in [*pinned, *to_save] if item.pk not in to_delete}.values():
         item.save()
+    kept = {item.pk: item for item in [*(row["item"] for row in current), *to_save] if item.pk not in to_delete}
+    return text_diff(before=before, after=items_text(kept.values()))

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contacts.history import TAGS, history_record, history_record_each, names_text, text_diff
 from contacts.models import (
+    ChangeAction,
     Contact,
     Tag,
     TaggedContact,
@@ -43,44 +45,92 @@ def split_tag_list(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
+def tag_names_by_contact(contact_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The names of the tags each contact carries, in one query (for the history's before and after)."""
+    names: dict[int, list[str]] = {pk: [] for pk in contact_ids}
+    rows = TaggedContact.objects.filter(content_object_id__in=list(names)).values_list("content_object_id", "tag__name")
+    for pk, name in rows:
+        names[pk].append(name)
+    return names
+
+
+def record_tag_changes(
+    *, before: dict[int, list[str]], user: AbstractBaseUser | AnonymousUser | None, single: Contact | None = None
+) -> None:
+    """Record how the tags of the contacts in `before` changed: one entry each, in one insert."""
+    after = tag_names_by_contact(before)
+    changes = {
+        pk: text_diff(before={TAGS: names_text(names)}, after={TAGS: names_text(after[pk])})
+        for pk, names in before.items()
+    }
+    if single is not None:
+        history_record(contact=single, user=user, action=ChangeAction.UPDATED, changes=changes[single.pk])
+    else:
+        history_record_each(changes_by_contact=changes, user=user, action=ChangeAction.UPDATED)
+
+
+@transaction.atomic
 def contact_add_tags(*, contact: Contact, user: AbstractBaseUser, tags: Iterable[str]) -> None:
     if not contact_can_edit(user=user, contact=contact):
         raise PermissionDenied("You may not edit this contact.")
     bag = ErrorBag()
     names = _clean_tags(tags, bag)
     bag.raise_if_any()
+    before = tag_names_by_contact([contact.pk])
     contact.tags.add(*names)
-
-
-def contact_remove_tags(*, contact: Contact, user: AbstractBaseUser, tags: Iterable[str]) -> None:
-    if not contact_can_edit(user=user, contact=contact):
-        raise PermissionDenied("You may not edit this contact.")
-    contact.tags.remove(*[t for t in tags if t])
+    record_tag_changes(before=before, user=user, single=contact)
 
 
 @transaction.atomic
-def tag_rename(*, tag: Tag, name: str, color: str | None = None) -> Tag:
-    """Rename a tag; renaming onto an existing tag merges the two."""
+def contact_remove_tags(*, contact: Contact, user: AbstractBaseUser, tags: Iterable[str]) -> None:
+    if not contact_can_edit(user=user, contact=contact):
+        raise PermissionDenied("You may not edit this contact.")
+    before = tag_names_by_contact([contact.pk])
+    contact.tags.remove(*[t for t in tags if t])
+    record_tag_changes(before=before, user=user, single=contact)
+
+
+def _tags_before(tags: Iterable[Tag]) -> dict[int, list[str]]:
+    """The tag names of every contact carrying one of `tags`, before a dictionary change (two reads)."""
+    carriers = TaggedContact.objects.filter(tag__in=[tag.pk for tag in tags]).values_list(
+        "content_object_id", flat=True
+    )
+    return tag_names_by_contact(set(carriers))
+
+
+@transaction.atomic
+def tag_rename(
+    *, tag: Tag, name: str, color: str | None = None, user: AbstractBaseUser | AnonymousUser | None = None
+) -> Tag:
+    """Rename a tag; renaming onto an existing tag merges the two. Each contact carrying it gets
+    a history entry when its name changes."""
     name = name.strip()
     other = Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).first()
     if other is not None:
-        return tag_merge(source=tag, target=other)
+        return tag_merge(source=tag, target=other, user=user)
+    renamed = name != tag.name
+    before = _tags_before([tag]) if renamed else {}
     tag.name = name
     tag.slug = ""
     if color is not None:
         tag.color = color
     tag.full_clean(exclude=["slug"])
     tag.save()
+    if before:
+        record_tag_changes(before=before, user=user)
     return tag
 
 
 @transaction.atomic
-def tag_merge(*, source: Tag, target: Tag) -> Tag:
-    """Move every contact of `source` to `target` and delete `source`."""
+def tag_merge(*, source: Tag, target: Tag, user: AbstractBaseUser | AnonymousUser | None = None) -> Tag:
+    """Move every contact of `source` to `target` and delete `source` (recorded on each contact)."""
+    before = _tags_before([source])
     already = TaggedContact.objects.filter(tag=target).values("content_object_id")
     TaggedContact.objects.filter(tag=source, content_object_id__in=already).delete()
     TaggedContact.objects.filter(tag=source).update(tag=target)
     source.delete()
+    if before:
+        record_tag_changes(before=before, user=user)
     return target
 
 
@@ -101,10 +151,14 @@ def tag_create(*, user: AbstractBaseUser | AnonymousUser | None, name: str) -> T
     return tag
 
 
+@transaction.atomic
 def tag_delete(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None) -> None:
-    """Remove a tag from the dictionary and from every contact carrying it."""
+    """Remove a tag from the dictionary and from every contact carrying it (recorded on each)."""
     _require_perm(user, "contacts.delete_tag")
+    before = _tags_before([tag])
     tag.delete()
+    if before:
+        record_tag_changes(before=before, user=user)
 
 
 def tag_delete_unused(*, user: AbstractBaseUser | AnonymousUser | None) -> list[str]:
@@ -126,8 +180,10 @@ def contact_add_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseUser
         bag.add("tags", ["Tag name cannot be blank."])
     bag.raise_if_any()
     _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
+    before = tag_names_by_contact(c.pk for c in contacts)
     for contact in contacts:
         contact.tags.add(*names)
+    record_tag_changes(before=before, user=user)
     return len(contacts)
 
 
@@ -137,8 +193,10 @@ def contact_remove_tags_many(*, contacts: Iterable[Contact], user: AbstractBaseU
     contacts = list(contacts)
     _require_rights(user=user, contacts=contacts, right="can_edit", verb="edit")
     names = [t for t in tags if t]
+    before = tag_names_by_contact(c.pk for c in contacts)
     for contact in contacts:
         contact.tags.remove(*names)
+    record_tag_changes(before=before, user=user)
     return len(contacts)
 
 
@@ -208,6 +266,7 @@ def group_update(
     if name is not None or code is not None:
         if user is None or not tag_can_manage(user=user):
             raise PermissionDenied("Only staff may rename groups.")
+        before = _tags_before([tag]) if name is not None and name.strip() != tag.name else {}
         if name is not None:
             tag.name = name.strip()
         if code is not None:
@@ -215,6 +274,8 @@ def group_update(
         _clean_group(tag, ErrorBag())
         _check_group_keys(name=tag.name, code=tag.slug, exclude=tag.pk)
         tag.save()
+        if before:
+            record_tag_changes(before=before, user=user)
     if members is not None:
         group_set_members(tag=tag, user=user, members=members)
     return tag
@@ -234,9 +295,12 @@ def group_set_members(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None
     added = [contact for pk, contact in wanted.items() if pk not in current]
     removed = [contact for pk, contact in current.items() if pk not in wanted]
     _require_rights(user=user, contacts=[*added, *removed], right="can_edit", verb="edit")
+    before = tag_names_by_contact(c.pk for c in [*added, *removed])
     TaggedContact.objects.bulk_create([TaggedContact(tag=tag, content_object=contact) for contact in added])
     TaggedContact.objects.filter(tag=tag, content_object_id__in=[c.pk for c in removed]).delete()
     Contact.objects.filter(pk__in=[c.pk for c in [*added, *removed]]).update(updated_at=timezone.now())
+    if before:
+        record_tag_changes(before=before, user=user)
 
 
 def group_delete(*, tag: Tag, user: AbstractBaseUser | AnonymousUser | None) -> None:

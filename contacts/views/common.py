@@ -14,11 +14,12 @@ from contacts.forms import (
 )
 from contacts.models import Contact
 from contacts.selectors import (
+    TIMELINE_SHOWS,
     company_people,
     contact_can_delete,
     contact_can_edit,
     contact_get,
-    note_list,
+    contact_timeline,
 )
 from projects.selectors import project_list
 
@@ -46,11 +47,25 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return target if allowed else default
 
 
+def timeline_show(request: HttpRequest) -> str:
+    """The timeline filter asked for (`?show=notes|changes`), "all" for anything else."""
+    show = request.GET.get("show", "all")
+    return show if show in TIMELINE_SHOWS else "all"
+
+
+# How many entries of the timeline (notes and history) the contact page shows before "Show all".
+TIMELINE_PREVIEW = 20
+
+
 def detail_context(request: HttpRequest, contact: Contact, **extra: Any) -> dict[str, Any]:
     user = request.user
+    show = timeline_show(request)
+    timeline, timeline_more = contact_timeline(user=user, contact=contact, show=show, limit=TIMELINE_PREVIEW)
     return {
         "contact": contact,
-        "notes": note_list(user=user, contact=contact)[:50],
+        "timeline": timeline,
+        "timeline_more": timeline_more,
+        "show": show,
         "people": company_people(user=user, company=contact) if contact.is_company else [],
         "projects": project_list(user=user).filter(contacts=contact),
         "access_list": contact.access_list.order_by("username"),

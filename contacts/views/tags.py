@@ -49,7 +49,9 @@ def tag_update(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError([m for errors in form.errors.values() for m in errors])
-        tag = tag_rename(tag=tag, name=form.cleaned_data["name"], color=form.cleaned_data["color"] or None)
+        tag = tag_rename(
+            tag=tag, name=form.cleaned_data["name"], color=form.cleaned_data["color"] or None, user=request.user
+        )
         messages.success(request, f"Tag saved as {tag.name}.")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
@@ -64,7 +66,7 @@ def tag_merge_view(request: HttpRequest) -> HttpResponse:
     form = TagMergeForm(request.POST, user=request.user)
     if form.is_valid():
         source, target = form.cleaned_data["source"], form.cleaned_data["target"]
-        tag_merge(source=source, target=target)
+        tag_merge(source=source, target=target, user=request.user)
         messages.success(request, f"{source.name} was merged into {target.name}.")
     else:
         messages.error(request, "Choose two different tags to merge.")

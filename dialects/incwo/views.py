@@ -21,7 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts.models import Contact
+from contacts.models import Channel, Contact
 from contacts.selectors import contact_annotate_company_visible, contact_get, contact_list_for_display
 from contacts.services import contact_delete, contact_save_with_type_code
 from dialects.authentication import SessionAuthentication
@@ -39,6 +39,7 @@ from projects.selectors import project_role
 
 
 class IncwoView(DialectMixin, GenericAPIView):
+    history_channel = Channel.INCWO
     renderer_classes = [IncwoXMLRenderer]
     parser_classes = [IncwoXMLParser]
     authentication_classes = [IncwoBasicAuthentication, SessionAuthentication]

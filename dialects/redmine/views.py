@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from contacts.exporters import export_response
 from contacts.intake import TooManySubmissions, webform_submit
-from contacts.models import WEBFORM_FIELDS, Note, WebForm
+from contacts.models import WEBFORM_FIELDS, Channel, Note, WebForm
 from contacts.selectors import (
     DISPLAY_PREFETCHES,
     company_people,
@@ -81,6 +81,7 @@ class SwitchUserFailed(exceptions.APIException):
 
 
 class RedmineView(DialectMixin, GenericAPIView):
+    history_channel = Channel.REDMINE
     renderer_classes = [RedmineJSONRenderer, RedmineXMLRenderer]
     parser_classes = [BoundedJSONParser, RedmineXMLParser, RedmineFormParser, RedmineMultiPartParser]
     authentication_classes = [

@@ -16,7 +16,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from contacts.models import Contact, Tag
+from contacts.models import Channel, Contact, Tag
 from contacts.selectors import contact_get_by_uuid, contact_list_by_ids, tag_get, tags_by_slug
 from contacts.services import DuplicateKeyError
 from dialects.base import DialectMixin
@@ -42,6 +42,7 @@ class LookupFailed(exceptions.APIException):
 
 
 class IncoplaxView(DialectMixin, GenericAPIView):
+    history_channel = Channel.INCOPLAX
     renderer_classes = [IncoplaxJSONRenderer]
     parser_classes = [IncoplaxJSONParser]
     authentication_classes = AUTHENTICATION_CLASSES

@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts.models import CustomField
+from contacts.models import Channel, CustomField
 from contacts.selectors import (
     contact_access_lists,
     contact_annotate_for_display,
@@ -50,6 +50,7 @@ class OnlyofficeNegotiation(DialectMixin.content_negotiation_class):
 
 
 class OnlyofficeView(DialectMixin, GenericAPIView):
+    history_channel = Channel.ONLYOFFICE
     renderer_classes = [renderers.OnlyofficeJSONRenderer, renderers.OnlyofficeXMLRenderer]
     parser_classes = [BoundedJSONParser, BoundedFormParser, BoundedMultiPartParser]
     authentication_classes = [OnlyofficeTokenAuthentication, SessionAuthentication]
