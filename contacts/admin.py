@@ -90,14 +90,6 @@ class TrashOnDeleteMixin:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or contact_can_delete(user=request.user, contact=obj))
 
-    """The trash: contacts the user could delete, to restore or purge. Read-only otherwise."""
-
-    list_display = ("display_name", "is_company", "deleted_by", "deleted_at", "days_left")
-    list_filter = ("is_company",)
-    search_fields = ("display_name",)
-    list_select_related = ("deleted_by",)
-    actions = (restore_selected, purge_selected)
-
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
         objs = list(objs)
         listed = [format_html("{} (to the trash)", obj) for obj in objs]
@@ -245,6 +237,14 @@ def purge_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset:
 
 @admin.register(TrashedContact)
 class TrashedContactAdmin(admin.ModelAdmin):
+    """The trash: contacts the user could delete, to restore or purge. Read-only otherwise."""
+
+    list_display = ("display_name", "is_company", "deleted_by", "deleted_at", "days_left")
+    list_filter = ("is_company",)
+    search_fields = ("display_name",)
+    list_select_related = ("deleted_by",)
+    actions = (restore_selected, purge_selected)
+
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, set[str], Any]:
         """Purging deletes the contact's history with it; the history admin is read-only, so its
         delete permission is not asked for."""
