@@ -717,9 +717,7 @@ class WebForm(models.Model):
         help_text="Origins (such as https://shop.example) whose pages may post with the script (CORS); "
         "none: no cross-origin script may read the answers.",
     )
-    notify_managers = models.BooleanField(
-        default=False, help_text="Email the project's managers about every new lead."
-    )
+    notify_managers = models.BooleanField(default=False, help_text="Email the project's managers about every new lead.")
 
     class Meta:
         ordering = ["project", "name"]

@@ -4,20 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0008_contact_lower_name_idx'),
+        ("contacts", "0008_contact_lower_name_idx"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='webform',
-            name='errors_back',
-            field=models.BooleanField(default=False, help_text='On errors, send the visitor back to the page of the form (with the errors in its address) instead of showing a page of this CRM.'),
+            model_name="webform",
+            name="errors_back",
+            field=models.BooleanField(
+                default=False,
+                help_text="On errors, send the visitor back to the page of the form (with the errors in its address) instead of showing a page of this CRM.",
+            ),
         ),
         migrations.AddField(
-            model_name='webform',
-            name='thanks_text',
-            field=models.TextField(blank=True, default='Thank you! We have your message and will be in touch soon.', help_text='Shown to the visitor after a post (when there is no thank-you page to go to).'),
+            model_name="webform",
+            name="thanks_text",
+            field=models.TextField(
+                blank=True,
+                default="Thank you! We have your message and will be in touch soon.",
+                help_text="Shown to the visitor after a post (when there is no thank-you page to go to).",
+            ),
         ),
     ]

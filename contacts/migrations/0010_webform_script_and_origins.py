@@ -4,20 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0009_webform_answer_pages'),
+        ("contacts", "0009_webform_answer_pages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='webform',
-            name='allowed_origins',
-            field=models.JSONField(blank=True, default=list, help_text='Origins (such as https://shop.example) whose pages may post with the script (CORS); none: no cross-origin script may read the answers.'),
+            model_name="webform",
+            name="allowed_origins",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Origins (such as https://shop.example) whose pages may post with the script (CORS); none: no cross-origin script may read the answers.",
+            ),
         ),
         migrations.AddField(
-            model_name='webform',
-            name='use_script',
-            field=models.BooleanField(default=False, help_text="The snippet loads a small script that posts without leaving the page and shows errors and thanks in place (its page's origin must be one of the allowed origins)."),
+            model_name="webform",
+            name="use_script",
+            field=models.BooleanField(
+                default=False,
+                help_text="The snippet loads a small script that posts without leaving the page and shows errors and thanks in place (its page's origin must be one of the allowed origins).",
+            ),
         ),
     ]

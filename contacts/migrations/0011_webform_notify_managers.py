@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0010_webform_script_and_origins'),
+        ("contacts", "0010_webform_script_and_origins"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='webform',
-            name='notify_managers',
+            model_name="webform",
+            name="notify_managers",
             field=models.BooleanField(default=False, help_text="Email the project's managers about every new lead."),
         ),
     ]

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0011_webform_notify_managers'),
+        ("contacts", "0011_webform_notify_managers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='source_webform',
-            field=models.ForeignKey(blank=True, help_text='The web form this contact was posted through.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='contacts.webform'),
+            model_name="contact",
+            name="source_webform",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The web form this contact was posted through.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="leads",
+                to="contacts.webform",
+            ),
         ),
     ]
