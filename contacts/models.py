@@ -729,6 +729,8 @@ class WebForm(models.Model):
         unknown = set(self.allowed_fields or []) - set(WEBFORM_FIELDS)
         if unknown:
             raise ValidationError({"allowed_fields": f"Unknown fields: {', '.join(sorted(unknown))}."})
+        if not {"first_name", "last_name"} & set(self.fields):
+            raise ValidationError({"allowed_fields": "A form needs the first name or the last name field."})
         origins = self.allowed_origins
         if not isinstance(origins, list):
             raise ValidationError({"allowed_origins": "A list of origins such as https://shop.example."})

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from django.templatetags.static import static
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 from contacts.models import CustomField, WebForm
 
@@ -31,8 +31,8 @@ FIELD_LABELS = {
 }
 # The HTML input type of each contact field; others are text.
 FIELD_TYPES = {"phone": "tel", "email": "email", "website": "url", "background": "textarea"}
-# A person needs a first name (the services refuse a blank one).
-REQUIRED_FIELDS = frozenset({"first_name"})
+# A person needs a first or a last name: the one a form has is required; with both, either will do.
+NAME_FIELDS = ("first_name", "last_name")
 CUSTOM_TYPES = {
     CustomField.Format.TEXT: "textarea",
     CustomField.Format.INTEGER: "number",
@@ -85,6 +85,8 @@ def webform_inputs(
     `errors` by the intake's keys re-fill a refused post)."""
     values, errors = values or {}, errors or {}
     prefix = f"crm-{webform.key[:8]}"
+    names = [name for name in NAME_FIELDS if name in webform.fields]
+    required = set(names) if len(names) == 1 else set()
     inputs = [
         SnippetInput(
             key=name,
@@ -92,7 +94,7 @@ def webform_inputs(
             input_id=f"{prefix}-{name}",
             label=FIELD_LABELS[name],
             type=FIELD_TYPES.get(name, "text"),
-            required=name in REQUIRED_FIELDS,
+            required=name in required,
             value=str(values.get(name) or ""),
             errors=list(errors.get(name, [])),
         )
