@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0009_webform_answer_pages"),
+        ("contacts", "0011_webform_answer_pages"),
     ]
 
     operations = [

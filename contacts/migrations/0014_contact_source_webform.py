@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0011_webform_notify_managers"),
+        ("contacts", "0013_webform_notify_managers"),
     ]
 
     operations = [

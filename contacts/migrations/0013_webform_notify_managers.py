@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0010_webform_script_and_origins"),
+        ("contacts", "0012_webform_script_and_origins"),
     ]
 
     operations = [

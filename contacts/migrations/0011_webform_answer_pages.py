@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0008_contact_lower_name_idx"),
+        ("contacts", "0010_contactchange"),
     ]
 
     operations = [
