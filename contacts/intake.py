@@ -18,8 +18,11 @@ The rules, whichever API the form posts to (seed 001 "Web-form example"):
 - `redirect_on_success` is followed only to hosts the form allows;
 - a lead has no author: it remembers its form (`Contact.source_webform`) and
   shows "Web form: <name>" where an author would be shown;
-- a form may email the project's managers about each new lead: the mail is
-  sent once the lead is committed, and a failing mail server never fails the post.
+- a form may email the project's managers about each new lead: the notice is
+  queued for the task worker once the lead is committed, so the post never
+  waits for a mail server, and a failing one never fails it (it is logged);
+- every change a post makes is recorded in the contacts' history as coming
+  through the web form.
 
 Duplicates and companies are found by indexed lookups scoped to the form's
 project (normalized email; lower-cased company name), never through a user's
@@ -36,22 +39,20 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 
-from contacts.models import WEBFORM_FIELDS, Contact, ContactItem, CustomField, Note, Visibility, WebForm
+from contacts.history import history_channel
+from contacts.models import WEBFORM_FIELDS, Channel, Contact, ContactItem, CustomField, Note, Visibility, WebForm
 from contacts.services import contact_create, note_create, split_tag_list
+from contacts.tasks import webform_lead_notice
 from contacts.webforms import FIELD_LABELS
-from projects.models import Membership, Project
+from projects.models import Project
 
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 MAX_FIELD_LENGTH = 255
 MAX_TEXT_LENGTH = 5000
@@ -138,7 +139,7 @@ def webform_submit(
     receipt = Contact(first_name=values.get("first_name", ""), last_name=values.get("last_name", ""))
     emails = sorted({email.lower() for email in split_tag_list(values.get("email", ""))})
     company_name = values.get("company", "")
-    with transaction.atomic():
+    with history_channel(Channel.WEBFORM), transaction.atomic():
         names = [f"email:{email}" for email in emails] + ([f"company:{company_name.lower()}"] if company_name else [])
         _lock(project=project, names=names)
         existing = _project_contact_with_email(project=project, emails=emails) if emails else None
@@ -168,35 +169,16 @@ def webform_submit(
             check_permissions=False,
         )
         if webform.notify_managers:
-            transaction.on_commit(partial(webform_notify_managers, webform=webform, contact=contact, base_url=base_url))
+            transaction.on_commit(partial(_enqueue_notice, webform=webform, contact=contact, base_url=base_url))
     return IntakeResult(contact=contact, created=True, redirect_url=redirect, receipt=receipt)
 
 
-def webform_notify_managers(*, webform: WebForm, contact: Contact, base_url: str = "") -> int:
-    """Email the managers of the form's project about a new lead; the number of mails sent.
-
-    Called once the lead is committed. A mail that cannot be sent is logged, never raised:
-    the visitor's post has already succeeded.
-    """
-    managers = User.objects.filter(
-        memberships__project=webform.project_id, memberships__role=Membership.Role.MANAGER, is_active=True
-    ).exclude(email="")
-    recipients = sorted({user.email for user in managers})
-    if not recipients:
-        return 0
-    context = {"webform": webform, "contact": contact, "link": f"{base_url.rstrip('/')}{contact.get_absolute_url()}"}
-    subject = f"New lead from the web form {webform.name}: {contact.display_name}"
+def _enqueue_notice(*, webform: WebForm, contact: Contact, base_url: str) -> None:
+    """Hand the managers' notice to the task worker: the visitor does not wait for a mail server."""
     try:
-        send_mail(
-            subject=" ".join(subject.split())[:200],
-            message=render_to_string("webforms/lead_email.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except Exception:  # any transport error: the lead is stored, only the notice is lost
-        logger.exception("Could not email the managers of %s about lead %s", webform.project, contact.pk)
-        return 0
-    return len(recipients)
+        webform_lead_notice.enqueue(webform_id=webform.pk, contact_id=contact.pk, base_url=base_url)
+    except Exception:  # a queue that cannot take it loses the notice, never the lead
+        logger.exception("Could not queue the managers' notice about lead %s", contact.pk)
 
 
 def webform_field_errors(

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from contacts.intake import webform_notify_managers, webform_submit
-from contacts.models import Contact
+from contacts import intake
+from contacts.history import current_channel
+from contacts.intake import webform_submit
+from contacts.models import Channel, Contact
 from contacts.services import apikey_get_or_create, webform_create
+from contacts.tasks import webform_notify_managers
 from projects.models import Membership
 from projects.services import membership_set
 
@@ -121,9 +126,9 @@ def test_a_mail_server_error_is_logged_and_the_lead_is_kept(form, settings, capl
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")
 
-    monkeypatch.setattr("contacts.intake.send_mail", refuse)
+    monkeypatch.setattr("contacts.tasks.send_mail", refuse)
     lead = submit(form).contact
-    with caplog.at_level(logging.ERROR, logger="contacts.intake"):
+    with caplog.at_level(logging.ERROR, logger="contacts.tasks"):
         assert webform_notify_managers(webform=form, contact=lead, base_url="https://crm.example/") == 0
     assert "Could not email the managers" in caplog.text
     assert Contact.objects.filter(pk=lead.pk).exists()
@@ -135,7 +140,7 @@ def test_a_browsers_post_is_answered_even_when_the_mail_server_is_down(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")
 
-    monkeypatch.setattr("contacts.intake.send_mail", refuse)
+    monkeypatch.setattr("contacts.tasks.send_mail", refuse)
     form.notify_managers = True
     form.save()
     body = {"key": form.key, **{f"contact[{k}]": v for k, v in TYPED.items()}}
@@ -143,3 +148,44 @@ def test_a_browsers_post_is_answered_even_when_the_mail_server_is_down(
         response = Client().post(f"/forms/{form.key}/", body, headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert Contact.objects.filter(first_name="Grace").exists()
+
+
+def test_on_the_database_queue_the_post_only_queues_the_notice_and_the_worker_sends_it(
+    form, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    form.notify_managers = True
+    form.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(form)
+    assert mail.outbox == []  # queued, not sent inside the request
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+
+
+def test_a_queue_that_cannot_take_the_notice_does_not_fail_the_post(
+    form, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def refuse(**kwargs):
+        raise RuntimeError("queue down")
+
+    monkeypatch.setattr(intake, "webform_lead_notice", SimpleNamespace(enqueue=refuse))
+    form.notify_managers = True
+    form.save()
+    with caplog.at_level(logging.ERROR, logger="contacts.intake"), django_capture_on_commit_callbacks(execute=True):
+        result = submit(form)
+    assert result.created and "Could not queue the managers' notice" in caplog.text
+
+
+def test_a_posts_writes_are_made_in_the_web_form_channel_of_the_history(form, monkeypatch):
+    seen = []
+    real = intake.contact_create
+
+    def spy(**kwargs):
+        seen.append(current_channel())
+        return real(**kwargs)
+
+    monkeypatch.setattr(intake, "contact_create", spy)
+    submit(form)
+    assert seen == [Channel.WEBFORM, Channel.WEBFORM]  # the company, then the person
+    assert current_channel() == Channel.SYSTEM
