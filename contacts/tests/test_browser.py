@@ -309,7 +309,7 @@ def test_web_form_embedded_on_another_origin_creates_the_contact(page, live_serv
     page.get_by_label("First name").fill("Webby")
     page.get_by_label("Last name").fill("McForm")
     page.get_by_label("Email").fill("webby@example.com")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
     contact = Contact.objects.get(first_name="Webby")
     assert list(contact.projects.all()) == [project]
