@@ -111,7 +111,7 @@ class ContactAdmin(TrashOnDeleteMixin, admin.ModelAdmin):
     list_select_related = ("company", "contact_type")
     autocomplete_fields = ("company", "author", "assigned_to", "access_list")
     filter_horizontal = ("projects",)
-    readonly_fields = ("uuid", "display_name", "updated_at", "recent_changes")
+    readonly_fields = ("uuid", "display_name", "updated_at", "source_webform", "recent_changes")
     date_hierarchy = "created_at"
     inlines = (ContactItemInline, AddressInline, CustomValueInline, NoteInline)
     fieldsets = (
@@ -128,7 +128,10 @@ class ContactAdmin(TrashOnDeleteMixin, admin.ModelAdmin):
         ),
         ("Work", {"fields": ("company", "job_title", "department", "industry")}),
         ("About", {"fields": ("background", "birthday", "avatar", "contact_type", "stage", "currency", "priority")}),
-        ("Ownership", {"fields": ("author", "assigned_to", "visibility", "access_list", "projects", "tags")}),
+        (
+            "Ownership",
+            {"fields": ("author", "source_webform", "assigned_to", "visibility", "access_list", "projects", "tags")},
+        ),
         ("Record", {"fields": ("uuid", "display_name", "created_at", "updated_at")}),
         ("History", {"fields": ("recent_changes",)}),
     )

@@ -15,7 +15,14 @@ The rules, whichever API the form posts to (seed 001 "Web-form example"):
 - the answer is the same whether the email was known or not (a receipt of
   what was posted, never a stored contact), so the public form tells nobody
   who is in the CRM;
-- `redirect_on_success` is followed only to hosts the form allows.
+- `redirect_on_success` is followed only to hosts the form allows;
+- a lead has no author: it remembers its form (`Contact.source_webform`) and
+  shows "Web form: <name>" where an author would be shown;
+- a form may email the project's managers about each new lead: the notice is
+  queued for the task worker once the lead is committed, so the post never
+  waits for a mail server, and a failing one never fails it (it is logged);
+- every change a post makes is recorded in the contacts' history as coming
+  through the web form.
 
 Duplicates and companies are found by indexed lookups scoped to the form's
 project (normalized email; lower-cased company name), never through a user's
@@ -25,12 +32,13 @@ and SQLite's write lock is held only for a few indexed reads and the inserts.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -40,8 +48,11 @@ from django.db.models.functions import Lower
 from contacts.history import history_channel
 from contacts.models import LIVE, WEBFORM_FIELDS, Channel, Contact, ContactItem, CustomField, Note, Visibility, WebForm
 from contacts.services import contact_create, note_create, split_tag_list
+from contacts.tasks import webform_lead_notice
 from contacts.webforms import FIELD_LABELS
 from projects.models import Project
+
+logger = logging.getLogger(__name__)
 
 MAX_FIELD_LENGTH = 255
 MAX_TEXT_LENGTH = 5000
@@ -106,8 +117,12 @@ def webform_submit(
     honeypot: str = "",
     ip: str = "",
     redirect_url: str | None = None,
+    base_url: str = "",
 ) -> IntakeResult:
-    """Take one post of a web form (fields in the seed form's names, see WEBFORM_FIELDS)."""
+    """Take one post of a web form (fields in the seed form's names, see WEBFORM_FIELDS).
+
+    `base_url` is this CRM's address, for the link in the managers' notice.
+    """
     if not webform.is_active:
         raise PermissionDenied("This form is closed.")
     project = webform.project
@@ -124,8 +139,7 @@ def webform_submit(
     receipt = Contact(first_name=values.get("first_name", ""), last_name=values.get("last_name", ""))
     emails = sorted({email.lower() for email in split_tag_list(values.get("email", ""))})
     company_name = values.get("company", "")
-    author = _author(webform)
-    with transaction.atomic(), history_channel(Channel.WEBFORM):
+    with history_channel(Channel.WEBFORM), transaction.atomic():
         names = [f"email:{email}" for email in emails] + ([f"company:{company_name.lower()}"] if company_name else [])
         _lock(project=project, names=names)
         existing = _project_contact_with_email(project=project, emails=emails) if emails else None
@@ -140,12 +154,13 @@ def webform_submit(
             )
             return IntakeResult(contact=existing, created=False, redirect_url=redirect, receipt=receipt)
         contact = contact_create(
-            user=author,
+            user=None,
             fields={
                 **{name: values[name] for name in NAME_FIELDS if name in values},
-                "company": _project_company(project=project, name=company_name, author=author),
+                "company": _project_company(webform=webform, name=company_name),
                 "visibility": Visibility.PROJECT,
                 "assigned_to": webform.assigned_to,
+                "source_webform": webform,
             },
             projects=[project],
             items=_items(values),
@@ -153,7 +168,42 @@ def webform_submit(
             tags=[*split_tag_list(webform.tags), *split_tag_list(values.get("tag_list", ""))],
             check_permissions=False,
         )
+        if webform.notify_managers:
+            transaction.on_commit(partial(_enqueue_notice, webform=webform, contact=contact, base_url=base_url))
     return IntakeResult(contact=contact, created=True, redirect_url=redirect, receipt=receipt)
+
+
+def _enqueue_notice(*, webform: WebForm, contact: Contact, base_url: str) -> None:
+    """Hand the managers' notice to the task worker: the visitor does not wait for a mail server."""
+    try:
+        webform_lead_notice.enqueue(webform_id=webform.pk, contact_id=contact.pk, base_url=base_url)
+    except Exception:  # a queue that cannot take it loses the notice, never the lead
+        logger.exception("Could not queue the managers' notice about lead %s", contact.pk)
+
+
+def webform_field_errors(
+    *, webform: WebForm, fields: Mapping[str, Any], error: ValidationError
+) -> dict[str, list[str]]:
+    """The messages of a refused post by the form's own field names (`first_name`, `email`,
+    `custom_fields[<id>]`), for answers that show each message next to its input; "" holds the rest.
+
+    The services name a contact's phones, emails and website `items[<n>]`, in the order the
+    intake builds them (`_items`); each is put back on the field it came from.
+    """
+    item_fields = [name for name, _ in _item_sources(_allowed_values_unchecked(webform, fields))]
+    messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    result: dict[str, list[str]] = {}
+    for key, texts in messages.items():
+        name = key
+        if key.startswith("items["):
+            index = key[len("items[") :].split("]", 1)[0]
+            name = item_fields[int(index)] if index.isdigit() and int(index) < len(item_fields) else ""
+        elif key == "name":
+            name = "first_name"
+        elif key not in WEBFORM_FIELDS and not key.startswith("custom_fields["):
+            name = ""
+        result.setdefault(name, []).extend(texts)
+    return result
 
 
 def _allowed_values(webform: WebForm, fields: Mapping[str, Any]) -> dict[str, str]:
@@ -190,23 +240,28 @@ def _allowed_custom_values(form_fields: list[CustomField], raw: Mapping[int | st
     return values
 
 
-def _items(values: Mapping[str, str]) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
+def _allowed_values_unchecked(webform: WebForm, fields: Mapping[str, Any]) -> dict[str, str]:
+    try:
+        return _allowed_values(webform, fields)
+    except ValidationError:
+        return {}
+
+
+def _item_sources(values: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    """The contact items a post makes, each with the form field it came from."""
+    sources: list[tuple[str, dict[str, Any]]] = []
     for name, kind in (("phone", ContactItem.Kind.TEL), ("email", ContactItem.Kind.EMAIL)):
-        items += [{"kind": kind, "value": v} for v in split_tag_list(values.get(name, ""))]
+        sources += [(name, {"kind": kind, "value": v}) for v in split_tag_list(values.get(name, ""))]
     if values.get("website"):
-        items.append({"kind": ContactItem.Kind.URL, "value": values["website"]})
+        sources.append(("website", {"kind": ContactItem.Kind.URL, "value": values["website"]}))
+    return sources
+
+
+def _items(values: Mapping[str, str]) -> list[dict[str, Any]]:
+    items = [item for _, item in _item_sources(values)]
     for position, item in enumerate(items):
         item["position"] = position
     return items
-
-
-def _author(webform: WebForm) -> AbstractBaseUser | None:
-    """Who the new contacts are written by: the form's creator, else its assignee (if active)."""
-    for user in (webform.created_by, webform.assigned_to):
-        if user is not None and user.is_active:
-            return user
-    return None
 
 
 def _lock(*, project: Project, names: list[str]) -> None:
@@ -236,7 +291,7 @@ def _project_contact_with_email(*, project: Project, emails: list[str]) -> Conta
     return None if found is None else Contact.objects.get(pk=found)
 
 
-def _project_company(*, project: Project, name: str, author: AbstractBaseUser | None) -> Contact | None:
+def _project_company(*, webform: WebForm, name: str) -> Contact | None:
     """The company of that name (any case) in the project or public, created in the project if missing
     (or only in the trash).
 
@@ -245,6 +300,7 @@ def _project_company(*, project: Project, name: str, author: AbstractBaseUser | 
     name = name.strip()
     if not name:
         return None
+    project = webform.project
     named = Contact.objects.alias(lower_name=Lower("display_name")).filter(
         LIVE, lower_name=Lower(Value(name)), is_company=True
     )
@@ -253,7 +309,10 @@ def _project_company(*, project: Project, name: str, author: AbstractBaseUser | 
     if found is not None:
         return Contact.objects.get(pk=found)
     return contact_create(
-        user=author, fields={"is_company": True, "name": name}, projects=[project], check_permissions=False
+        user=None,
+        fields={"is_company": True, "name": name, "source_webform": webform},
+        projects=[project],
+        check_permissions=False,
     )
 
 

@@ -138,6 +138,15 @@ class Contact(models.Model):
         on_delete=models.SET_NULL,
         related_name="authored_contacts",
     )
+    # A lead that a visitor posted through a web form has no author: it shows "Web form: <name>".
+    source_webform = models.ForeignKey(
+        "WebForm",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        help_text="The web form this contact was posted through.",
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -722,6 +731,11 @@ class ApiKey(models.Model):
         return f"API key of {self.user}"
 
 
+# A web origin as browsers send it in the Origin header: scheme, host and optional port, nothing else.
+ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
+DEFAULT_THANKS_TEXT = "Thank you! We have your message and will be in touch soon."
+
+
 class WebForm(models.Model):
     """A project's public intake form, posted from other sites.
 
@@ -752,6 +766,28 @@ class WebForm(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="web_forms"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    thanks_text = models.TextField(
+        blank=True,
+        default=DEFAULT_THANKS_TEXT,
+        help_text="Shown to the visitor after a post (when there is no thank-you page to go to).",
+    )
+    errors_back = models.BooleanField(
+        default=False,
+        help_text="On errors, send the visitor back to the page of the form (with the errors in its address) "
+        "instead of showing a page of this CRM.",
+    )
+    use_script = models.BooleanField(
+        default=False,
+        help_text="The snippet loads a small script that posts without leaving the page and shows errors "
+        "and thanks in place (its page's origin must be one of the allowed origins).",
+    )
+    allowed_origins = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Origins (such as https://shop.example) whose pages may post with the script (CORS); "
+        "none: no cross-origin script may read the answers.",
+    )
+    notify_managers = models.BooleanField(default=False, help_text="Email the project's managers about every new lead.")
 
     class Meta:
         ordering = ["project", "name"]
@@ -763,6 +799,16 @@ class WebForm(models.Model):
         unknown = set(self.allowed_fields or []) - set(WEBFORM_FIELDS)
         if unknown:
             raise ValidationError({"allowed_fields": f"Unknown fields: {', '.join(sorted(unknown))}."})
+        if not {"first_name", "last_name"} & set(self.fields):
+            raise ValidationError({"allowed_fields": "A form needs the first name or the last name field."})
+        origins = self.allowed_origins
+        if not isinstance(origins, list):
+            raise ValidationError({"allowed_origins": "A list of origins such as https://shop.example."})
+        bad = [str(origin) for origin in origins if not (isinstance(origin, str) and ORIGIN.fullmatch(origin))]
+        if bad:
+            raise ValidationError(
+                {"allowed_origins": f"Not an origin (scheme://host[:port], no path): {', '.join(bad)}."}
+            )
 
     @property
     def fields(self) -> list[str]:

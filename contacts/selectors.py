@@ -146,9 +146,9 @@ def contact_list(
     if order_by:
         qs = qs.order_by(*order_by, "pk")
     if prefetch:
-        qs = qs.select_related("company", "author", "assigned_to", "contact_type", "stage").prefetch_related(
-            *contact_prefetches()
-        )
+        qs = qs.select_related(
+            "company", "author", "assigned_to", "contact_type", "stage", "source_webform"
+        ).prefetch_related(*contact_prefetches())
     return qs
 
 

@@ -6,11 +6,14 @@ from `job.params`, and reports through the job (see contacts/jobs.py).
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.backend import DatabaseBackend
@@ -20,8 +23,13 @@ from contacts.exporters import EXPORT_LABELS, write_export
 from contacts.importers import import_run, source_open
 from contacts.importers.uploads import import_file_path, import_result
 from contacts.jobs import job_finish, job_progress, job_run
+from contacts.models import Contact, WebForm
 from contacts.selectors import contact_count, contact_list
 from contacts.services import trash_purge_expired
+from projects.models import Membership
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
 
 # The queue has no cron: the trash purge queues its own next run this long after each run.
 TRASH_PURGE_INTERVAL = timedelta(days=1)
@@ -112,3 +120,39 @@ def trash_purge_schedule(*, run_after: datetime | None = None) -> bool:
             return False
     trash_purge.using(run_after=run_after or timezone.now()).enqueue()
     return True
+
+
+@task()
+def webform_lead_notice(*, webform_id: int, contact_id: int, base_url: str) -> None:
+    """Email the managers of a web form's project about a new lead (queued by contacts.intake)."""
+    webform = WebForm.objects.select_related("project").filter(pk=webform_id).first()
+    contact = Contact.objects.filter(pk=contact_id).first()
+    if webform is not None and contact is not None:  # either may be gone by the time the worker runs
+        webform_notify_managers(webform=webform, contact=contact, base_url=base_url)
+
+
+def webform_notify_managers(*, webform: WebForm, contact: Contact, base_url: str = "") -> int:
+    """Email the managers of the form's project about a new lead; the number of mails sent.
+
+    Called once the lead is committed. A mail that cannot be sent is logged, never raised:
+    the visitor's post has already succeeded.
+    """
+    managers = User.objects.filter(
+        memberships__project=webform.project_id, memberships__role=Membership.Role.MANAGER, is_active=True
+    ).exclude(email="")
+    recipients = sorted({user.email for user in managers})
+    if not recipients:
+        return 0
+    context = {"webform": webform, "contact": contact, "link": f"{base_url.rstrip('/')}{contact.get_absolute_url()}"}
+    subject = f"New lead from the web form {webform.name}: {contact.display_name}"
+    try:
+        send_mail(
+            subject=" ".join(subject.split())[:200],
+            message=render_to_string("webforms/lead_email.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:  # any transport error: the lead is stored, only the notice is lost
+        logger.exception("Could not email the managers of %s about lead %s", webform.project, contact.pk)
+        return 0
+    return len(recipients)

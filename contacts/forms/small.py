@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 
 from contacts.forms.fields import UserChoiceField, user_choices
 from contacts.models import (
+    DEFAULT_THANKS_TEXT,
     WEBFORM_FIELDS,
     ContactStage,
     ContactType,
@@ -229,3 +230,30 @@ class WebFormForm(forms.Form):
     )
     tags = forms.CharField(max_length=255, required=False, help_text="Given to every lead, comma-separated.")
     redirect_url = forms.URLField(required=False, assume_scheme="https", label="Thank-you page")
+    thanks_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        initial=DEFAULT_THANKS_TEXT,
+        label="Thank-you text",
+        help_text="Shown after a post when there is no thank-you page.",
+    )
+    errors_back = forms.BooleanField(
+        required=False,
+        label="Send visitors back to the form's page on errors",
+        help_text="The errors go in its address (webform_error[field]=...); otherwise this CRM shows them.",
+    )
+    use_script = forms.BooleanField(
+        required=False,
+        label="Post without leaving the page",
+        help_text="The HTML loads a small script that shows errors next to each field and the thanks in place.",
+    )
+    allowed_origins = forms.CharField(
+        required=False,
+        label="Allowed origins",
+        help_text="For the script: the sites the form is on, such as https://shop.example, one per line.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notify_managers = forms.BooleanField(required=False, label="Email the project's managers about new leads")
+
+    def clean_allowed_origins(self) -> list[str]:
+        return [line.strip().rstrip("/") for line in self.cleaned_data["allowed_origins"].split() if line.strip()]

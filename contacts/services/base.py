@@ -45,6 +45,7 @@ CONTACT_FIELDS = frozenset(
         "assigned_to",
         "visibility",
         "created_at",
+        "source_webform",
     }
 )
 

@@ -109,12 +109,13 @@ def sign_in(page: Any, username: str = "alice") -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
-def screenshot(page: Any, name: str) -> None:
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> None:
+    """Save a PNG of the page; phone shots keep to the first screen (full_page=False), to stay small."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_load_state("networkidle")
     # A full-page shot of a scrolled page would paint the sticky top bar mid-page.
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture
@@ -288,6 +289,23 @@ def test_project_page_dark_theme_and_phone_width(new_page, showcase, project):
     screenshot(phone, "contacts-list-phone")
 
 
+def test_the_main_pages_on_a_phone(new_page, showcase, project):
+    webform_create(project=project, name="Website leads")
+    phone = new_page(width=390)
+    sign_in(phone)
+    grace = showcase["contacts"][0]
+    shots = {
+        "dashboard-phone": "/",
+        "contact-page-phone": grace.get_absolute_url(),
+        "contact-form-phone": f"/contacts/{grace.pk}/edit/",
+        "project-page-phone": project.get_absolute_url(),
+    }
+    for name, url in shots.items():
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+        screenshot(phone, name, full_page=False)
+
+
 @pytest.fixture
 def other_origin(tmp_path: Path) -> Iterator[str]:
     """A second web server on another local port: the site a web form is embedded in."""
@@ -309,11 +327,45 @@ def test_web_form_embedded_on_another_origin_creates_the_contact(page, live_serv
     page.get_by_label("First name").fill("Webby")
     page.get_by_label("Last name").fill("McForm")
     page.get_by_label("Email").fill("webby@example.com")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
     contact = Contact.objects.get(first_name="Webby")
     assert list(contact.projects.all()) == [project]
     assert [e.value for e in contact.emails] == ["webby@example.com"]
+
+
+def test_screenshots_of_a_web_form_on_another_site_and_of_its_error_page(
+    new_page, live_server, other_origin, tmp_path, project
+):
+    plan = CustomField.objects.create(name="Plan", field_format=CustomField.Format.LIST, choices=["Basic", "Pro"])
+    webform = webform_create(
+        project=project,
+        name="Leads",
+        allowed_fields=["first_name", "last_name", "company", "email", "phone", "background"],
+        use_script=True,
+        allowed_origins=[other_origin],
+    )
+    webform.custom_fields.add(plan)
+    snippet = webform_snippet(webform, base_url=live_server.url)
+    style = (
+        "body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem}"
+        "input:not([type=submit]),select,textarea{width:100%;box-sizing:border-box;padding:.4rem}"
+        ".crm-webform-error{color:#b91c1c}"
+    )
+    (tmp_path / "index.html").write_text(
+        f"<!doctype html><meta name=viewport content='width=device-width'><title>Shop</title><style>{style}</style>"
+        f"<h1>Contact us</h1>{snippet}"
+    )
+    for width, suffix in ((1280, ""), (390, "-phone")):
+        page = new_page(width=width)
+        page.goto(other_origin + "/index.html")
+        page.get_by_label("First name").fill("Grace")
+        page.get_by_label("Email").fill("grace@example.com")
+        page.get_by_label("Phone").fill("call me")
+        page.get_by_role("button", name="Send").click()
+        page.locator(".crm-webform-error").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"web-form{suffix}", full_page=not suffix)
 
 
 def test_pick_a_company_by_keyboard_share_a_private_contact_and_clear_the_company(page, alice, bob, project):

@@ -74,3 +74,25 @@ def test_the_admin_creates_a_web_form_and_shows_its_snippet(admin_client, projec
     form = WebForm.objects.get(name="From the admin")
     page = html.unescape(admin_client.get(reverse("admin:contacts_webform_change", args=[form.pk])).content.decode())
     assert f"/forms/{form.key}/" in page and 'name="contact[email]"' in page
+
+
+def test_creates_a_form_with_the_script_its_allowed_origins_and_the_managers_notice(project):
+    snippet = run(
+        "support",
+        "Shop leads",
+        "--script",
+        "--allowed-origin",
+        "https://shop.example",
+        "--notify-managers",
+        "--base-url",
+        "https://crm.example",
+    )
+    form = WebForm.objects.get()
+    assert (form.use_script, form.allowed_origins, form.notify_managers) == (True, ["https://shop.example"], True)
+    assert '<script src="https://crm.example/static/js/webform.js" defer></script>' in snippet
+
+
+def test_refuses_an_allowed_origin_with_a_path(project):
+    with pytest.raises(CommandError, match="Not an origin"):
+        run("support", "Shop leads", "--allowed-origin", "https://shop.example/contact")
+    assert not WebForm.objects.exists()

@@ -41,6 +41,13 @@ from contacts.services import (
     note_update,
 )
 from contacts.versions import contact_version
+from contacts.webform_views import (
+    webform_cors,
+    webform_exception_page,
+    webform_html_answer,
+    webform_preflight,
+    webform_wants_html,
+)
 from crm.ids import MAX_ID
 from dialects.authentication import (
     SessionAuthentication,
@@ -162,7 +169,8 @@ class ContactListView(RedmineView):
         location = self.location("redmine:contact-detail", contact.pk)
         return Response({"contact": body}, status=201, headers={"Location": location})
 
-    def webform_post(self, request: Request, webform: WebForm) -> Response:
+    def webform_submission(self, request: Request, webform: WebForm) -> dict[str, Any]:
+        """The keyword arguments of `webform_submit` for this post."""
         data, attributes = self.body("contact")
         custom_fields = attributes.get("custom_fields")
         custom = {
@@ -170,16 +178,20 @@ class ContactListView(RedmineView):
             for entry in (custom_fields if isinstance(custom_fields, list) else [])
             if isinstance(entry, Mapping)
         }
+        return {
+            "webform": webform,
+            "fields": {name: attributes[name] for name in WEBFORM_FIELDS if name in attributes},
+            "custom_values": custom,
+            "project_key": data.get("project_id"),
+            "honeypot": data.get(webform.honeypot_field) or attributes.get(webform.honeypot_field) or "",
+            "ip": client_ip(request),
+            "redirect_url": data.get("redirect_on_success"),
+            "base_url": request.build_absolute_uri("/"),
+        }
+
+    def webform_post(self, request: Request, webform: WebForm) -> Response:
         try:
-            result = webform_submit(
-                webform=webform,
-                fields={name: attributes[name] for name in WEBFORM_FIELDS if name in attributes},
-                custom_values=custom,
-                project_key=data.get("project_id"),
-                honeypot=data.get(webform.honeypot_field) or attributes.get(webform.honeypot_field) or "",
-                ip=client_ip(request),
-                redirect_url=data.get("redirect_on_success"),
-            )
+            result = webform_submit(**self.webform_submission(request, webform))
         except TooManySubmissions as exc:
             raise exceptions.Throttled(wait=exc.retry_after) from None
         if result.redirect_url:
@@ -191,14 +203,36 @@ class ContactListView(RedmineView):
 
 class WebFormView(ContactListView):
     """POST /forms/<key>/: a web form's own route (the documented `POST /redmine/contacts.json` with
-    `key` in the body stays an alias), taking the same `contact[...]` fields."""
+    `key` in the body stays an alias), taking the same `contact[...]` fields.
+
+    Scripts and API clients get the JSON (or XML) answers; a browser posting the form itself gets
+    pages (contacts.webform_views). The form's allowed origins get CORS headers, preflight included.
+    """
 
     authentication_classes = [WebFormPathKeyAuthentication]
     permission_classes = [WebFormMayCreate]
-    http_method_names = ["post"]
+    http_method_names = ["post", "options"]
 
-    def post(self, request: Request, key: str, format: str | None = None) -> Response:
+    def check_permissions(self, request: Request) -> None:
+        if request.method != "OPTIONS":  # a preflight only asks what a post may send
+            super().check_permissions(request)
+
+    def options(self, request: Request, key: str, format: str | None = None) -> HttpResponseBase:
+        return webform_preflight(request, webform=request.auth)
+
+    def post(self, request: Request, key: str, format: str | None = None) -> HttpResponseBase:
+        if webform_wants_html(request):
+            return webform_html_answer(request, submission=self.webform_submission(request, request.auth))
         return self.webform_post(request, request.auth)
+
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:
+        page = webform_exception_page(self.request, exc) if webform_wants_html(self.request) else None
+        return page if page is not None else super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        webform = request.auth if isinstance(request.auth, WebForm) else None
+        return webform_cors(request, response, webform=webform)
 
 
 class ContactDetailView(RedmineView):

@@ -27,6 +27,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allowed-host", action="append", default=[], help="A host redirects may go to (repeatable)."
         )
+        parser.add_argument(
+            "--allowed-origin",
+            action="append",
+            default=[],
+            help="An origin (https://shop.example) whose pages may post with the script (repeatable).",
+        )
+        parser.add_argument(
+            "--script", action="store_true", help="The HTML loads the script that posts without leaving the page."
+        )
+        parser.add_argument(
+            "--notify-managers", action="store_true", help="Email the project's managers about new leads."
+        )
         parser.add_argument("--base-url", default="http://localhost:8000", help="This CRM's public address.")
         parser.add_argument("--show", type=int, metavar="ID", help="Print the HTML of web form ID instead.")
 
@@ -54,6 +66,9 @@ class Command(BaseCommand):
                 name=options["name"],
                 redirect_url=options["redirect_url"],
                 allowed_hosts=options["allowed_host"],
+                allowed_origins=options["allowed_origin"],
+                use_script=options["script"],
+                notify_managers=options["notify_managers"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None

@@ -39,7 +39,7 @@ class FormFields(HTMLParser):
         attributes = dict(attrs)
         if tag == "form":
             self.action = attributes.get("action") or ""
-        elif tag == "input" and attributes.get("name"):
+        elif tag in ("input", "select", "textarea") and attributes.get("name"):
             self.pairs.append((attributes["name"], attributes.get("value") or ""))
 
 
