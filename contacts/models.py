@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -166,6 +167,10 @@ class Contact(models.Model):
             ),
             # Finding a company by its name in any case (web forms, Redmine's `company` string).
             models.Index(Lower("display_name"), name="contact_lower_name_idx"),
+            # Duplicates by name: the same name at the same company (or two companies of one name),
+            # and the same last name with the same first initial, grouped from these indexes alone.
+            models.Index(Lower("display_name"), "company", "is_company", name="contact_name_company_idx"),
+            models.Index(Lower("last_name"), Lower(Substr("first_name", 1, 1)), name="contact_last_initial_idx"),
         ]
 
     def __str__(self) -> str:
@@ -280,6 +285,8 @@ class ContactItem(models.Model):
             models.Index(fields=["kind", "value"], name="item_kind_value_idx"),
             # Duplicate checks by email or phone (the web form's known-email rule).
             models.Index(fields=["kind", "normalized"], name="item_kind_normalized_idx"),
+            # The duplicates page groups items by value and counts their contacts from this index alone.
+            models.Index(fields=["kind", "normalized", "contact"], name="item_duplicate_idx"),
         ]
 
     def __str__(self) -> str:
@@ -712,3 +719,51 @@ WEBFORM_FIELDS = [
     "background",
     "tag_list",
 ]
+
+
+class MergeRecord(models.Model):
+    """Contacts merged into a survivor, with what undoing the merge needs.
+
+    `before` holds the survivor's values the merge changed (fields by name, custom values as
+    `cf_<field id>`), as display-independent JSON; `moved` the ids of the rows that moved to the
+    survivor, by kind, with where each came from; `removed` what the merged-away contacts need to
+    come back (see contacts/services/merge.py).
+    """
+
+    survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merge_records")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_ids = models.JSONField(default=list)
+    merged_names = models.JSONField(default=list)
+    before = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)
+    removed = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.merged_names)} into {self.survivor}"
+
+
+class DuplicateDismissal(models.Model):
+    """Two contacts someone said are not duplicates: the pair stops showing among the duplicates."""
+
+    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="unique_duplicate_dismissal"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="duplicate_dismissal_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.first_id} and #{self.second_id} are not duplicates"
