@@ -37,6 +37,9 @@ demo: migrate
 ## Set up everything and serve on http://$(HOST):$(PORT)
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (demo users alice, bob, carol; password: demo)"
+	@echo "Background jobs (imports, large exports, bulk actions) run in a worker started beside it."
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Install dev requirements and run the whole test suite

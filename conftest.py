@@ -44,6 +44,15 @@ def database_cache(settings: Any, db: None) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Any) -> None:
+    """A task enqueued in a test runs there and then, in-process (django-tasks' immediate backend).
+
+    The database backend and its worker are tested on their own in contacts/tests/test_jobs.py.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Real hashing costs ~0.3 s per user; tests only need it to round-trip."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
