@@ -157,9 +157,7 @@ class DuplicateMatch:
     reasons: list[str]
 
 
-def match_values(
-    *, emails: Sequence[str] = (), phones: Sequence[str] = ()
-) -> tuple[list[str], list[str]]:
+def match_values(*, emails: Sequence[str] = (), phones: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """The normalized forms of the emails and phones typed, as items store them (unreadable phones left out)."""
     clean_emails = sorted({e.strip().lower() for e in emails if e and e.strip() and "\x00" not in e})
     clean_phones: set[str] = set()

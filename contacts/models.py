@@ -833,12 +833,13 @@ class MergeRecord(models.Model):
     """Contacts merged into a survivor, with what undoing the merge needs.
 
     `before` holds the survivor's values the merge changed (fields by name, custom values as
-    `cf_<field id>`), as display-independent JSON; `moved` the ids of the rows that moved to the
-    survivor, by kind, with where each came from; `removed` what the merged-away contacts need to
-    come back (see contacts/services/merge.py).
+    `cf_<field id>`); `moved` the ids of the rows that moved to the survivor, by kind, with where
+    each came from; `removed` what the merged-away contacts need to come back (see
+    contacts/services/merge.py). Contacts are named by id, not by foreign key, so deleting a
+    contact anywhere in the CRM costs no look-up in this table.
     """
 
-    survivor = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merge_records")
+    survivor_id = models.BigIntegerField(db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -854,14 +855,16 @@ class MergeRecord(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{', '.join(self.merged_names)} into {self.survivor}"
+        return f"{', '.join(self.merged_names)} into #{self.survivor_id}"
 
 
 class DuplicateDismissal(models.Model):
-    """Two contacts someone said are not duplicates: the pair stops showing among the duplicates."""
+    """Two contacts (by id, the lower first) someone said are not duplicates: the pair stops showing
+    among the duplicates. By id, not by foreign key, as MergeRecord: a deleted contact's pairs are
+    never listed again anyway."""
 
-    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    first_id = models.BigIntegerField()
+    second_id = models.BigIntegerField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -869,8 +872,8 @@ class DuplicateDismissal(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="unique_duplicate_dismissal"),
-            models.CheckConstraint(condition=Q(first__lt=F("second")), name="duplicate_dismissal_ordered"),
+            models.UniqueConstraint(fields=["first_id", "second_id"], name="unique_duplicate_dismissal"),
+            models.CheckConstraint(condition=Q(first_id__lt=F("second_id")), name="duplicate_dismissal_ordered"),
         ]
 
     def __str__(self) -> str:
