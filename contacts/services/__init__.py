@@ -58,6 +58,8 @@ from contacts.services.keys import (
 )
 from contacts.services.merge import (
     contact_merge,
+    duplicate_dismiss,
+    merge_undo,
 )
 from contacts.services.nested import (
     contact_delete_nested,
@@ -116,6 +118,8 @@ __all__ = [
     "contact_link_project",
     "contact_link_project_many",
     "contact_merge",
+    "duplicate_dismiss",
+    "merge_undo",
     "contact_remove_tags",
     "contact_remove_tags_many",
     "contact_save_with_company_name",

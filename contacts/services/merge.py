@@ -275,8 +275,17 @@ def merge_remove(*, contacts: Sequence[Contact], user: AnyUser) -> list[dict[str
             continue
         rows += serializers.serialize("python", sorted(instances, key=lambda obj: obj.pk))
     Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
-    # JSON-safe values: dates and times in ISO form, uuids and decimals as text.
-    return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(rows, cls=ExactJSONEncoder))
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder (uuids, decimals as text), with times to the microsecond: Django's
+    keeps milliseconds only, and a contact that comes back must be exactly as it was."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 def merge_restore(*, record: MergeRecord) -> list[Contact]:
