@@ -21,14 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import combinations
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower, Substr
+from django.utils import timezone
 
-from contacts.models import Contact, ContactItem, DuplicateDismissal, normalize_phone
+from contacts.models import Contact, ContactItem, DuplicateDismissal, MergeRecord, normalize_phone
 from contacts.selectors import AnyUser, contact_list, contact_visibility_q, contact_visible_q
 
 SCORES = {"email": 100, "phone": 80, "name_company": 70, "similar_name": 40}
@@ -224,3 +226,22 @@ def duplicate_matches(
         ordered = [REASONS[rule] for rule in SCORES if rule in rules]
         matches.append(DuplicateMatch(contact=contact, reasons=ordered))
     return matches
+
+
+# Merges, for the survivor's page and the undo.
+
+MERGE_BANNER_DAYS = 7
+
+
+def merge_get(*, user: AnyUser, pk: int) -> MergeRecord | None:
+    """A merge whose survivor the user can see, or None."""
+    record = MergeRecord.objects.filter(pk=pk).first()
+    if record is None or not contact_list(user=user, prefetch=False).filter(pk=record.survivor_id).exists():
+        return None
+    return record
+
+
+def merge_recent(*, contact: Contact) -> list[MergeRecord]:
+    """The merges into the contact of the last MERGE_BANNER_DAYS days that were not undone, newest first."""
+    since = timezone.now() - timedelta(days=MERGE_BANNER_DAYS)
+    return list(MergeRecord.objects.filter(survivor_id=contact.pk, undone_at=None, created_at__gte=since)[:3])
