@@ -27,10 +27,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Lower, Substr
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from contacts.models import Contact, ContactItem, DuplicateDismissal, MergeRecord, normalize_phone
+from contacts.models import Contact, ContactItem, DuplicateDismissal, Initial, MergeRecord, normalize_phone
 from contacts.selectors import AnyUser, contact_list, contact_visibility_q, contact_visible_q
 
 SCORES = {"email": 100, "phone": 80, "name_company": 70, "similar_name": 40}
@@ -97,7 +97,7 @@ def _name_groups(*, user: AnyUser, rule: str) -> list[list[int]]:
         key_names = ("k1", "company_id")
     else:
         contacts = contacts.filter(is_company=False).exclude(last_name="")
-        contacts = contacts.annotate(k1=Lower("last_name"), k2=Lower(Substr("first_name", 1, 1)))
+        contacts = contacts.annotate(k1=Lower("last_name"), k2=Lower(Initial("first_name")))
         key_names = ("k1", "k2")
     keys = list(
         contacts.order_by(*key_names)

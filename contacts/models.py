@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower, Substr
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -35,6 +35,14 @@ from projects.models import Project
 
 COLOR_HELP = "A CSS colour such as #3b82f6."
 HEX_COLOR_LENGTH = 7
+
+
+class Initial(models.Func):
+    """The first character of a text, written with literals (`SUBSTR(x, 1, 1)`), so that a query's
+    expression is the very one of the index built on it (a bound parameter would not match it)."""
+
+    template = "SUBSTR(%(expressions)s, 1, 1)"
+    output_field = models.CharField()
 
 
 class Visibility(models.TextChoices):
@@ -170,7 +178,7 @@ class Contact(models.Model):
             # Duplicates by name: the same name at the same company (or two companies of one name),
             # and the same last name with the same first initial, grouped from these indexes alone.
             models.Index(Lower("display_name"), "company", "is_company", name="contact_name_company_idx"),
-            models.Index(Lower("last_name"), Lower(Substr("first_name", 1, 1)), name="contact_last_initial_idx"),
+            models.Index(Lower("last_name"), Lower(Initial("first_name")), name="contact_last_initial_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+import contacts.models
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -26,7 +28,7 @@ class Migration(migrations.Migration):
             model_name="contact",
             index=models.Index(
                 django.db.models.functions.text.Lower("last_name"),
-                django.db.models.functions.text.Lower(django.db.models.functions.text.Substr("first_name", 1, 1)),
+                django.db.models.functions.text.Lower(contacts.models.Initial("first_name")),
                 name="contact_last_initial_idx",
             ),
         ),
