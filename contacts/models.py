@@ -178,7 +178,12 @@ class Contact(models.Model):
             # Duplicates by name: the same name at the same company (or two companies of one name),
             # and the same last name with the same first initial, grouped from these indexes alone.
             models.Index(Lower("display_name"), "company", "is_company", name="contact_name_company_idx"),
-            models.Index(Lower("last_name"), Lower(Initial("first_name")), name="contact_last_initial_idx"),
+            models.Index(
+                Lower("last_name"),
+                Lower(Initial("first_name")),
+                name="contact_last_initial_idx",
+                condition=Q(is_company=False) & ~Q(last_name=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 django.db.models.functions.text.Lower("last_name"),
                 django.db.models.functions.text.Lower(contacts.models.Initial("first_name")),
+                condition=models.Q(("is_company", False), models.Q(("last_name", ""), _negated=True)),
                 name="contact_last_initial_idx",
             ),
         ),
