@@ -226,3 +226,16 @@ def test_a_contact_created_as_private_keeps_its_access_list_through_a_merge_and_
     merge_undo(user=alice, record=record)
     assert list(public.access_list.all()) == []
     assert list(Contact.objects.get(pk=private.pk).access_list.all()) == [bob]
+
+
+def test_a_contact_brought_back_by_undo_is_found_by_search_again(make_contact, alice, admin_user):
+    from contacts.selectors import contact_list
+
+    survivor = make_contact(first_name="Ada", last_name="Lovelace")
+    other = make_contact(first_name="Augusta", last_name="Byron", items=[{"kind": "email", "value": "gus@example.com"}])
+    record = contact_merge(user=alice, survivor=survivor, others=[other])
+    assert list(contact_list(user=admin_user, filters={"search": "byron"})) == []
+    merge_undo(user=alice, record=record)
+    found = contact_list(user=admin_user, filters={"search": "byron"}).values_list("pk", flat=True)
+    assert list(found) == [other.pk]
+    assert list(contact_list(user=admin_user, filters={"search": "gus@"}).values_list("pk", flat=True)) == [other.pk]
