@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from contacts.models import ApiKey, Contact, CustomField
 from contacts.services import contact_create
+from crm.testing import ServedCRM
 from projects.models import Membership, Project
 from projects.services import membership_set, project_create
 
@@ -138,3 +139,11 @@ def license_field(db: None) -> CustomField:
     return CustomField.objects.create(
         name="License", field_format=CustomField.Format.LIST, choices=["Basic", "Pro"], position=1
     )
+
+
+@pytest.fixture
+def served_crm(tmp_path: Any) -> Any:
+    """A migrated instance served by gunicorn with two workers (see crm/testing.py)."""
+    served = ServedCRM(tmp_path).start()
+    yield served
+    served.stop()
