@@ -222,6 +222,15 @@ def measure_reads(table: Table, user: Any, budget: float) -> None:
               statistics.median(last) <= 2 * max(statistics.median(first), 1))  # fmt: skip
 
 
+def measure_duplicates(table: Table, user: Any, budget: float) -> None:
+    from contacts.duplicates import duplicate_pairs
+
+    found: list[Any] = []
+    times = samples(lambda: found.append(len(duplicate_pairs(user=user))), runs=3, budget=budget)
+    table.add(f"duplicates page: likely pairs ({found[-1]:,}), p50", f"{statistics.median(times) / 1000:.1f} s",
+              "<= 5 s", statistics.median(times) <= 5000)  # fmt: skip
+
+
 def measure_routes(
     table: Table, app: Any, bare: Any, headers: dict[str, dict[str, str]], budget: float, *, visible: int
 ) -> None:
@@ -481,6 +490,7 @@ def main() -> None:
     visible = contact_list(user=user, prefetch=False).count()
     measure_routes(table, get_wsgi_application(), _bare(connection), headers, args.budget, visible=visible)
     measure_reads(table, user, args.budget)
+    measure_duplicates(table, user, args.budget)
     measure_exports(table, user, min(100_000, visible))
     measure_import(table, user, min(100_000, contacts))
     connection.close()

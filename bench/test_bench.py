@@ -31,6 +31,7 @@ def test_the_harness_runs_on_a_tiny_database_and_prints_one_table(tmp_path):
         "last page of 25",
         "csv export of ",
         "csv export peak memory, first ",
+        "duplicates page: likely pairs",
         "vcard export peak memory",
         "import of 300 contacts with 1,200 items (CSV)",
         "web form posts, 8 posters, 2 workers",

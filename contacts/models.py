@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,14 @@ from projects.models import Project
 
 COLOR_HELP = "A CSS colour such as #3b82f6."
 HEX_COLOR_LENGTH = 7
+
+
+class Initial(models.Func):
+    """The first character of a text, written with literals (`SUBSTR(x, 1, 1)`), so that a query's
+    expression is the very one of the index built on it (a bound parameter would not match it)."""
+
+    template = "SUBSTR(%(expressions)s, 1, 1)"
+    output_field = models.CharField()
 
 
 class Visibility(models.TextChoices):
@@ -203,6 +212,15 @@ class Contact(models.Model):
             models.Index(
                 fields=["deleted_at", "id"], name="contact_trash_idx", condition=models.Q(deleted_at__isnull=False)
             ),
+            # Duplicates by name: the same name at the same company (or two companies of one name),
+            # and the same last name with the same first initial, grouped from these indexes alone.
+            models.Index(Lower("display_name"), "company", "is_company", name="contact_name_company_idx"),
+            models.Index(
+                Lower("last_name"),
+                Lower(Initial("first_name")),
+                name="contact_last_initial_idx",
+                condition=Q(is_company=False) & ~Q(last_name=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -359,6 +377,8 @@ class ContactItem(models.Model):
             models.Index(fields=["kind", "value"], name="item_kind_value_idx"),
             # Duplicate checks by email or phone (the web form's known-email rule).
             models.Index(fields=["kind", "normalized"], name="item_kind_normalized_idx"),
+            # The duplicates page groups items by value and counts their contacts from this index alone.
+            models.Index(fields=["kind", "normalized", "contact"], name="item_duplicate_idx"),
         ]
 
     def __str__(self) -> str:
@@ -936,3 +956,54 @@ class ContactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.contact_id} ({self.channel})"
+
+
+class MergeRecord(models.Model):
+    """Contacts merged into a survivor, with what undoing the merge needs.
+
+    `before` holds the survivor's values the merge changed (fields by name, custom values as
+    `cf_<field id>`); `moved` the ids of the rows that moved to the survivor, by kind, with where
+    each came from; `removed` what the merged-away contacts need to come back (see
+    contacts/services/merge.py). Contacts are named by id, not by foreign key, so deleting a
+    contact anywhere in the CRM costs no look-up in this table.
+    """
+
+    survivor_id = models.BigIntegerField(db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_ids = models.JSONField(default=list)
+    merged_names = models.JSONField(default=list)
+    before = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)
+    removed = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.merged_names)} into #{self.survivor_id}"
+
+
+class DuplicateDismissal(models.Model):
+    """Two contacts (by id, the lower first) someone said are not duplicates: the pair stops showing
+    among the duplicates. By id, not by foreign key, as MergeRecord: a deleted contact's pairs are
+    never listed again anyway."""
+
+    first_id = models.BigIntegerField()
+    second_id = models.BigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first_id", "second_id"], name="unique_duplicate_dismissal"),
+            models.CheckConstraint(condition=Q(first_id__lt=F("second_id")), name="duplicate_dismissal_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.first_id} and #{self.second_id} are not duplicates"

@@ -4,7 +4,7 @@ from django.urls import path
 
 from contacts import webform_views
 from contacts.views import contacts as views
-from contacts.views import customfields, exports, imports, trash
+from contacts.views import customfields, duplicates, exports, imports, merge, trash
 from contacts.views import history as history_views
 
 app_name = "contacts"
@@ -30,4 +30,9 @@ urlpatterns = [
     path("custom-fields/new/", customfields.customfield_edit, name="customfield-create"),
     path("custom-fields/<int:pk>/", customfields.customfield_edit, name="customfield-update"),
     path("web-forms/project/<int:pk>/", webform_views.webform_create_view, name="webform-create"),
+    path("duplicates/", duplicates.duplicate_list, name="duplicate-list"),
+    path("duplicates/check", duplicates.duplicate_check, name="duplicate-check"),
+    path("duplicates/dismiss/", duplicates.duplicate_dismiss_view, name="duplicate-dismiss"),
+    path("merge/", merge.contact_merge_view, name="contact-merge"),
+    path("merges/<int:pk>/undo/", merge.merge_undo_view, name="merge-undo"),
 ]

@@ -13,4 +13,5 @@ def firm_merge(*, source: Contact, target: Contact, user: AbstractBaseUser) -> C
     """Fold the company `source` into the company `target` (contacts.services.contact_merge)."""
     if not (source.is_company and target.is_company):
         raise ValidationError("Only companies can be merged.")
-    return contact_merge(source=source, target=target, user=user)
+    contact_merge(user=user, survivor=target, others=[source])
+    return target

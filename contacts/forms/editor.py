@@ -19,6 +19,7 @@ from django.db.models import Q
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from contacts.duplicates import DuplicateMatch, duplicate_matches, match_values
 from contacts.forms.fields import (
     DATE_INPUT,
     CompanyField,
@@ -180,6 +181,8 @@ class ContactForm(forms.Form):
     projects = forms.ModelMultipleChoiceField(
         Project.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Sent by the "Save anyway" button of the duplicate warning.
+    save_anyway = forms.BooleanField(required=False)
 
     PERSON_ONLY = ("salutation", "first_name", "middle_name", "last_name", "company", "company_search", "birthday")
     COMPANY_ONLY = ("name", "registration_number", "vat_number")
@@ -309,6 +312,7 @@ class ContactEditor:
         self.items = item_formset(data, prefix="items", initial=items or [{"kind": "tel"}, {"kind": "email"}])
         self.addresses = address_formset(data, prefix="addresses", initial=addresses)
         self.conflicts: list[tuple[str, str]] = []
+        self.duplicates: list[DuplicateMatch] = []
 
     @staticmethod
     def _row(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -350,6 +354,10 @@ class ContactEditor:
         }
         if data["visibility"] == Visibility.PRIVATE:
             kwargs["access_list"] = data["access_list"]
+        if not data.get("save_anyway"):
+            self.duplicates = self._duplicates(fields, items)
+            if self.duplicates:
+                return None
         try:
             if self.contact is None:
                 kwargs["fields"] = fields | {"is_company": self.is_company}
@@ -364,6 +372,32 @@ class ContactEditor:
         except ValidationError as exc:
             self._map_errors(exc, item_forms, address_forms)
         return None
+
+    def _duplicates(self, fields: dict[str, Any], items: list[dict[str, Any]]) -> list[DuplicateMatch]:
+        """Visible contacts sharing an email, a phone or the name and company being saved (on an
+        edit, only values the contact did not already have), for the warning shown before saving."""
+        emails, phones = match_values(
+            emails=[i["value"] for i in items if i["kind"] == ContactItem.Kind.EMAIL],
+            phones=[i["value"] for i in items if i["kind"] == ContactItem.Kind.TEL],
+        )
+        names = {name: fields.get(name) or "" for name in ("first_name", "middle_name", "last_name", "name")}
+        company = fields.get("company")
+        if self.contact is not None:
+            stored = {item.normalized for item in self.contact.items.all()}
+            emails, phones = [e for e in emails if e not in stored], [p for p in phones if p not in stored]
+            probe = Contact(is_company=self.is_company, **names)
+            same_name = probe.compute_display_name().lower() == self.contact.display_name.lower()
+            if same_name and (company.pk if company else None) == self.contact.company_id:
+                names = {}
+        return duplicate_matches(
+            user=self.user,
+            is_company=self.is_company,
+            company_id=company.pk if company else None,
+            emails=emails,
+            phones=phones,
+            exclude=self.contact.pk if self.contact is not None else None,
+            **names,
+        )
 
     def _report_conflict(self, current: Contact) -> None:
         """Someone saved the contact after this form was opened: say so, list where the person's

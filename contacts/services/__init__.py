@@ -58,6 +58,8 @@ from contacts.services.keys import (
 )
 from contacts.services.merge import (
     contact_merge,
+    duplicate_dismiss,
+    merge_undo,
 )
 from contacts.services.nested import (
     contact_delete_nested,
@@ -125,6 +127,8 @@ __all__ = [
     "contact_merge",
     "contact_purge",
     "contact_purge_many",
+    "duplicate_dismiss",
+    "merge_undo",
     "contact_remove_tags",
     "contact_remove_tags_many",
     "contact_restore",

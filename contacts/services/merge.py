@@ -1,68 +1,365 @@
-"""Merging one contact into another: everything the source had moves to the target."""
+"""Merging contacts into one survivor, and undoing a merge.
+
+`contact_merge` is the one merge of the CRM (the UI's merge page, the firms page and ONLYOFFICE's
+`contact/merge` all call it): two or more persons, or two or more companies, become the survivor.
+
+- The survivor's fields take the values picked (`picks` maps a field, or `cf_<custom field id>`,
+  to the id of the contact whose value wins); by default the survivor's own non-empty value, else
+  the first other contact's.
+- Everything the others had is kept: items (an exact duplicate of one the survivor already has
+  stays behind), addresses, notes, custom values (the picked one where several have one), tags,
+  projects and access entries; a merged company's employees move to the survivor.
+- The others are removed (`merge_remove`), and a `MergeRecord` keeps what `merge_undo` needs to
+  bring them back with what they had, move every row back and give the survivor its old values.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from contacts.history import (
-    MERGED_FROM,
-    contact_snapshot,
-    field_label,
-    history_record,
-    history_record_many,
-    text_diff,
-)
+from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import serializers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import router, transaction
+from django.utils import timezone
+
+from contacts.history import history_channel, history_record
 from contacts.models import (
+    Address,
     ChangeAction,
     Contact,
     ContactItem,
+    CustomValue,
+    DuplicateDismissal,
+    MergeRecord,
+    Note,
+    TaggedContact,
 )
 from contacts.selectors import contact_can_delete, contact_can_edit
 
+AnyUser = AbstractBaseUser | AnonymousUser | None
 
-@transaction.atomic
-def contact_merge(*, source: Contact, target: Contact, user: AbstractBaseUser | AnonymousUser | None) -> Contact:
-    """Fold `source` into `target` (two persons or two companies) and delete `source`.
+# The fields a merge picks a value for, in the order the merge page shows them.
+PERSON_FIELDS = ("salutation", "first_name", "middle_name", "last_name", "company", "birthday")
+COMPANY_FIELDS = ("name", "registration_number", "vat_number")
+SHARED_FIELDS = (
+    "job_title",
+    "department",
+    "industry",
+    "contact_type",
+    "stage",
+    "currency",
+    "priority",
+    "assigned_to",
+    "visibility",
+    "avatar",
+    "background",
+)
 
-    Items move unless the target has one of the same kind and value; addresses, notes, tags and
-    projects move; custom values move where the target has none (the target's win); a company's
-    people move to the target. The user must be allowed to edit the target and delete the source.
-    The target's history records the merge with what it gained; the source's goes with it.
-    """
-    if source.is_company != target.is_company:
-        raise ValidationError("A person and a company cannot be merged.")
-    if source.pk == target.pk:
+
+def merge_fields(*, is_company: bool) -> tuple[str, ...]:
+    return (COMPANY_FIELDS if is_company else PERSON_FIELDS) + SHARED_FIELDS
+
+
+def _stored(contact: Contact, name: str) -> Any:
+    """A field's value as the merge compares and stores it (an id for a relation, a name for a file)."""
+    field = Contact._meta.get_field(name)
+    value = getattr(contact, field.attname)
+    return value.name if hasattr(value, "name") and name == "avatar" else value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def merge_default_picks(*, survivor: Contact, others: Sequence[Contact]) -> dict[str, int]:
+    """For each field and custom value: the survivor's if it has one, else the first other's that does."""
+    picks: dict[str, int] = {}
+    everyone = [survivor, *others]
+    for name in merge_fields(is_company=survivor.is_company):
+        holder = next((c for c in everyone if not _empty(_stored(c, name))), survivor)
+        picks[name] = holder.pk
+    for contact in reversed(everyone):
+        for value in contact.custom_values.all():
+            if value.value != "" or f"cf_{value.field_id}" not in picks:
+                picks[f"cf_{value.field_id}"] = contact.pk
+    return picks
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _check(*, user: AnyUser, survivor: Contact, others: Sequence[Contact]) -> None:
+    if not others:
+        raise ValidationError("Choose at least two contacts to merge.")
+    ids = [c.pk for c in others]
+    if survivor.pk in ids:
         raise ValidationError("A contact cannot be merged into itself.")
+    if len(set(ids)) != len(ids):
+        raise ValidationError("Each contact can be merged only once.")
+    if any(c.is_company != survivor.is_company for c in others):
+        raise ValidationError("A person and a company cannot be merged.")
     if (
         user is None
-        or not contact_can_edit(user=user, contact=target)
-        or not contact_can_delete(user=user, contact=source)
+        or not contact_can_edit(user=user, contact=survivor)
+        or not all(contact_can_delete(user=user, contact=c) for c in others)
     ):
-        raise PermissionDenied(f"You may not merge these {'companies' if target.is_company else 'persons'}.")
-    before = contact_snapshot(target)
-    if source.is_company:
-        people = list(Contact.objects.filter(company=source).values_list("pk", flat=True))
-        Contact.objects.filter(pk__in=people).update(company=target)
-        company = field_label("company")
-        history_record_many(
-            contact_ids=people,
-            user=user,
-            action=ChangeAction.UPDATED,
-            changes={company: [source.display_name, target.display_name]},
-        )
-    known = set(target.items.values_list("kind", "value"))
-    moving = [item.pk for item in source.items.all() if (item.kind, item.value) not in known]
-    ContactItem.objects.filter(pk__in=moving).update(contact=target, is_primary=False)
-    source.addresses.update(contact=target, is_primary=False)
-    source.notes.update(contact=target)
-    taken = target.custom_values.values("field_id")
-    source.custom_values.exclude(field_id__in=taken).update(contact=target)
-    target.tags.add(*source.tags.all())
-    target.projects.add(*source.projects.all())
-    source.delete()
-    target.save()
-    changes = {MERGED_FROM: ["", source.display_name]} | text_diff(before=before, after=contact_snapshot(target))
-    history_record(contact=target, user=user, action=ChangeAction.MERGED, changes=changes)
-    return target
+        raise PermissionDenied(f"You may not merge these {'companies' if survivor.is_company else 'persons'}.")
+
+
+@transaction.atomic
+def contact_merge(
+    *,
+    user: AnyUser,
+    survivor: Contact,
+    others: Sequence[Contact],
+    picks: Mapping[str, int] | None = None,
+) -> MergeRecord:
+    """Merge `others` into `survivor` (see the module docstring) and return the record of the merge.
+
+    The user must be allowed to edit the survivor and delete each of the others. `picks` defaults to
+    `merge_default_picks`; a field it leaves out keeps the survivor's value.
+    """
+    others = list(others)
+    _check(user=user, survivor=survivor, others=others)
+    everyone = {c.pk: c for c in [survivor, *others]}
+    picks = merge_default_picks(survivor=survivor, others=others) if picks is None else dict(picks)
+    fields = merge_fields(is_company=survivor.is_company)
+    for key, pk in picks.items():
+        if (key not in fields and not key.startswith("cf_")) or pk not in everyone:
+            raise ValidationError({key: "Pick the value of one of the contacts merged."})
+    before: dict[str, Any] = {}
+    labels_before = {name: _stored(survivor, name) for name in fields}
+    for name in fields:
+        chosen = everyone[picks.get(name, survivor.pk)]
+        value = _stored(chosen, name)
+        if value != _stored(survivor, name):
+            before[name] = _json(_stored(survivor, name))
+            setattr(survivor, Contact._meta.get_field(name).attname, value)
+    moved: dict[str, Any] = defaultdict(list)
+    _move_items(survivor=survivor, others=others, moved=moved)
+    for other in others:
+        for address in other.addresses.all():
+            moved["addresses"].append([address.pk, other.pk, address.is_primary])
+        moved["notes"] += [[pk, other.pk] for pk in other.notes.values_list("pk", flat=True)]
+        if other.is_company:
+            moved["people"] += [
+                [pk, other.pk] for pk in Contact.objects.filter(company=other).values_list("pk", flat=True)
+            ]
+    Address.objects.filter(pk__in=[row[0] for row in moved["addresses"]]).update(contact=survivor, is_primary=False)
+    Note.objects.filter(pk__in=[row[0] for row in moved["notes"]]).update(contact=survivor)
+    Contact.objects.filter(pk__in=[row[0] for row in moved["people"]]).update(company=survivor)
+    _merge_custom_values(survivor=survivor, others=others, picks=picks, moved=moved, before=before)
+    _merge_relations(survivor=survivor, others=others, moved=moved)
+    names = [c.display_name for c in others]
+    removed = merge_remove(contacts=others, user=user)
+    survivor.clean()
+    survivor.save()
+    record = MergeRecord.objects.create(
+        survivor_id=survivor.pk,
+        user=user if user is not None and user.is_authenticated else None,
+        merged_ids=[c.pk for c in others],
+        merged_names=names,
+        before=before,
+        moved=dict(moved),
+        removed=removed,
+    )
+    changes = {"Merged from": ["", ", ".join(names)]}
+    for name in fields:
+        if name in before:
+            changes[_label(name)] = [_display(survivor, name, labels_before[name]), _display(survivor, name)]
+    with history_channel("merge"):
+        history_record(contact=survivor, user=user, action=ChangeAction.MERGED, changes=changes)
+    return record
+
+
+def _label(name: str) -> str:
+    return str(Contact._meta.get_field(name).verbose_name).capitalize()
+
+
+def _display(contact: Contact, name: str, value: Any = ...) -> str:
+    """A field's value as the history shows it: a related row by its name, a date in ISO form."""
+    field = Contact._meta.get_field(name)
+    if value is ...:
+        value = _stored(contact, name)
+    if value is None or value == "":
+        return ""
+    if field.is_relation:
+        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(_json(value))
+
+
+def _move_items(*, survivor: Contact, others: Sequence[Contact], moved: dict[str, Any]) -> None:
+    """Items move unless the survivor (or an item moved before) has the same kind and value."""
+    known = set(survivor.items.values_list("kind", "value"))
+    for other in others:
+        for item in other.items.all():
+            if (item.kind, item.value) in known:
+                continue
+            known.add((item.kind, item.value))
+            moved["items"].append([item.pk, other.pk, item.is_primary])
+    ContactItem.objects.filter(pk__in=[row[0] for row in moved["items"]]).update(contact=survivor, is_primary=False)
+
+
+def _merge_custom_values(
+    *,
+    survivor: Contact,
+    others: Sequence[Contact],
+    picks: Mapping[str, int],
+    moved: dict[str, Any],
+    before: dict[str, Any],
+) -> None:
+    """One value per custom field: the picked contact's (the survivor's row takes it, or it moves)."""
+    held: dict[int, dict[int, CustomValue]] = defaultdict(dict)
+    for contact in [survivor, *others]:
+        for value in CustomValue.objects.filter(contact=contact):
+            held[value.field_id][contact.pk] = value
+    for field_id, holders in held.items():
+        chosen = picks.get(f"cf_{field_id}", survivor.pk)
+        if chosen not in holders:
+            chosen = survivor.pk if survivor.pk in holders else next(iter(holders))
+        if chosen == survivor.pk:
+            continue
+        source = holders[chosen]
+        own = holders.get(survivor.pk)
+        if own is not None:
+            if own.value != source.value:
+                before[f"cf_{field_id}"] = own.value
+                CustomValue.objects.filter(pk=own.pk).update(value=source.value)
+        else:
+            moved["custom_values"].append([source.pk, chosen])
+            CustomValue.objects.filter(pk=source.pk).update(contact=survivor)
+
+
+def _merge_relations(*, survivor: Contact, others: Sequence[Contact], moved: dict[str, Any]) -> None:
+    """The survivor gains the others' tags, projects and access entries (theirs are left as they are)."""
+    ids = [c.pk for c in others]
+    tags = set(TaggedContact.objects.filter(content_object_id__in=ids).values_list("tag_id", flat=True))
+    tags -= set(TaggedContact.objects.filter(content_object=survivor).values_list("tag_id", flat=True))
+    TaggedContact.objects.bulk_create([TaggedContact(content_object=survivor, tag_id=pk) for pk in sorted(tags)])
+    moved["tags"] = sorted(tags)
+    for name in ("projects", "access_list"):
+        through = getattr(Contact, name).through
+        column = "project_id" if name == "projects" else "user_id"
+        theirs = set(through.objects.filter(contact_id__in=ids).values_list(column, flat=True))
+        theirs -= set(through.objects.filter(contact_id=survivor.pk).values_list(column, flat=True))
+        through.objects.bulk_create([through(contact_id=survivor.pk, **{column: pk}) for pk in sorted(theirs)])
+        moved[name] = sorted(theirs)
+
+
+# Removing the merged-away contacts and bringing them back. Until contacts have a trash, a merged-away
+# contact is deleted and the rows its deletion takes with it (what it kept: duplicate items, custom
+# values not picked, its tags, projects, access entries, history) are kept, serialized, in the merge
+# record, so undo can write them back as they were, with the same ids. With a trash, these two
+# functions become "move to the trash" and "restore".
+
+
+def merge_remove(*, contacts: Sequence[Contact], user: AnyUser) -> list[dict[str, Any]]:
+    """Remove merged-away contacts; returns what `merge_restore` needs to bring them back."""
+    using = router.db_for_write(Contact)
+    collector = NestedObjects(using=using)
+    collector.collect(list(contacts))
+    collector.sort()
+    rows: list[Any] = []
+    for model, instances in reversed(list(collector.data.items())):
+        if model._meta.auto_created:  # many-to-many rows are serialized with their contact
+            continue
+        rows += serializers.serialize("python", sorted(instances, key=lambda obj: obj.pk))
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
+    return json.loads(json.dumps(rows, cls=ExactJSONEncoder))
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder (uuids, decimals as text), with times to the microsecond: Django's
+    keeps milliseconds only, and a contact that comes back must be exactly as it was."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def merge_restore(*, record: MergeRecord) -> list[Contact]:
+    """Bring back the contacts a merge removed, as they were."""
+    for obj in serializers.deserialize("python", record.removed):
+        obj.save()
+    return list(Contact.objects.filter(pk__in=record.merged_ids).order_by("pk"))
+
+
+@transaction.atomic
+def merge_undo(*, user: AnyUser, record: MergeRecord) -> Contact:
+    """Undo a merge: the merged-away contacts come back with what they had, every moved row goes back
+    to where it came from, and the survivor's fields and custom values the merge changed get their
+    old values. The user must be allowed to edit the survivor and delete the contacts coming back."""
+    if record.undone_at is not None:
+        raise ValidationError("This merge was already undone.")
+    survivor = Contact.objects.filter(pk=record.survivor_id).first()
+    if survivor is None:
+        raise ValidationError("The contact this merge made no longer exists.")
+    if user is None or not contact_can_edit(user=user, contact=survivor):
+        raise PermissionDenied("You may not undo this merge.")
+    restored = merge_restore(record=record)
+    if len(restored) != len(record.merged_ids) or not all(contact_can_delete(user=user, contact=c) for c in restored):
+        raise PermissionDenied("You may not undo this merge.")
+    moved = record.moved
+    for model, key in ((ContactItem, "items"), (Address, "addresses")):
+        _move_back(model, survivor=survivor, rows=moved.get(key, []), primary=True)
+    _move_back(Note, survivor=survivor, rows=moved.get("notes", []))
+    _move_back(CustomValue, survivor=survivor, rows=moved.get("custom_values", []))
+    by_company: dict[int, list[int]] = defaultdict(list)
+    for pk, company_id in moved.get("people", []):
+        by_company[company_id].append(pk)
+    for company_id, pks in by_company.items():
+        Contact.objects.filter(pk__in=pks, company=survivor).update(company_id=company_id)
+    TaggedContact.objects.filter(content_object=survivor, tag_id__in=moved.get("tags", [])).delete()
+    survivor.projects.remove(*moved.get("projects", []))
+    survivor.access_list.remove(*moved.get("access_list", []))
+    changes: dict[str, list[Any]] = {"Merge undone": [", ".join(record.merged_names), ""]}
+    for key, old in record.before.items():
+        if key.startswith("cf_"):
+            CustomValue.objects.filter(contact=survivor, field_id=int(key[3:])).update(value=old)
+            continue
+        field = Contact._meta.get_field(key)
+        shown = _display(survivor, key)
+        setattr(survivor, field.attname, field.to_python(old) if not field.is_relation else old)
+        changes[_label(key)] = [shown, _display(survivor, key)]
+    survivor.save()
+    record.undone_at = timezone.now()
+    record.save(update_fields=["undone_at"])
+    with history_channel("merge"):
+        history_record(contact=survivor, user=user, action=ChangeAction.UPDATED, changes=changes)
+        for contact in restored:
+            history_record(contact=contact, user=user, action=ChangeAction.RESTORED)
+    return survivor
+
+
+def _move_back(model: Any, *, survivor: Contact, rows: list[list[Any]], primary: bool = False) -> None:
+    """Rows that moved to the survivor go back to their contact (and get back their primary flag)."""
+    by_owner: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        by_owner[row[1]].append(row[0])
+    for owner, pks in by_owner.items():
+        model.objects.filter(pk__in=pks, contact=survivor).update(contact_id=owner)
+    if primary:
+        model.objects.filter(pk__in=[row[0] for row in rows if row[2]]).update(is_primary=True)
+
+
+@transaction.atomic
+def duplicate_dismiss(*, user: AnyUser, first: Contact, second: Contact) -> DuplicateDismissal:
+    """Remember that two contacts are not duplicates, so the pair stops showing among the duplicates."""
+    if first.pk == second.pk:
+        raise ValidationError("A contact is not a duplicate of itself.")
+    low, high = sorted([first.pk, second.pk])
+    dismissal, _ = DuplicateDismissal.objects.get_or_create(
+        first_id=low, second_id=high, defaults={"user": user if user is not None and user.is_authenticated else None}
+    )
+    return dismissal

@@ -141,7 +141,7 @@ def test_merging_moves_the_sources_items_and_drops_the_source(ada, alice, admin_
         items=[{"kind": "email", "value": "augusta@king.example"}],
         projects=[project],
     )
-    contact_merge(source=other, target=ada, user=alice)
+    contact_merge(user=alice, survivor=ada, others=[other])
     assert found(admin_user, "augusta@") == {ada.pk}
     assert found(admin_user, "king") == {ada.pk}
 

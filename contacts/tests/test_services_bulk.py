@@ -86,7 +86,7 @@ def test_contact_merge_keeps_the_targets_custom_values_and_drops_duplicate_items
         custom_values={license_field.pk: "Basic"},
     )
     target = make_contact(items=[{"kind": "email", "value": "a@example.com"}], custom_values={license_field.pk: "Pro"})
-    contact_merge(source=source, target=target, user=alice)
+    contact_merge(user=alice, survivor=target, others=[source])
     assert sorted(target.items.values_list("value", flat=True)) == ["a@example.com", "b@example.com"]
     assert list(target.custom_values.values_list("value", flat=True)) == ["Pro"]
     assert not Contact.objects.filter(pk=source.pk).exists()
@@ -95,7 +95,7 @@ def test_contact_merge_keeps_the_targets_custom_values_and_drops_duplicate_items
 def test_contact_merge_refuses_a_contact_into_itself(make_contact, alice):
     contact = make_contact()
     with pytest.raises(ValidationError):
-        contact_merge(source=contact, target=contact, user=alice)
+        contact_merge(user=alice, survivor=contact, others=[contact])
 
 
 def test_contact_create_many_creates_none_when_one_fails(alice):

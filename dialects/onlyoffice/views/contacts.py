@@ -255,7 +255,7 @@ class ContactMergeView(OnlyofficeView):
     def put(self, request: Request, format: str | None = None) -> Response:
         data = self.params(MergeInputSerializer)
         source, target = self.contact(data["fromcontactid"]), self.contact(data["tocontactid"])
-        contact_merge(source=source, target=target, user=request.user)
+        contact_merge(user=request.user, survivor=target, others=[source], picks={})
         return self.contact_response(target)
 
 

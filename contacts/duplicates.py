@@ -1,0 +1,247 @@
+"""Likely duplicates among the contacts a user can see: the editor's warning and the duplicates page.
+
+Two contacts are likely duplicates when they share (score in brackets):
+
+- an email address, in any case (100);
+- a phone number, whatever its punctuation: the items' `normalized` E.164 form (80);
+- a name and a company: two persons of the same name at the same company, or two companies of
+  the same name, in any case (70);
+- a similar name: two persons with the same last name and the same first initial (40).
+
+A pair is shown once, with its best score and every reason it matched. The page never compares
+contacts pairwise: each rule is one GROUP BY over an index (the items' (kind, normalized, contact),
+the contacts' lower(display_name) with the company, or lower(last_name) with the first initial),
+keeping the values shared by 2 to MAX_GROUP visible contacts, then one indexed read of the members
+of those groups. A value shared by more contacts than MAX_GROUP (a switchboard number, a common
+name) says nothing about duplicates and is left out. Pairs someone marked "not a duplicate" are
+left out too (`DuplicateDismissal`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import combinations
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from contacts.models import Contact, ContactItem, DuplicateDismissal, Initial, MergeRecord, normalize_phone
+from contacts.selectors import AnyUser, contact_list, contact_visibility_q, contact_visible_q
+
+SCORES = {"email": 100, "phone": 80, "name_company": 70, "similar_name": 40}
+REASONS = {
+    "email": "Same email",
+    "phone": "Same phone",
+    "name_company": "Same name and company",
+    "similar_name": "Similar name",
+}
+# A value more contacts than this share is no sign of a duplicate (an office's number, "John Smith").
+MAX_GROUP = 10
+# Groups read per rule, and pairs listed at most: merging or dismissing pairs brings the next ones in.
+MAX_GROUPS = 500
+MAX_PAIRS = 2000
+MAX_MATCHES = 10
+
+
+@dataclass
+class DuplicatePair:
+    """Two contacts (by id, `first` < `second`) that look like one, with why."""
+
+    first: int
+    second: int
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, rule: str) -> None:
+        if REASONS[rule] not in self.reasons:
+            self.reasons.append(REASONS[rule])
+            self.score = max(self.score, SCORES[rule])
+
+    @property
+    def ids(self) -> tuple[int, int]:
+        return (self.first, self.second)
+
+
+def _items(*, user: AnyUser, kind: str) -> QuerySet[ContactItem]:
+    items = ContactItem.objects.filter(kind=kind).exclude(normalized="")
+    return items.filter(contact_visible_q(user=user, contact_ref="contact_id"))
+
+
+def _item_groups(*, user: AnyUser, kind: str) -> list[list[int]]:
+    """Contacts sharing an item's normalized value, group by group (two queries)."""
+    items = _items(user=user, kind=kind)
+    keys = list(
+        items.order_by("normalized")
+        .values("normalized")
+        .annotate(n=Count("contact_id", distinct=True))
+        .filter(n__gte=2, n__lte=MAX_GROUP)
+        .values_list("normalized", flat=True)[:MAX_GROUPS]
+    )
+    groups: dict[str, set[int]] = {}
+    if keys:
+        for value, contact_id in items.filter(normalized__in=keys).values_list("normalized", "contact_id"):
+            groups.setdefault(value, set()).add(contact_id)
+    return [sorted(members) for members in groups.values()]
+
+
+def _name_groups(*, user: AnyUser, rule: str) -> list[list[int]]:
+    """Contacts sharing a name key (see the module docstring), group by group (two queries)."""
+    contacts = Contact.objects.filter(contact_visibility_q(user=user))
+    if rule == "name_company":
+        contacts = contacts.filter(Q(is_company=True) | Q(company__isnull=False)).annotate(k1=Lower("display_name"))
+        key_names = ("k1", "company_id")
+    else:
+        contacts = contacts.filter(is_company=False).exclude(last_name="")
+        contacts = contacts.annotate(k1=Lower("last_name"), k2=Lower(Initial("first_name")))
+        key_names = ("k1", "k2")
+    keys = list(
+        contacts.order_by(*key_names)
+        .values(*key_names)
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2, n__lte=MAX_GROUP)
+        .values_list(*key_names)[:MAX_GROUPS]
+    )
+    if not keys:
+        return []
+    match = Q()
+    for key in keys:
+        match |= Q(**dict(zip(key_names, key, strict=True)))
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for *key, pk in contacts.filter(match).order_by("pk").values_list(*key_names, "pk"):
+        groups.setdefault(tuple(key), []).append(pk)
+    return list(groups.values())
+
+
+def duplicate_pairs(*, user: AnyUser) -> list[DuplicatePair]:
+    """The likely duplicate pairs among the contacts the user can see, best score first.
+
+    At most MAX_PAIRS, in a fixed number of queries (two per rule, one for the dismissed pairs).
+    """
+    pairs: dict[tuple[int, int], DuplicatePair] = {}
+    rules: list[tuple[str, list[list[int]]]] = [
+        ("email", _item_groups(user=user, kind=ContactItem.Kind.EMAIL)),
+        ("phone", _item_groups(user=user, kind=ContactItem.Kind.TEL)),
+        ("name_company", _name_groups(user=user, rule="name_company")),
+        ("similar_name", _name_groups(user=user, rule="similar_name")),
+    ]
+    for rule, groups in rules:
+        for members in groups:
+            for first, second in combinations(sorted(set(members)), 2):
+                pairs.setdefault((first, second), DuplicatePair(first, second)).add(rule)
+    if pairs:
+        ids = {pk for pair in pairs for pk in pair}
+        dismissed = DuplicateDismissal.objects.filter(first_id__in=ids, second_id__in=ids)
+        for key in dismissed.values_list("first_id", "second_id"):
+            pairs.pop(key, None)
+    ordered = sorted(pairs.values(), key=lambda p: (-p.score, -len(p.reasons), p.first, p.second))
+    return ordered[:MAX_PAIRS]
+
+
+def duplicate_pair_contacts(*, user: AnyUser, pairs: Iterable[DuplicatePair]) -> dict[int, Contact]:
+    """The contacts of a page of pairs, by id, with their company and items (three queries)."""
+    ids = {pk for pair in pairs for pk in pair.ids}
+    if not ids:
+        return {}
+    contacts = contact_list(user=user, prefetch=False).filter(pk__in=ids).select_related("company")
+    return {c.pk: c for c in contacts.prefetch_related("items")}
+
+
+@dataclass
+class DuplicateMatch:
+    """A visible contact that looks like the one being entered, with why."""
+
+    contact: Contact
+    reasons: list[str]
+
+
+def match_values(*, emails: Sequence[str] = (), phones: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """The normalized forms of the emails and phones typed, as items store them (unreadable phones left out)."""
+    clean_emails = sorted({e.strip().lower() for e in emails if e and e.strip() and "\x00" not in e})
+    clean_phones: set[str] = set()
+    for phone in phones:
+        if not phone or "\x00" in phone:
+            continue
+        try:
+            clean_phones.add(normalize_phone(phone))
+        except ValidationError:
+            continue
+    return clean_emails, sorted(clean_phones)
+
+
+def duplicate_matches(
+    *,
+    user: AnyUser,
+    is_company: bool,
+    first_name: str = "",
+    middle_name: str = "",
+    last_name: str = "",
+    name: str = "",
+    company_id: int | None = None,
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    exclude: int | None = None,
+    limit: int = MAX_MATCHES,
+) -> list[DuplicateMatch]:
+    """Visible contacts sharing an email, a phone, or the name and company of the contact being
+    entered (the editor's warning and its JSON check), at most `limit`, in two queries."""
+    emails, phones = match_values(emails=emails, phones=phones)
+    probe = Contact(is_company=is_company, first_name=first_name, middle_name=middle_name, last_name=last_name)
+    probe.name = name
+    display = probe.compute_display_name().lower()
+    if "\x00" in display:
+        display = ""
+    by_item: dict[int, set[str]] = {}
+    if emails or phones:
+        items = ContactItem.objects.filter(
+            Q(kind=ContactItem.Kind.EMAIL, normalized__in=emails) | Q(kind=ContactItem.Kind.TEL, normalized__in=phones)
+        )
+        if exclude is not None:
+            items = items.exclude(contact_id=exclude)
+        for contact_id, kind in items.values_list("contact_id", "kind")[: limit * 10]:
+            by_item.setdefault(contact_id, set()).add("email" if kind == ContactItem.Kind.EMAIL else "phone")
+    named = Q(pk__in=[])
+    if display and (is_company or company_id is not None):
+        named = Q(is_company=is_company, company_id=None if is_company else company_id)
+        named &= Q(lower_name=display)
+    contacts = (
+        contact_list(user=user, prefetch=False)
+        .annotate(lower_name=Lower("display_name"))
+        .filter(Q(pk__in=list(by_item)) | named)
+        .select_related("company")
+        .order_by("display_name", "pk")
+    )
+    if exclude is not None:
+        contacts = contacts.exclude(pk=exclude)
+    matches = []
+    for contact in contacts[:limit]:
+        rules = by_item.get(contact.pk, set())
+        same_company = contact.company_id == (None if is_company else company_id)
+        if display and contact.lower_name == display and contact.is_company == is_company and same_company:
+            rules = rules | {"name_company"}
+        ordered = [REASONS[rule] for rule in SCORES if rule in rules]
+        matches.append(DuplicateMatch(contact=contact, reasons=ordered))
+    return matches
+
+
+# Merges, for the survivor's page and the undo.
+
+MERGE_BANNER_DAYS = 7
+
+
+def merge_get(*, user: AnyUser, pk: int) -> MergeRecord | None:
+    """A merge whose survivor the user can see, or None."""
+    record = MergeRecord.objects.filter(pk=pk).first()
+    if record is None or not contact_list(user=user, prefetch=False).filter(pk=record.survivor_id).exists():
+        return None
+    return record
+
+
+def merge_recent(*, contact: Contact) -> list[MergeRecord]:
+    """The merges into the contact of the last MERGE_BANNER_DAYS days that were not undone, newest first."""
+    since = timezone.now() - timedelta(days=MERGE_BANNER_DAYS)
+    return list(MergeRecord.objects.filter(survivor_id=contact.pk, undone_at=None, created_at__gte=since)[:3])
