@@ -29,7 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import router, transaction
 from django.utils import timezone
 
-from contacts.history import history_channel, history_record
+from contacts.history import history_channel, history_record, history_record_many
 from contacts.models import (
     Address,
     ChangeAction,
@@ -177,6 +177,13 @@ def contact_merge(
             changes[_label(name)] = [_display(survivor, name, labels_before[name]), _display(survivor, name)]
     with history_channel("merge"):
         history_record(contact=survivor, user=user, action=ChangeAction.MERGED, changes=changes)
+        # The people of a merged company changed company too: one insert per company they left.
+        left: dict[int, list[int]] = defaultdict(list)
+        for pk, company_id in moved["people"]:
+            left[company_id].append(pk)
+        for company_id, people in left.items():
+            change = {"Company": [everyone[company_id].display_name, survivor.display_name]}
+            history_record_many(contact_ids=people, user=user, action=ChangeAction.UPDATED, changes=change)
     return record
 
 
