@@ -166,6 +166,13 @@ class Contact(models.Model):
             ),
             # Finding a company by its name in any case (web forms, Redmine's `company` string).
             models.Index(Lower("display_name"), name="contact_lower_name_idx"),
+            # The list's date sorts, as contact_order_idx for names: a page's ids from the index alone.
+            models.Index(
+                fields=["updated_at", "id", "visibility", "author", "assigned_to"], name="contact_updated_order_idx"
+            ),
+            models.Index(
+                fields=["created_at", "id", "visibility", "author", "assigned_to"], name="contact_created_order_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -820,3 +827,35 @@ class ContactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.contact_id} ({self.channel})"
+
+
+class SavedView(models.Model):
+    """A named filter and sort of the contacts list, kept as the list's query string.
+
+    Personal (no project: only its owner sees it) or shared with a project (every member of the
+    project sees it). Its owner and the project's managers rename and delete it.
+    """
+
+    name = models.CharField(max_length=100)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        help_text="Share the view with this project's members; empty keeps it personal.",
+    )
+    query = models.TextField(blank=True, help_text="The contacts list's query string: filters and sort.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        url = reverse("contacts:contact-list")
+        return f"{url}?{self.query}&view={self.pk}" if self.query else f"{url}?view={self.pk}"

@@ -4,15 +4,18 @@ from django.urls import path
 
 from contacts import webform_views
 from contacts.views import contacts as views
-from contacts.views import customfields
+from contacts.views import customfields, lists
 
 app_name = "contacts"
 urlpatterns = [
-    path("", views.contact_list_view, name="contact-list"),
+    path("", lists.contact_list_view, name="contact-list"),
     path("new/", views.contact_create_view, name="contact-create"),
-    path("export.csv", views.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
-    path("export.vcf", views.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
-    path("bulk/", views.contact_bulk, name="contact-bulk"),
+    path("export.csv", lists.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
+    path("export.vcf", lists.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
+    path("bulk/", lists.contact_bulk, name="contact-bulk"),
+    path("views/", lists.saved_view_create_view, name="savedview-create"),
+    path("views/<int:pk>/rename/", lists.saved_view_update_view, name="savedview-update"),
+    path("views/<int:pk>/delete/", lists.saved_view_delete_view, name="savedview-delete"),
     path("companies/suggest", views.company_suggest_view, name="company-suggest"),
     path("<int:pk>/", views.contact_detail, name="contact-detail"),
     path("<int:pk>/edit/", views.contact_update_view, name="contact-update"),

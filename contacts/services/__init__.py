@@ -9,7 +9,8 @@ each dialect can render them in its own error format.
 Callers import from `contacts.services`; the modules are `contacts` (the contact
 itself, companies, projects, bulk changes), `nested` (items and addresses), `custom`
 (custom fields and values, types and stages), `tags` (and tags as groups), `slots`
-(phones and emails in named slots), `notes`, `merge` and `keys`.
+(phones and emails in named slots), `notes`, `merge`, `keys`, `bulk` (the contacts list's
+actions over every matching contact) and `savedviews` (the list's saved views).
 """
 
 from contacts.services.base import (
@@ -19,6 +20,11 @@ from contacts.services.base import (
     MAX_TAG_LENGTH,
     DuplicateKeyError,
     ErrorBag,
+)
+from contacts.services.bulk import (
+    BulkOutcome,
+    contact_bulk_apply,
+    contact_bulk_plan,
 )
 from contacts.services.contacts import (
     MAX_AVATAR_BYTES,
@@ -67,6 +73,11 @@ from contacts.services.notes import (
     note_delete,
     note_update,
 )
+from contacts.services.savedviews import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_update,
+)
 from contacts.services.slots import (
     contact_create_slotted,
     contact_update_slotted,
@@ -91,6 +102,7 @@ from contacts.services.tags import (
 __all__ = [
     "ADDRESS_FIELDS",
     "APIKEY_TOUCH_INTERVAL",
+    "BulkOutcome",
     "CONTACT_FIELDS",
     "DuplicateKeyError",
     "ErrorBag",
@@ -107,6 +119,8 @@ __all__ = [
     "company_for_name",
     "contact_add_tags",
     "contact_add_tags_many",
+    "contact_bulk_apply",
+    "contact_bulk_plan",
     "contact_create",
     "contact_create_many",
     "contact_create_slotted",
@@ -138,6 +152,9 @@ __all__ = [
     "note_create",
     "note_delete",
     "note_update",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_update",
     "split_tag_list",
     "tag_create",
     "tag_delete",
