@@ -13,13 +13,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 from django.http import QueryDict
 from django.utils import timezone
 
 from contacts.forms.fields import user_choices
-from contacts.models import ContactItem, ContactStage, ContactType, CustomField, Visibility
+from contacts.models import Contact, ContactItem, ContactStage, ContactType, CustomField, Visibility
 from contacts.selectors import project_list_with_role, tag_counts
 from projects.models import Project
 from projects.selectors import WRITE_ROLES
@@ -64,9 +64,26 @@ TEXT_OPS = [("equals", "is"), ("contains", "contains")]
 
 
 def sort_order(sort: str) -> list[OrderBy]:
-    """The `order_by` of a sort key such as "name" or "-updated" (contact_list adds the id)."""
+    """The `order_by` of a sort key such as "name" or "-updated" (contact_list adds the id).
+
+    A subquery sort (email, phone) orders by its annotation `sort_value`: see `sorted_by`.
+    """
     expression = SORTS[sort.lstrip("-")]
-    return [expression.desc() if sort.startswith("-") else expression.asc()]
+    if isinstance(expression, Subquery):
+        expression = F("sort_value")
+    if sort.startswith("-"):
+        # Ties broken by the id in the same direction: the index is then read backwards, as a whole.
+        return [expression.desc(), F("pk").desc()]
+    return [expression.asc()]
+
+
+def sorted_by(qs: QuerySet[Contact], sort: str) -> QuerySet[Contact]:
+    """`qs` in the order of a sort key, ending with the id (a subquery sort as an annotation, which
+    the page's rows then read with it)."""
+    expression = SORTS[sort.lstrip("-")]
+    if isinstance(expression, Subquery):
+        qs = qs.annotate(sort_value=expression)
+    return qs.order_by(*sort_order(sort), "pk")
 
 
 def user_label(user: AbstractBaseUser) -> str:
@@ -242,8 +259,9 @@ class ContactFilterForm(forms.Form):
             columns[key] = {"key": key, "label": label, "next": f"-{key}" if current == key else key, "state": state}
         return columns
 
-    def order_by(self) -> list[OrderBy]:
-        return sort_order(self.current_sort())
+    def apply_sort(self, qs: QuerySet[Contact]) -> QuerySet[Contact]:
+        """`qs` in the order the list asks for (see `sorted_by`)."""
+        return sorted_by(qs, self.current_sort())
 
     def page_size(self) -> int:
         self.is_valid()

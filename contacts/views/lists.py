@@ -49,8 +49,8 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     choices = ListChoices(user=user)
     filter_form = ContactFilterForm(request.GET, user=user, choices=choices)
-    contacts = contact_list_for_display(
-        user=user, filters=filter_form.filters(), order_by=filter_form.order_by(), related=LIST_RELATED
+    contacts = filter_form.apply_sort(
+        contact_list_for_display(user=user, filters=filter_form.filters(), related=LIST_RELATED)
     )
     page = Paginator(ContactPages(contacts), filter_form.page_size()).get_page(request.GET.get("page"))
     views = list(saved_view_list(user=user))
@@ -72,7 +72,7 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filter_form = ContactFilterForm(request.GET, user=request.user)
-    contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
+    contacts = filter_form.apply_sort(contact_list(user=request.user, filters=filter_form.filters()))
     return export_response(contacts, fmt=fmt, filename=f"contacts.{fmt}")
 
 
@@ -113,7 +113,7 @@ def _bulk_export(request: HttpRequest, form: BulkActionForm) -> HttpResponse:
     filter_form = form.filter_form()
     if form.cleaned_data.get("scope") == "all":
         return redirect(f"{reverse('contacts:contact-export-csv')}?{filter_form.query()}")
-    contacts = contact_list(user=request.user, order_by=filter_form.order_by()).filter(pk__in=form.cleaned_data["ids"])
+    contacts = filter_form.apply_sort(contact_list(user=request.user).filter(pk__in=form.cleaned_data["ids"]))
     return export_response(contacts, fmt="csv", filename="contacts.csv")
 
 
