@@ -276,14 +276,14 @@ class BulkActionForm(forms.Form):
     """
 
     ACTIONS = [
-        ("assign", "Assign to"),
-        ("type", "Change type"),
-        ("stage", "Change stage"),
-        ("visibility", "Set visibility"),
         ("tag", "Add tags"),
         ("untag", "Remove tags"),
         ("project", "Add to project"),
         ("unproject", "Remove from project"),
+        ("assign", "Assign to"),
+        ("type", "Change type"),
+        ("stage", "Change stage"),
+        ("visibility", "Set visibility"),
         ("export", "Export CSV"),
         ("delete", "Delete"),
     ]

@@ -42,18 +42,19 @@ User = get_user_model()
 
 BULK_CHUNK = 500
 
-# The actions, with the words of their summaries.
+# The actions, with their summaries: {n} is "3 contacts", {target} what they were given.
 ACTIONS = {
-    "assign": "Assigned",
-    "type": "Changed the type of",
-    "stage": "Changed the stage of",
-    "visibility": "Changed the visibility of",
-    "tag": "Tagged",
-    "untag": "Untagged",
-    "project": "Added to the project",
-    "unproject": "Removed from the project",
-    "delete": "Deleted",
+    "assign": "Assigned {n} to {target}.",
+    "type": "Changed the type of {n} to {target}.",
+    "stage": "Changed the stage of {n} to {target}.",
+    "visibility": "Changed the visibility of {n} to {target}.",
+    "tag": "Tagged {n} with {target}.",
+    "untag": "Removed {target} from {n}.",
+    "project": "Added {n} to {target}.",
+    "unproject": "Removed {n} from {target}.",
+    "delete": "Deleted {n}.",
 }
+NO_TARGET = {"assign": "nobody", "type": "no type", "stage": "no stage"}
 # The Contact column each field action sets, and the label its history entries carry.
 FIELD_ACTIONS = {
     "assign": ("assigned_to_id", "Assigned to"),
@@ -76,9 +77,8 @@ class BulkOutcome:
     target: str = ""
 
     def message(self) -> str:
-        verb = ACTIONS[self.action]
-        text = f"{verb} {self.done:,} contact{pluralize(self.done)}"
-        text += f" ({self.target})." if self.target else "."
+        target = self.target or NO_TARGET.get(self.action, "")
+        text = ACTIONS[self.action].format(n=f"{self.done:,} contact{pluralize(self.done)}", target=target)
         if self.skipped:
             right = "delete" if self.action == "delete" else "edit"
             text += f" {self.skipped:,} skipped: you may not {right} them."

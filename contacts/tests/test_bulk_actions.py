@@ -41,7 +41,7 @@ def crowd(make_contact, outsider):
 
 def test_an_action_on_every_matching_contact_covers_every_page_and_nothing_else(crowd, alice_client, hot):
     response = post_all(alice_client, "tag=vip&sort=-name", action="stage", stage=hot.pk)
-    assert "Changed the stage of 30 contacts (Hot)." in response.content.decode()
+    assert "Changed the stage of 30 contacts to Hot." in response.content.decode()
     assert set(Contact.objects.filter(stage=hot).values_list("pk", flat=True)) == {c.pk for c in crowd["vips"]}
     assert Contact.objects.get(pk=crowd["hidden"].pk).stage is None
 
@@ -62,9 +62,11 @@ def field_of(contact: Contact, name: str) -> Any:
 
 
 def test_assign_sets_and_clears_the_assignee(three, alice_client, bob):
-    post_all(alice_client, "", action="assign", assigned_to=bob.pk)
+    response = post_all(alice_client, "", action="assign", assigned_to=bob.pk)
+    assert "Assigned 3 contacts to Bob Tester." in response.content.decode()
     assert {field_of(c, "assigned_to") for c in three} == {bob}
-    post_all(alice_client, "", action="assign", assigned_to="")
+    response = post_all(alice_client, "", action="assign", assigned_to="")
+    assert "Assigned 3 contacts to nobody." in response.content.decode()
     assert {field_of(c, "assigned_to") for c in three} == {None}
 
 
@@ -135,7 +137,7 @@ def test_contacts_the_user_may_see_but_not_edit_are_skipped_and_counted(make_con
     locked = make_contact(first_name="Locked")  # public, in a project the outsider is not in
     client.force_login(outsider)
     response = post_all(client, "", action="stage", stage=hot.pk)
-    assert "Changed the stage of 1 contact (Hot). 1 skipped: you may not edit them." in response.content.decode()
+    assert "Changed the stage of 1 contact to Hot. 1 skipped: you may not edit them." in response.content.decode()
     assert (field_of(mine, "stage"), field_of(locked, "stage")) == (hot, None)
 
 
@@ -180,7 +182,7 @@ def test_every_matching_contact_beyond_the_inline_limit_runs_as_a_job(crowd, ali
     assert response["Location"] == job.get_absolute_url()
     assert (job.kind, job.status, job.done, job.total) == (Job.Kind.BULK, Job.Status.DONE, 30, 30)
     assert job.params["filters"] == {"tags": "vip"} and job.params["ids"] is None
-    assert job.result == {"Action": "Changed the stage of 30 contacts (Hot).", "Changed": 30, "Skipped": 0}
+    assert job.result == {"Action": "Changed the stage of 30 contacts to Hot.", "Changed": 30, "Skipped": 0}
     assert Contact.objects.filter(stage=hot).count() == 30
     assert set(ContactChange.objects.filter(action="updated").values_list("channel", flat=True)) == {Channel.WEB}
     status = alice_client.get(reverse("jobs:job-status", args=[job.pk])).json()
