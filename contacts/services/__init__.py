@@ -25,6 +25,7 @@ from contacts.services.bulk import (
     BulkOutcome,
     contact_bulk_apply,
     contact_bulk_plan,
+    contact_bulk_start,
 )
 from contacts.services.contacts import (
     MAX_AVATAR_BYTES,
@@ -121,6 +122,7 @@ __all__ = [
     "contact_add_tags_many",
     "contact_bulk_apply",
     "contact_bulk_plan",
+    "contact_bulk_start",
     "contact_create",
     "contact_create_many",
     "contact_create_slotted",

@@ -29,9 +29,20 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from contacts.history import history_record_many
-from contacts.models import ChangeAction, Contact, ContactStage, ContactType, Tag, TaggedContact, Visibility
-from contacts.selectors import contact_annotate_rights
+from contacts.history import history_channel, history_record_many
+from contacts.jobs import INLINE_LIMIT, job_start
+from contacts.models import (
+    ChangeAction,
+    Channel,
+    Contact,
+    ContactStage,
+    ContactType,
+    Job,
+    Tag,
+    TaggedContact,
+    Visibility,
+)
+from contacts.selectors import contact_annotate_rights, contact_count, contact_list_selection
 from contacts.services.base import ErrorBag
 from contacts.services.contacts import contact_delete_many
 from contacts.services.tags import _clean_tags
@@ -309,3 +320,31 @@ def contact_bulk_apply(
         if len(chunk) < BULK_CHUNK:
             break
     return outcome
+
+
+def contact_bulk_start(
+    *,
+    user: AnyUser,
+    action: str,
+    value: Any = None,
+    filters: dict[str, Any] | None = None,
+    ids: list[int] | None = None,
+    title: str = "",
+    channel: str = Channel.WEB,
+) -> BulkOutcome | Job:
+    """Run a bulk action on the selection (every visible contact matching `filters`, or the visible
+    ones among `ids`): at once when it holds at most INLINE_LIMIT contacts, else as a background job.
+
+    The action is validated first either way, so a refusal never becomes a failed job.
+    """
+    from contacts.tasks import contacts_bulk  # the task calls back into this module
+
+    contact_bulk_plan(user=user, action=action, value=value)
+    contacts = contact_list_selection(user=user, filters=filters, ids=ids)
+    total = contact_count(contacts)
+    if total > INLINE_LIMIT:
+        params = {"action": action, "value": value, "filters": filters or {}, "ids": ids, "channel": channel}
+        title = f"{title or action}: {total:,} contacts"
+        return job_start(user=user, kind=Job.Kind.BULK, title=title, task=contacts_bulk, params=params)
+    with history_channel(channel):
+        return contact_bulk_apply(user=user, contacts=contacts, action=action, value=value)

@@ -175,7 +175,7 @@ def test_bad_input_is_a_message_never_an_error_page(data, message, three, alice_
 
 
 def test_every_matching_contact_beyond_the_inline_limit_runs_as_a_job(crowd, alice_client, monkeypatch, hot):
-    monkeypatch.setattr("contacts.views.lists.INLINE_LIMIT", 10)
+    monkeypatch.setattr(bulk_service, "INLINE_LIMIT", 10)
     monkeypatch.setattr(bulk_service, "BULK_CHUNK", 7)
     response = alice_client.post(BULK, {"scope": "all", "query": "tag=vip", "action": "stage", "stage": hot.pk})
     job = Job.objects.get()
@@ -191,7 +191,7 @@ def test_every_matching_contact_beyond_the_inline_limit_runs_as_a_job(crowd, ali
 
 def test_a_job_refused_as_a_whole_is_refused_before_it_starts(crowd, alice_client, monkeypatch, public_elsewhere):
     other_project = public_elsewhere
-    monkeypatch.setattr("contacts.views.lists.INLINE_LIMIT", 10)
+    monkeypatch.setattr(bulk_service, "INLINE_LIMIT", 10)
     response = post_all(alice_client, "tag=vip", action="project", project=other_project.pk)
     assert "You may not add contacts to Elsewhere." in response.content.decode()
     assert not Job.objects.exists()

@@ -18,9 +18,7 @@ from django.views.decorators.http import require_POST
 
 from contacts.exporters import export_response
 from contacts.forms import PAGE_SIZES, BulkActionForm, ContactFilterForm, ListChoices, SavedViewForm
-from contacts.history import history_channel
-from contacts.jobs import INLINE_LIMIT, job_start
-from contacts.models import Channel, Job, SavedView
+from contacts.models import Job, SavedView
 from contacts.selectors import (
     ContactPages,
     contact_count,
@@ -32,13 +30,11 @@ from contacts.selectors import (
     saved_view_list,
 )
 from contacts.services import (
-    contact_bulk_apply,
-    contact_bulk_plan,
+    contact_bulk_start,
     saved_view_create,
     saved_view_delete,
     saved_view_update,
 )
-from contacts.tasks import contacts_bulk
 from contacts.views.common import error_text, is_htmx, safe_next
 
 LIST_RELATED = ("items", "tagged_items")  # what the rows show: phone, email and tags
@@ -87,24 +83,21 @@ def contact_bulk(request: HttpRequest) -> HttpResponse:
     action, selection = form.cleaned_data["action"], form.selection()
     if action == "export":
         return _bulk_export(request, form)
-    contacts = contact_list_selection(user=user, **selection)
-    total = contact_count(contacts)
     if form.needs_confirmation():
+        contacts = contact_list_selection(user=user, **selection)
+        total = contact_count(contacts)
         sample = contact_page(contacts.order_by("display_name", "pk"), offset=0, limit=20)
         context = {"form": form, "total": total, "sample": sample, "next": back, "ids": selection["ids"] or []}
         return render(request, "contacts/contact_bulk_confirm.html", context)
     try:
-        contact_bulk_plan(user=user, action=action, value=form.value())
-        if total > INLINE_LIMIT:
-            params = {"action": action, "value": form.value(), **selection, "channel": Channel.WEB}
-            title = f"{dict(form.ACTIONS)[action]}: {total:,} contacts"
-            job = job_start(user=user, kind=Job.Kind.BULK, title=title, task=contacts_bulk, params=params)
-            return redirect(job.get_absolute_url())
-        with history_channel(Channel.WEB):
-            outcome = contact_bulk_apply(user=user, contacts=contacts, action=action, value=form.value())
-        messages.success(request, outcome.message())
+        title = dict(form.ACTIONS)[action]
+        done = contact_bulk_start(user=user, action=action, value=form.value(), title=title, **selection)
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, error_text(exc))
+        return redirect(back)
+    if isinstance(done, Job):
+        return redirect(done.get_absolute_url())
+    messages.success(request, done.message())
     return redirect(back)
 
 
