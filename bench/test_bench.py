@@ -29,6 +29,8 @@ def test_the_harness_runs_on_a_tiny_database_and_prints_one_table(tmp_path):
         "Redmine XML / Redmine JSON time",
         "search 'sch' (name, 3 chars, common)",
         "last page of 25",
+        "UI list sorted by email: first / last page",
+        "bulk add tag over",
         "csv export of 300 contacts",
         "vcard export peak memory",
         "web form posts, 8 posters, 2 workers",
