@@ -146,7 +146,7 @@ class _LinkPlan(_Plan):
 
     def __init__(
         self, *, model: Any, contact_field: str, target_field: str, targets: dict[int, str], label: str, add: bool
-    ):
+    ) -> None:
         self.model, self.contact_field, self.target_field = model, contact_field, target_field
         self.targets, self.label, self.add = targets, label, add
         self.target = ", ".join(targets.values())

@@ -80,7 +80,7 @@ def test_sort_by_a_column_save_the_view_and_pick_it_from_the_menu(page, thirty):
     expect(page.locator("#results tbody tr")).to_have_count(25)
     expect(page.locator("#results tbody tr").first).to_contain_text("Other Person")
     page.locator(".views-menu summary").click()
-    page.get_by_role("menuitem", name="Vips, newest name first").click()
+    page.get_by_role("list", name="Saved views").get_by_role("link", name="Vips, newest name first").click()
     expect(page.locator(".views-menu summary")).to_have_text("View: Vips, newest name first")
     expect(page.locator("#results tbody tr").first).to_contain_text("Vip29 Lead")
     expect(page).to_have_url(re.compile(r"tag=vip&.*sort=-name&view=\d+"))
