@@ -271,6 +271,38 @@ def measure_routes(
             table.add(f"{route.label} / {route.json} time", f"{ratio:.2f}x", "<= 1.5x", ratio <= 1.5)
 
 
+def measure_lists(table: Table, user: Any, budget: float, *, bulk_size: int) -> None:
+    """The contacts list: first and last page of every sort, and a bulk action over many contacts."""
+    from django.db import transaction
+
+    from contacts.forms.lists import INDEXED_SORTS, SORTS, sorted_by
+    from contacts.selectors import contact_count, contact_list, contact_list_for_display, contact_page
+    from contacts.services import contact_bulk_apply
+
+    total = contact_count(contact_list(user=user, prefetch=False))
+    for key in SORTS:
+        qs = sorted_by(contact_list_for_display(user=user, related=("items", "tagged_items")), key)
+        first = statistics.median(samples(lambda qs=qs: contact_page(qs, offset=0, limit=PAGE_SIZE, total=total),
+                                          runs=5, budget=budget))  # fmt: skip
+        last = statistics.median(samples(lambda qs=qs: contact_page(qs, offset=max(0, total - PAGE_SIZE),
+                                         limit=PAGE_SIZE, total=total), runs=5, budget=budget))  # fmt: skip
+        indexed = key in INDEXED_SORTS
+        table.add(f"UI list sorted by {key}: first / last page (p50)", f"{first:.0f} / {last:.0f} ms",
+                  "<= 50 ms (indexed)" if indexed else "", (max(first, last) <= 50) if indexed else None)  # fmt: skip
+    with transaction.atomic():
+        visible = contact_list(user=user, prefetch=False).order_by("pk").values_list("pk", flat=True)
+        last = visible[min(bulk_size, total) - 1]  # the first `bulk_size` visible contacts, as a filter
+        start = time.perf_counter()
+        outcome = contact_bulk_apply(user=user, contacts=contact_list(user=user, prefetch=False).filter(pk__lte=last),
+                                     action="tag", value=["bench-bulk"])  # fmt: skip
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    done = outcome.done + outcome.skipped
+    rate = done / max(seconds, 1e-9)
+    table.add(f"bulk add tag over {done:,} contacts (rolled back)", f"{seconds:.1f} s, {rate:,.0f} contacts/s",
+              ">= 2,000/s", rate >= 2000)  # fmt: skip
+
+
 def measure_exports(table: Table, user: Any, rows: int) -> None:
     """CSV and vCard of `rows` visible contacts: rows per second, then peak memory.
 
@@ -491,6 +523,7 @@ def main() -> None:
     measure_routes(table, get_wsgi_application(), _bare(connection), headers, args.budget, visible=visible)
     measure_reads(table, user, args.budget)
     measure_duplicates(table, user, args.budget)
+    measure_lists(table, user, args.budget, bulk_size=min(20_000, contacts))
     measure_exports(table, user, min(100_000, visible))
     measure_import(table, user, min(100_000, contacts))
     connection.close()

@@ -32,6 +32,8 @@ def test_the_harness_runs_on_a_tiny_database_and_prints_one_table(tmp_path):
         "csv export of ",
         "csv export peak memory, first ",
         "duplicates page: likely pairs",
+        "UI list sorted by email: first / last page",
+        "bulk add tag over",
         "vcard export peak memory",
         "import of 300 contacts with 1,200 items (CSV)",
         "web form posts, 8 posters, 2 workers",

@@ -2,16 +2,23 @@
 
 `contacts.selectors.contact_list(filters=...)` applies this FilterSet, so a
 filter means the same thing in the UI and in every API dialect.
+
+Besides the declared filters, a key `cf_<field id>` keeps contacts whose value of that custom
+field is the text given, `cf_<id>__contains` those whose value contains it (ignoring case) and
+`cf_<id>__choice` those whose multi-list value holds that choice; these keys are added for the
+request only when present, so the filter set reads no custom field to build itself.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
 
-from contacts.models import Contact, ContactStage, ContactType, Visibility
+from contacts.models import Contact, ContactStage, ContactType, CustomValue, Visibility
 from contacts.search import search_q
 from crm.ids import parse_id
 from projects.models import Project
@@ -30,6 +37,32 @@ class ProjectKeyFilter(django_filters.CharFilter):
         return qs.filter(pk__in=Contact.projects.through.objects.filter(project_id__in=ids).values("contact_id"))
 
 
+CUSTOM_KEY = re.compile(r"^cf_(?P<field>[1-9][0-9]{0,17})(?:__(?P<lookup>contains|choice))?$")
+
+
+class CustomValueFilter(django_filters.CharFilter):
+    """Contacts by the stored value of one custom field: equal to, containing, or (multi-list) holding a choice."""
+
+    def __init__(self, *args: Any, custom_field_id: int, lookup: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.custom_field_id = custom_field_id
+        self.lookup = lookup
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        if self.lookup == "contains":
+            match = Q(value__icontains=value)
+        elif self.lookup == "choice":
+            # Multi-list values are stored as a JSON list: the choice appears as a JSON string.
+            match = Q(value__contains=json.dumps(value))
+        else:
+            match = Q(value=value)
+        values = CustomValue.objects.filter(match, field_id=self.custom_field_id).values("contact_id")
+        return qs.filter(pk__in=values)
+
+
 class ContactFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search")
     tags = django_filters.CharFilter(method="filter_tags", help_text="Comma-separated; all must match.")
@@ -45,6 +78,7 @@ class ContactFilter(django_filters.FilterSet):
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
     updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lte")
 
     class Meta:
         model = Contact
@@ -53,6 +87,13 @@ class ContactFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        for key in self.data or {}:
+            found = CUSTOM_KEY.match(str(key))
+            if found:
+                lookup = found["lookup"] or "exact"
+                self.filters[key] = CustomValueFilter(custom_field_id=int(found["field"]), lookup=lookup)
+                self.filters[key].model = Contact
+                self.filters[key].parent = self
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(search_q(value))

@@ -221,6 +221,13 @@ class Contact(models.Model):
                 name="contact_last_initial_idx",
                 condition=Q(is_company=False) & ~Q(last_name=""),
             ),
+            # The list's date sorts, as contact_order_idx for names: a page's ids from the index alone.
+            models.Index(
+                fields=["updated_at", "id", "visibility", "author", "assigned_to"], name="contact_updated_order_idx"
+            ),
+            models.Index(
+                fields=["created_at", "id", "visibility", "author", "assigned_to"], name="contact_created_order_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1007,3 +1014,35 @@ class DuplicateDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.first_id} and #{self.second_id} are not duplicates"
+
+
+class SavedView(models.Model):
+    """A named filter and sort of the contacts list, kept as the list's query string.
+
+    Personal (no project: only its owner sees it) or shared with a project (every member of the
+    project sees it). Its owner and the project's managers rename and delete it.
+    """
+
+    name = models.CharField(max_length=100)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        help_text="Share the view with this project's members; empty keeps it personal.",
+    )
+    query = models.TextField(blank=True, help_text="The contacts list's query string: filters and sort.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        url = reverse("contacts:contact-list")
+        return f"{url}?{self.query}&view={self.pk}" if self.query else f"{url}?view={self.pk}"

@@ -55,6 +55,7 @@ from contacts.models import (
     CustomValue,
     Job,
     Note,
+    SavedView,
     Tag,
     TaggedContact,
     Visibility,
@@ -63,8 +64,8 @@ from contacts.models import (
 )
 from contacts.search import search_q
 from crm.ids import MAX_ID, parse_id
-from projects.models import Membership
-from projects.selectors import WRITE_ROLES, member_project_ids
+from projects.models import Membership, Project
+from projects.selectors import WRITE_ROLES, member_project_ids, project_list
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -1140,3 +1141,74 @@ def contact_timeline(
         sources.append([TimelineEntry(at=change.at, change=change) for change in changes])
     merged = list(heapq.merge(*sources, key=lambda entry: entry.at, reverse=True))
     return merged[offset : offset + limit], len(merged) > offset + limit
+
+
+# The contacts list: the rights of many contacts in SQL (bulk actions), the projects with the
+# user's role in each (its menus) and saved views.
+
+
+def contact_annotate_rights(qs: QuerySet[Contact], *, user: AnyUser) -> QuerySet[Contact]:
+    """`qs` with `can_edit` and `can_delete` (as `contact_rights` decides) computed in its own query."""
+    rights = _contact_rights_expressions(user=user, ref="pk", field=lambda name: name)
+    return qs.annotate(can_edit=rights["edit"], can_delete=rights["delete"])
+
+
+def project_list_with_role(*, user: AnyUser) -> list[Project]:
+    """The projects the user may see, each with `role`: the user's role in it (None when not a
+    member; manager for superusers), in one query."""
+    if not user.is_authenticated:
+        return []
+    role = Membership.objects.filter(user_id=user.pk, project_id=OuterRef("pk")).values("role")[:1]
+    projects = list(project_list(user=user).annotate(role=Subquery(role)))
+    if user.is_superuser:
+        for project in projects:
+            project.role = Membership.Role.MANAGER
+    return projects
+
+
+def saved_view_list(*, user: AnyUser) -> QuerySet[SavedView]:
+    """The saved views the user sees: their own and those shared with a project they belong to
+    (every shared one, for superusers), by name, each with `can_manage` (see `saved_view_can_manage`)."""
+    if not user.is_authenticated:
+        return SavedView.objects.none()
+    if user.is_superuser:
+        views = SavedView.objects.filter(Q(owner_id=user.pk) | Q(project__isnull=False))
+        return views.annotate(can_manage=Value(True)).select_related("project")
+    member = member_project_ids(user=user)
+    managing = Membership.objects.filter(
+        user_id=user.pk, project_id=OuterRef("project_id"), role=Membership.Role.MANAGER
+    )
+    manage = Q(owner_id=user.pk) | Q(Exists(managing))
+    return (
+        SavedView.objects.filter(Q(owner_id=user.pk) | Q(project_id__in=member))
+        .annotate(can_manage=ExpressionWrapper(manage, output_field=BooleanField()))
+        .select_related("project")
+    )
+
+
+def saved_view_get(*, user: AnyUser, pk: Any) -> SavedView | None:
+    """One saved view the user sees, or None."""
+    pk = parse_id(pk)
+    return saved_view_list(user=user).filter(pk=pk).first() if pk is not None else None
+
+
+def saved_view_can_manage(*, user: AnyUser, view: SavedView) -> bool:
+    """Rename and delete: the view's owner, managers of the project it is shared with, superusers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or view.owner_id == user.pk:
+        return True
+    if view.project_id is None:
+        return False
+    return Membership.objects.filter(user_id=user.pk, project_id=view.project_id, role=Membership.Role.MANAGER).exists()
+
+
+def contact_list_selection(
+    *, user: AnyUser, filters: Mapping[str, Any] | None = None, ids: Iterable[Any] | None = None
+) -> QuerySet[Contact]:
+    """The contacts a bulk action applies to: every visible one matching `filters`, or, with `ids`,
+    the visible ones among those ids (malformed or out-of-range ids are ignored)."""
+    qs = contact_list(user=user, filters=filters or None, prefetch=False)
+    if ids is not None:
+        qs = qs.filter(pk__in=[pk for pk in map(parse_id, ids) if pk is not None])
+    return qs

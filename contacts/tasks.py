@@ -20,12 +20,14 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from contacts.exporters import EXPORT_LABELS, write_export
+from contacts.history import history_channel
 from contacts.importers import import_run, source_open
 from contacts.importers.uploads import import_file_path, import_result
 from contacts.jobs import job_finish, job_progress, job_run
-from contacts.models import Contact, WebForm
-from contacts.selectors import contact_count, contact_list
+from contacts.models import Channel, Contact, WebForm
+from contacts.selectors import contact_count, contact_list, contact_list_selection
 from contacts.services import trash_purge_expired
+from contacts.services.bulk import contact_bulk_apply
 from projects.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -156,3 +158,26 @@ def webform_notify_managers(*, webform: WebForm, contact: Contact, base_url: str
         logger.exception("Could not email the managers of %s about lead %s", webform.project, contact.pk)
         return 0
     return len(recipients)
+
+
+@task()
+def contacts_bulk(*, job_id: int) -> None:
+    """A bulk action of the contacts list over more contacts than a request should handle.
+
+    params: `action`, `value` (see `contact_bulk_apply`), and the selection: `filters` (the
+    list's `contact_list` filters) and `ids` (None for every matching contact).
+    """
+    with job_run(job_id=job_id) as job:
+        params = job.params
+        user = job.user or AnonymousUser()
+        contacts = contact_list_selection(user=user, filters=params.get("filters"), ids=params.get("ids"))
+        job_progress(job=job, done=0, total=contact_count(contacts))
+        with history_channel(params.get("channel") or Channel.WEB):
+            outcome = contact_bulk_apply(
+                user=user,
+                contacts=contacts,
+                action=params["action"],
+                value=params.get("value"),
+                progress=lambda done: job_progress(job=job, done=done),
+            )
+        job_finish(job=job, result=outcome.summary())

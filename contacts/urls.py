@@ -4,16 +4,19 @@ from django.urls import path
 
 from contacts import webform_views
 from contacts.views import contacts as views
-from contacts.views import customfields, duplicates, exports, imports, merge, trash
+from contacts.views import customfields, duplicates, exports, imports, lists, merge, trash
 from contacts.views import history as history_views
 
 app_name = "contacts"
 urlpatterns = [
-    path("", views.contact_list_view, name="contact-list"),
+    path("", lists.contact_list_view, name="contact-list"),
     path("new/", views.contact_create_view, name="contact-create"),
     path("export.csv", exports.contact_export, {"fmt": "csv"}, name="contact-export-csv"),
     path("export.vcf", exports.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
-    path("bulk/", views.contact_bulk, name="contact-bulk"),
+    path("bulk/", lists.contact_bulk, name="contact-bulk"),
+    path("views/", lists.saved_view_create_view, name="savedview-create"),
+    path("views/<int:pk>/rename/", lists.saved_view_update_view, name="savedview-update"),
+    path("views/<int:pk>/delete/", lists.saved_view_delete_view, name="savedview-delete"),
     path("import/", imports.import_upload, name="import-upload"),
     path("import/<str:token>/", imports.import_mapping, name="import-mapping"),
     path("companies/suggest", views.company_suggest_view, name="company-suggest"),

@@ -1,4 +1,4 @@
-"""HTML forms of the contact pages: the contact editor in `editor`, the small forms in `small`."""
+"""HTML forms of the contact pages: the editor in `editor`, the list's in `lists`, the small forms in `small`."""
 
 from contacts.forms.editor import (
     AddressForm,
@@ -17,11 +17,15 @@ from contacts.forms.fields import (
     company_named,
     user_choices,
 )
-from contacts.forms.small import (
+from contacts.forms.lists import (
     PAGE_SIZES,
     SORTS,
     BulkActionForm,
     ContactFilterForm,
+    ListChoices,
+    SavedViewForm,
+)
+from contacts.forms.small import (
     CustomFieldForm,
     NoteForm,
     TagAddForm,
@@ -42,7 +46,9 @@ __all__ = [
     "ContactForm",
     "CustomFieldForm",
     "ItemForm",
+    "ListChoices",
     "NoteForm",
+    "SavedViewForm",
     "TagAddForm",
     "TagMergeForm",
     "TagRenameForm",

@@ -9,7 +9,8 @@ each dialect can render them in its own error format.
 Callers import from `contacts.services`; the modules are `contacts` (the contact
 itself, companies, projects, bulk changes), `nested` (items and addresses), `custom`
 (custom fields and values, types and stages), `tags` (and tags as groups), `slots`
-(phones and emails in named slots), `notes`, `merge`, `keys` and `trash` (restore and purge).
+(phones and emails in named slots), `notes`, `merge`, `keys`, `trash` (restore and purge), `bulk`
+(the contacts list's actions over every matching contact) and `savedviews` (the list's saved views).
 """
 
 from contacts.services.base import (
@@ -19,6 +20,12 @@ from contacts.services.base import (
     MAX_TAG_LENGTH,
     DuplicateKeyError,
     ErrorBag,
+)
+from contacts.services.bulk import (
+    BulkOutcome,
+    contact_bulk_apply,
+    contact_bulk_plan,
+    contact_bulk_start,
 )
 from contacts.services.contacts import (
     MAX_AVATAR_BYTES,
@@ -69,6 +76,11 @@ from contacts.services.notes import (
     note_delete,
     note_update,
 )
+from contacts.services.savedviews import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_update,
+)
 from contacts.services.slots import (
     contact_create_slotted,
     contact_update_slotted,
@@ -100,6 +112,7 @@ from contacts.services.trash import (
 __all__ = [
     "ADDRESS_FIELDS",
     "APIKEY_TOUCH_INTERVAL",
+    "BulkOutcome",
     "CONTACT_FIELDS",
     "DuplicateKeyError",
     "ErrorBag",
@@ -116,6 +129,9 @@ __all__ = [
     "company_for_name",
     "contact_add_tags",
     "contact_add_tags_many",
+    "contact_bulk_apply",
+    "contact_bulk_plan",
+    "contact_bulk_start",
     "contact_create",
     "contact_create_many",
     "contact_create_slotted",
@@ -153,6 +169,9 @@ __all__ = [
     "note_create",
     "note_delete",
     "note_update",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_update",
     "split_tag_list",
     "tag_create",
     "tag_delete",

@@ -1,26 +1,20 @@
-"""The dashboard and the contact pages: list, bulk actions, detail, editor, delete, notes, tags."""
+"""The dashboard and the contact pages: detail, editor, delete, notes, tags (the list is in `lists`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from contacts.forms import (
-    PAGE_SIZES,
-    BulkActionForm,
     ContactEditor,
-    ContactFilterForm,
     NoteForm,
     TagAddForm,
 )
 from contacts.selectors import (
-    ContactPages,
     company_suggest,
     contact_can_delete,
     contact_can_edit,
@@ -34,7 +28,7 @@ from contacts.services import (
     note_create,
     split_tag_list,
 )
-from contacts.views.common import detail_context, error_text, is_htmx, safe_next, visible_contact
+from contacts.views.common import detail_context, error_text, is_htmx, visible_contact
 from crm.ids import parse_id
 from projects.selectors import project_list
 
@@ -49,35 +43,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "assigned": contact_list(user=user, filters={"assigned_to": user.pk}, order_by=["-updated_at"])[:8],
     }
     return render(request, "home.html", context)
-
-
-@login_required
-def contact_list_view(request: HttpRequest) -> HttpResponse:
-    filter_form = ContactFilterForm(request.GET, user=request.user)
-    contacts = contact_list(user=request.user, filters=filter_form.filters(), order_by=filter_form.order_by())
-    page = Paginator(ContactPages(contacts), filter_form.page_size()).get_page(request.GET.get("page"))
-    context = {"filter_form": filter_form, "page": page, "page_sizes": PAGE_SIZES}
-    context["bulk_form"] = BulkActionForm(user=request.user)
-    template = "contacts/contact_list_results.html" if is_htmx(request) else "contacts/contact_list.html"
-    return render(request, template, context)
-
-
-@login_required
-@require_POST
-def contact_bulk(request: HttpRequest) -> HttpResponse:
-    form = BulkActionForm(request.POST, user=request.user)
-    if form.is_valid() and form.needs_confirmation():
-        contacts = contact_list(user=request.user, prefetch=False).filter(pk__in=form.cleaned_data["ids"])
-        back = safe_next(request, reverse("contacts:contact-list"))
-        return render(request, "contacts/contact_bulk_confirm.html", {"contacts": contacts, "next": back})
-    if form.is_valid():
-        try:
-            messages.success(request, form.perform(user=request.user))
-        except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, error_text(exc))
-    else:
-        messages.error(request, form.error_text())
-    return redirect(safe_next(request, reverse("contacts:contact-list")))
 
 
 @login_required

@@ -90,16 +90,66 @@
         box.checked = target.checked;
       });
     }
-    if (target.matches("[data-select-all], input[name='ids']")) {
-      var count = document.querySelectorAll("input[name='ids'][form='bulk-form']:checked").length;
-      var label = document.querySelector("[data-selected-count]");
-      if (label) label.textContent = count ? count + " selected" : "Select rows for bulk actions";
+    if (target.matches("[data-select-all], input[name='ids']")) selectMatching(false);
+    if (target.matches("[data-bulk-action]")) showBulkFields(target);
+  });
+
+  // The contacts list's bulk bar: the inputs of the chosen action, and the selection, either the
+  // ticked rows or (scope "all") every contact the filter matches, which the server re-reads.
+  function showBulkFields(select) {
+    select.form.querySelectorAll("[data-bulk-for]").forEach(function (field) {
+      field.hidden = field.getAttribute("data-bulk-for").split(" ").indexOf(select.value) < 0;
+    });
+  }
+
+  function selectMatching(all) {
+    var form = document.getElementById("bulk-form");
+    if (!form) return;
+    var boxes = document.querySelectorAll("input[name='ids'][form='bulk-form']");
+    var ticked = document.querySelectorAll("input[name='ids'][form='bulk-form']:checked").length;
+    var pageAll = boxes.length > 0 && ticked === boxes.length;
+    var bar = document.querySelector("[data-select-matching]");
+    all = all && pageAll;
+    form.querySelector("[data-bulk-scope]").value = all ? "all" : "selected";
+    if (bar) {
+      bar.hidden = !pageAll;
+      bar.querySelector("[data-select-matching-offer]").hidden = all;
+      bar.querySelector("[data-select-matching-done]").hidden = !all;
     }
-    if (target.matches("[data-bulk-action]")) {
-      var form = target.form;
-      form.querySelector("[data-bulk-tag]").hidden = target.value !== "tag";
-      form.querySelector("[data-bulk-project]").hidden = target.value !== "project";
+    var total = form.getAttribute("data-total");
+    var label = form.querySelector("[data-selected-count]");
+    if (label) label.textContent = all ? "All " + total + " selected" : ticked ? ticked + " selected" : total + " contacts";
+    form.querySelector("[data-bulk-submit]").textContent = all ? "Apply to all " + total : "Apply to selected";
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-select-matching-all]")) selectMatching(true);
+    var clear = event.target.closest("[data-select-matching-clear]");
+    if (clear) {
+      document.querySelectorAll("[data-select-all], input[name='ids'][form='bulk-form']").forEach(function (box) {
+        box.checked = false;
+      });
+      selectMatching(false);
     }
+  });
+
+  // A dropdown (a <details>) closes when a click or Escape happens outside it.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details[data-dropdown][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details[data-dropdown][open]").forEach(function (menu) {
+      menu.open = false;
+    });
+  });
+
+  // A saved view keeps the list's current query string (htmx keeps it in the address bar).
+  document.addEventListener("submit", function (event) {
+    var query = event.target.querySelector("[data-view-query]");
+    if (query) query.value = window.location.search.replace(/^\?/, "");
   });
 
   document.addEventListener("submit", function (event) {
