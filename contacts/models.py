@@ -223,10 +223,14 @@ class Contact(models.Model):
             ),
             # The list's date sorts, as contact_order_idx for names: a page's ids from the index alone.
             models.Index(
-                fields=["updated_at", "id", "visibility", "author", "assigned_to"], name="contact_updated_order_idx"
+                fields=["updated_at", "id", "visibility", "author", "assigned_to", "deleted_at"],
+                name="contact_updated_order_idx",
+                condition=LIVE,
             ),
             models.Index(
-                fields=["created_at", "id", "visibility", "author", "assigned_to"], name="contact_created_order_idx"
+                fields=["created_at", "id", "visibility", "author", "assigned_to", "deleted_at"],
+                name="contact_created_order_idx",
+                condition=LIVE,
             ),
         ]
 

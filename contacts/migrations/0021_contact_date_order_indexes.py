@@ -15,13 +15,17 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="contact",
             index=models.Index(
-                fields=["updated_at", "id", "visibility", "author", "assigned_to"], name="contact_updated_order_idx"
+                fields=["updated_at", "id", "visibility", "author", "assigned_to", "deleted_at"],
+                name="contact_updated_order_idx",
+                condition=models.Q(("deleted_at__isnull", True)),
             ),
         ),
         migrations.AddIndex(
             model_name="contact",
             index=models.Index(
-                fields=["created_at", "id", "visibility", "author", "assigned_to"], name="contact_created_order_idx"
+                fields=["created_at", "id", "visibility", "author", "assigned_to", "deleted_at"],
+                name="contact_created_order_idx",
+                condition=models.Q(("deleted_at__isnull", True)),
             ),
         ),
     ]

@@ -116,7 +116,7 @@ def test_delete_every_matching_contact_after_confirming(crowd, alice_client):
     assert 'name="query" value="tag=vip"' in html and 'name="scope" value="all"' in html
     assert Contact.objects.count() == 34
     post_all(alice_client, "tag=vip", action="delete", confirmed="1")
-    assert set(Contact.objects.all()) == {*crowd["others"], crowd["hidden"]}
+    assert set(Contact.objects.filter(deleted_at__isnull=True)) == {*crowd["others"], crowd["hidden"]}
 
 
 def test_export_of_every_matching_contact_hands_the_filter_to_the_export(crowd, alice_client):
@@ -144,7 +144,7 @@ def test_contacts_the_user_may_see_but_not_edit_are_skipped_and_counted(make_con
 def test_bulk_changes_are_in_each_contacts_history_through_the_web(three, alice_client, alice, hot):
     post_all(alice_client, "", action="stage", stage=hot.pk)
     post_all(alice_client, "", action="tag", tag="old, new")
-    changes = ContactChange.objects.filter(contact=three[0]).order_by("id")
+    changes = ContactChange.objects.filter(contact=three[0]).exclude(action="created").order_by("id")
     assert [(c.channel, c.action, c.changes, c.user) for c in changes] == [
         (Channel.WEB, "updated", {"Stage": ["", "Hot"]}, alice),
         (Channel.WEB, "updated", {"Tags": ["", "new"]}, alice),
@@ -154,7 +154,10 @@ def test_bulk_changes_are_in_each_contacts_history_through_the_web(three, alice_
 def test_an_unchanged_contact_gets_no_history_entry(three, alice_client, hot):
     Contact.objects.filter(pk=three[0].pk).update(stage=hot)
     post_all(alice_client, "", action="stage", stage=hot.pk)
-    assert set(ContactChange.objects.values_list("contact_id", flat=True)) == {three[1].pk, three[2].pk}
+    assert set(ContactChange.objects.exclude(action="created").values_list("contact_id", flat=True)) == {
+        three[1].pk,
+        three[2].pk,
+    }
 
 
 @pytest.mark.parametrize(

@@ -413,7 +413,7 @@ def test_bulk_delete_skips_the_contacts_the_user_may_not_delete_and_says_so(make
         reverse("contacts:contact-bulk"), {"action": "delete", "ids": [own.pk, other.pk], "confirmed": "1"}, follow=True
     )
     assert "Deleted 1 contact. 1 skipped: you may not delete them." in response.getvalue().decode()
-    assert list(Contact.objects.all()) == [other]
+    assert list(Contact.objects.filter(deleted_at__isnull=True)) == [other]
 
 
 def test_bulk_ignores_contacts_the_user_may_not_see(make_contact, client, outsider):

@@ -66,13 +66,6 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    filter_form = ContactFilterForm(request.GET, user=request.user)
-    contacts = filter_form.apply_sort(contact_list(user=request.user, filters=filter_form.filters()))
-    return export_response(contacts, fmt=fmt, filename=f"contacts.{fmt}")
-
-
-@login_required
 @require_POST
 def contact_bulk(request: HttpRequest) -> HttpResponse:
     user, back = request.user, safe_next(request, reverse("contacts:contact-list"))
@@ -107,7 +100,7 @@ def _bulk_export(request: HttpRequest, form: BulkActionForm) -> HttpResponse:
     if form.cleaned_data.get("scope") == "all":
         return redirect(f"{reverse('contacts:contact-export-csv')}?{filter_form.query()}")
     contacts = filter_form.apply_sort(contact_list(user=request.user).filter(pk__in=form.cleaned_data["ids"]))
-    return export_response(contacts, fmt="csv", filename="contacts.csv")
+    return export_response(contacts, user=request.user, fmt="csv", filename="contacts.csv")
 
 
 def _managed_view(request: HttpRequest, pk: int) -> SavedView:
