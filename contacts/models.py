@@ -20,7 +20,7 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator, MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -34,6 +34,18 @@ from projects.models import Project
 
 COLOR_HELP = "A CSS colour such as #3b82f6."
 HEX_COLOR_LENGTH = 7
+# The range of `Contact.priority`: the integer column's range on every database we run on.
+PRIORITY_MAX = 2**31 - 1
+PRIORITY_MIN = -PRIORITY_MAX
+BIRTHDAY_MIN = date(1900, 1, 1)
+
+
+def validate_birthday(value: date) -> None:
+    """A birthday is a day between 1 January 1900 and today."""
+    if value < BIRTHDAY_MIN:
+        raise ValidationError("Birthday cannot be before 1900.", code="min_value")
+    if value > timezone.localdate():
+        raise ValidationError("Birthday cannot be in the future.", code="max_value")
 
 
 class Visibility(models.TextChoices):
@@ -120,11 +132,15 @@ class Contact(models.Model):
     department = models.CharField(max_length=255, blank=True)
     background = models.TextField(blank=True)
     industry = models.CharField(max_length=255, blank=True)
-    birthday = models.DateField(null=True, blank=True)
+    birthday = models.DateField(null=True, blank=True, validators=[validate_birthday])
     contact_type = models.ForeignKey(ContactType, null=True, blank=True, on_delete=models.SET_NULL)
     stage = models.ForeignKey(ContactStage, null=True, blank=True, on_delete=models.SET_NULL)
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. EUR.")
-    priority = models.IntegerField(null=True, blank=True)
+    priority = models.IntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PRIORITY_MIN), MaxValueValidator(PRIORITY_MAX)],
+    )
     avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -25,6 +25,14 @@
     if (kind && telType) telType.hidden = kind.value !== "tel";
   }
 
+  // The hint under an item's value says what its kind accepts (the hints come from the server).
+  function showItemHint(row) {
+    var kind = row.querySelector("select[name$='-kind']");
+    var help = row.querySelector(".value .help");
+    var hints = document.getElementById("item-hints");
+    if (kind && help && hints) help.textContent = JSON.parse(hints.textContent)[kind.value] || "";
+  }
+
   document.addEventListener("click", function (event) {
     var add = event.target.closest("[data-add-row]");
     if (add) {
@@ -84,7 +92,10 @@
 
   document.addEventListener("change", function (event) {
     var target = event.target;
-    if (target.matches("select[name$='-kind']")) showTelType(target.closest(".row"));
+    if (target.matches("select[name$='-kind']")) {
+      showTelType(target.closest(".row"));
+      showItemHint(target.closest(".row"));
+    }
     if (target.matches("[data-select-all]")) {
       document.querySelectorAll("input[name='ids'][form='bulk-form']").forEach(function (box) {
         box.checked = target.checked;
