@@ -13,7 +13,7 @@ import re
 import secrets
 import unicodedata
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,6 +38,7 @@ HEX_COLOR_LENGTH = 7
 PRIORITY_MAX = 2**31 - 1
 PRIORITY_MIN = -PRIORITY_MAX
 BIRTHDAY_MIN = date(1900, 1, 1)
+NOTE_FUTURE_SLACK = timedelta(minutes=1)
 
 
 def validate_birthday(value: date) -> None:
@@ -645,8 +646,14 @@ class Note(models.Model):
         return self.subject or self.content[:50]
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if not (self.content or "").strip():
-            raise ValidationError({"content": "Content cannot be blank."})
+            errors["content"] = "Content cannot be blank."
+        # A note may be backdated; a minute ahead is allowed for clocks that differ a little.
+        if self.created_at and self.created_at > timezone.now() + NOTE_FUTURE_SLACK:
+            errors["created_at"] = "A note cannot be dated in the future."
+        if errors:
+            raise ValidationError(errors)
 
 
 def new_key() -> str:

@@ -4,7 +4,7 @@ from django.urls import path
 
 from contacts import webform_views
 from contacts.views import contacts as views
-from contacts.views import customfields
+from contacts.views import customfields, notes
 
 app_name = "contacts"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),
     path("<int:pk>/notes/", views.note_create_view, name="note-create"),
     path("<int:pk>/tags/", views.contact_tag_add, name="contact-tag-add"),
+    path("notes/<int:pk>/edit/", notes.note_update_view, name="note-update"),
+    path("notes/<int:pk>/delete/", notes.note_delete_view, name="note-delete"),
     path("custom-fields/", customfields.customfield_list, name="customfield-list"),
     path("custom-fields/new/", customfields.customfield_edit, name="customfield-create"),
     path("custom-fields/<int:pk>/", customfields.customfield_edit, name="customfield-update"),
