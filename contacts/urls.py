@@ -14,6 +14,7 @@ urlpatterns = [
     path("export.vcf", views.contact_export, {"fmt": "vcf"}, name="contact-export-vcard"),
     path("bulk/", views.contact_bulk, name="contact-bulk"),
     path("companies/suggest", views.company_suggest_view, name="company-suggest"),
+    path("companies/new", views.company_create_view, name="company-create"),
     path("<int:pk>/", views.contact_detail, name="contact-detail"),
     path("<int:pk>/edit/", views.contact_update_view, name="contact-update"),
     path("<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),
