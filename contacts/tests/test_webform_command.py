@@ -74,3 +74,8 @@ def test_the_admin_creates_a_web_form_and_shows_its_snippet(admin_client, projec
     form = WebForm.objects.get(name="From the admin")
     page = html.unescape(admin_client.get(reverse("admin:contacts_webform_change", args=[form.pk])).content.decode())
     assert f"/forms/{form.key}/" in page and 'name="contact[email]"' in page
+
+
+def test_key_prints_only_the_new_forms_key_for_scripts(project):
+    key = run("support", "Website leads", "--key").strip()
+    assert key == WebForm.objects.get().key
