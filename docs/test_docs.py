@@ -21,12 +21,14 @@ sees it: ```sh no-run. New pages are picked up without any change here.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -137,15 +139,26 @@ def server_env(database: Path) -> dict[str, str]:
     }
 
 
+def demo_fingerprint() -> str:
+    """A hash of what makes the demo database: the migrations, the models and the demo loader."""
+    sources = sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/models.py"))
+    sources.append(ROOT / "contacts" / "management" / "commands" / "seed_demo.py")
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(str(source.relative_to(ROOT)).encode() + source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database made as `make run` makes it, shared by the test processes (built once, under a lock)."""
-    shared = tmp_path_factory.getbasetemp().parent
-    database = shared / "docs-demo.sqlite3"
-    with open(shared / "docs-demo.lock", "w") as lock:
+def demo_database() -> Path:
+    """One database made as `make run` makes it, built once per version of the code that makes it
+    (kept in the temporary folder, under a lock, so parallel test processes and later runs share it)."""
+    shared = Path(tempfile.gettempdir())
+    database = shared / f"crm-docs-demo-{demo_fingerprint()}.sqlite3"
+    with open(shared / "crm-docs-demo.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not database.exists():
-            building = shared / "docs-demo-building.sqlite3"
+            building = shared / f"crm-docs-demo-{os.getpid()}.sqlite3"
             building.unlink(missing_ok=True)
             env = server_env(building)
             for command in (["migrate", "--noinput"], ["createcachetable"], ["seed_demo"], ["ensure_admin"]):

@@ -48,7 +48,10 @@ PASSWORD = "secret-pass-123"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is not installed at {CHROMIUM}"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"Chromium is not installed at {CHROMIUM}: apt-get install chromium to run the browser tests",
+    ),
 ]
 
 
