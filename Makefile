@@ -38,6 +38,9 @@ demo: migrate
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (demo users alice, bob, carol; password: demo)"
 	@echo "API key of alice: $$($(PY) manage.py apikey alice)  (any user's: $(PY) manage.py apikey USERNAME)"
+	@echo "Background jobs (imports, large exports, bulk actions) run in a worker started beside it."
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Install dev requirements (and Chromium where apt can) and run the whole test suite

@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from contacts.models import ApiKey, Contact, CustomField
 from contacts.services import contact_create
+from crm.testing import ServedCRM
 from projects.models import Membership, Project
 from projects.services import membership_set, project_create
 
@@ -41,6 +42,15 @@ def _cache_in_memory(settings: Any) -> None:
 def database_cache(settings: Any, db: None) -> None:
     """The default cache of a deployment: a database table shared by every worker process."""
     settings.CACHES = {"default": DATABASE_CACHE or {"BACKEND": "crm.cache.DatabaseCache", "LOCATION": "crm_cache"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Any) -> None:
+    """A task enqueued in a test runs there and then, in-process (django-tasks' immediate backend).
+
+    The database backend and its worker are tested on their own in contacts/tests/test_jobs.py.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -129,3 +139,11 @@ def license_field(db: None) -> CustomField:
     return CustomField.objects.create(
         name="License", field_format=CustomField.Format.LIST, choices=["Basic", "Pro"], position=1
     )
+
+
+@pytest.fixture
+def served_crm(tmp_path: Any) -> Any:
+    """A migrated instance served by gunicorn with two workers (see crm/testing.py)."""
+    served = ServedCRM(tmp_path).start()
+    yield served
+    served.stop()

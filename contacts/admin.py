@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -26,15 +24,7 @@ from contacts.models import (
 from contacts.search import search_q
 from contacts.selectors import contact_visibility_q
 from contacts.webforms import webform_snippet
-
-
-class CappedInlineMixin:
-    """An inline whose formset refuses more rows than `max_num` before building any: a forged
-    TOTAL_FORMS cannot make one request build thousands of forms (the contact editor's caps)."""
-
-    def get_formset(self, request: Any, obj: Any = None, **kwargs: Any) -> Any:
-        kwargs.setdefault("absolute_max", self.max_num)
-        return super().get_formset(request, obj, **kwargs)
+from crm.admin_inlines import CappedInlineMixin, NewestRowsInlineMixin
 
 
 class ContactItemInline(CappedInlineMixin, admin.TabularInline):
@@ -51,14 +41,19 @@ class AddressInline(CappedInlineMixin, admin.StackedInline):
     fields = (("street1", "street2"), ("city", "region", "postcode"), ("country", "context", "is_primary"))
 
 
-class CustomValueInline(admin.TabularInline):
+class CustomValueInline(CappedInlineMixin, admin.TabularInline):
     model = CustomValue
+    # One value per custom field: as many rows as there are fields, and no more.
+    max_num = 200
     extra = 0
     autocomplete_fields = ("field",)
 
 
-class NoteInline(admin.StackedInline):
+class NoteInline(NewestRowsInlineMixin, admin.StackedInline):
+    """The newest notes; every note is on the Notes admin page."""
+
     model = Note
+    verbose_name_plural = "notes (the newest 20; all of them are under Notes)"
     extra = 0
     fields = (("kind", "subject", "created_at"), "content", "author")
     autocomplete_fields = ("author",)

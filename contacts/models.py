@@ -735,3 +735,111 @@ WEBFORM_FIELDS = [
     "background",
     "tag_list",
 ]
+
+
+class Job(models.Model):
+    """A piece of long work (an import, a large export, a bulk action) run by a task worker.
+
+    The task updates `done`/`total` as it goes, so the job page can show progress, and leaves a
+    summary in `result` and, where there is one, a file to download.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import"
+        EXPORT = "export", "Export"
+        BULK = "bulk", "Bulk action"
+        PURGE = "purge", "Trash purge"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="crm_jobs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_created_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:job-detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """How far along, 0–100, or None while the amount of work is not known."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(100, self.done * 100 // self.total)
+
+
+class Channel(models.TextChoices):
+    """Where a change came in: the UI, the admin, a dialect, the web form, or work of the CRM's own."""
+
+    WEB = "web", "Web"
+    ADMIN = "admin", "Admin"
+    WEBFORM = "webform", "Web form"
+    IMPORT = "import", "Import"
+    MERGE = "merge", "Merge"
+    SYSTEM = "system", "System"
+    REDMINE = "redmine", "Redmine API"
+    ONLYOFFICE = "onlyoffice", "ONLYOFFICE API"
+    INCWO = "incwo", "incwo API"
+    INCOPLAX = "incoplax", "Incoplax API"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Moved to the trash"
+    RESTORED = "restored", "Restored"
+    MERGED = "merged", "Merged"
+    IMPORTED = "imported", "Imported"
+
+
+class ContactChange(models.Model):
+    """One entry of a contact's history: who changed what, when, and through which channel.
+
+    `changes` maps a field's label to its old and new values as display strings.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="crm_changes"
+    )
+    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.SYSTEM)
+    action = models.CharField(max_length=10, choices=ChangeAction.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["contact", "-at"], name="contactchange_contact_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.contact_id} ({self.channel})"

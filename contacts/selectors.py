@@ -46,6 +46,7 @@ from contacts.models import (
     ContactType,
     CustomField,
     CustomValue,
+    Job,
     Note,
     Tag,
     TaggedContact,
@@ -789,3 +790,15 @@ def tag_rows(
         for tag_id, contact_id in tagged.order_by("content_object_id").values_list("tag_id", "content_object_id"):
             by_pk[tag_id]["members"].append(contact_id)
     return rows
+
+
+def job_list(*, user: AnyUser) -> QuerySet[Job]:
+    """The user's own background jobs, newest first."""
+    if not user.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def job_get(*, user: AnyUser, pk: int) -> Job | None:
+    """One of the user's own jobs, or None (someone else's job is not there for them)."""
+    return job_list(user=user).filter(pk=pk).first()

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "projects",
     "contacts",
     "firms",
@@ -193,6 +195,18 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
+# Background work (imports, large exports, bulk actions over every match, the trash purge) runs as
+# tasks on django-tasks: the database backend by default (`manage.py db_worker` runs them, on as
+# many machines as needed), or TASKS_BACKEND=immediate to run each task inside the request.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.backend.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("tags/", include("contacts.urls_tags")),
     path("contacts/", include("contacts.urls")),
+    path("jobs/", include("contacts.urls_jobs")),
     path("firms/", include("firms.urls")),
     path("projects/", include("projects.urls")),
     path("redmine/", include("dialects.redmine.urls")),

@@ -195,13 +195,34 @@ class BoundedFormParser(parsers.FormParser):
         return refuse_null_characters(super().parse(io.BytesIO(raw), media_type, parser_context))
 
 
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
+def _replacement_count(data: Any) -> int:
+    if isinstance(data, str):
+        return data.count(REPLACEMENT_CHARACTER)
+    if isinstance(data, Mapping):
+        values = (data.getlist(key) if hasattr(data, "getlist") else data[key] for key in data)
+        return sum(_replacement_count(key) for key in data) + sum(_replacement_count(v) for v in values)
+    if isinstance(data, (list, tuple)):
+        return sum(_replacement_count(entry) for entry in data)
+    return 0
+
+
 class BoundedMultiPartParser(parsers.MultiPartParser):
-    """Django's multipart parser limits field data itself; the declared length is checked first."""
+    """Django's multipart parser, with the body bounded and its text fields held to UTF-8.
+
+    Django decodes a text field's bad bytes as U+FFFD; here the body refuses them as JSON, XML and
+    urlencoded forms do. A U+FFFD the client really sent is three valid bytes in the body, so the
+    fields may hold no more of them than the raw body does (file parts are never decoded).
+    """
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None) -> Any:
-        check_content_length(parser_context)
-        parsed = super().parse(stream, media_type, parser_context)
+        raw = read_body(stream, parser_context)
+        parsed = super().parse(io.BytesIO(raw), media_type, parser_context)
         refuse_null_characters(parsed.data)
+        if _replacement_count(parsed.data) > raw.count(REPLACEMENT_CHARACTER.encode()):
+            raise exceptions.ParseError("The request is not valid UTF-8.")
         return parsed
 
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 from django.contrib import admin
 
 from contacts.models import WebForm
+from crm.admin_inlines import CappedInlineMixin, NewestRowsInlineMixin
 from projects.models import Membership, Project
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(NewestRowsInlineMixin, admin.TabularInline):
+    """The newest members; every membership is on the Memberships admin page."""
+
     model = Membership
+    verbose_name_plural = "memberships (the newest 20; all of them are under Memberships)"
     extra = 1
     autocomplete_fields = ("user",)
 
 
-class WebFormInline(admin.TabularInline):
+class WebFormInline(CappedInlineMixin, admin.TabularInline):
     model = WebForm
+    max_num = 50
     extra = 0
     fields = ("name", "is_active", "redirect_url", "rate_limit_per_hour")
     show_change_link = True

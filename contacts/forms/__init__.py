@@ -2,11 +2,9 @@
 
 from contacts.forms.editor import (
     AddressForm,
-    AddressFormSet,
     ContactEditor,
     ContactForm,
     ItemForm,
-    ItemFormSet,
     contact_initial,
     custom_form_field,
 )
@@ -37,7 +35,6 @@ __all__ = [
     "PAGE_SIZES",
     "SORTS",
     "AddressForm",
-    "AddressFormSet",
     "BulkActionForm",
     "CompanyField",
     "ContactEditor",
@@ -45,7 +42,6 @@ __all__ = [
     "ContactForm",
     "CustomFieldForm",
     "ItemForm",
-    "ItemFormSet",
     "NoteForm",
     "TagAddForm",
     "TagMergeForm",

@@ -118,12 +118,16 @@ class AddressForm(forms.Form):
 # any row form is built, so a forged TOTAL_FORMS cannot make one request build thousands of forms.
 MAX_ITEMS = 50
 MAX_ADDRESSES = 20
-ItemFormSet = forms.formset_factory(
-    ItemForm, extra=0, can_delete=True, max_num=MAX_ITEMS, validate_max=True, absolute_max=MAX_ITEMS
-)
-AddressFormSet = forms.formset_factory(
-    AddressForm, extra=0, can_delete=True, max_num=MAX_ADDRESSES, validate_max=True, absolute_max=MAX_ADDRESSES
-)
+
+
+def sized_formset(form: type[forms.Form], *, cap: int, existing: int) -> type[forms.BaseFormSet]:
+    """A formset of at most `cap` rows, or of the contact's own rows where it already has more.
+
+    A contact written through an API may hold more rows than the editor's cap; it must still open
+    and save in the editor (keeping every row), so its own count is the limit then.
+    """
+    limit = max(cap, existing)
+    return forms.formset_factory(form, extra=0, can_delete=True, max_num=limit, validate_max=True, absolute_max=limit)
 
 
 def custom_form_field(field: CustomField) -> forms.Field | None:
@@ -338,8 +342,10 @@ class ContactEditor:
             is_company=is_company,
             initial=contact_initial(contact) if contact is not None else dict(initial or {}),
         )
-        self.items = ItemFormSet(data, prefix="items", initial=items or [{"kind": "tel"}, {"kind": "email"}])
-        self.addresses = AddressFormSet(data, prefix="addresses", initial=addresses)
+        item_formset = sized_formset(ItemForm, cap=MAX_ITEMS, existing=len(items))
+        address_formset = sized_formset(AddressForm, cap=MAX_ADDRESSES, existing=len(addresses))
+        self.items = item_formset(data, prefix="items", initial=items or [{"kind": "tel"}, {"kind": "email"}])
+        self.addresses = address_formset(data, prefix="addresses", initial=addresses)
         self.conflicts: list[tuple[str, str]] = []
 
     @staticmethod

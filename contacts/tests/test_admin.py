@@ -7,9 +7,11 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from contacts.admin import AddressInline, ContactItemInline
+from contacts.admin import AddressInline, ContactItemInline, CustomValueInline, NoteInline
 from contacts.forms.editor import MAX_ADDRESSES, MAX_ITEMS
-from contacts.models import Contact, WebForm
+from contacts.models import Contact, Note, WebForm
+from projects.admin import MembershipInline, WebFormInline
+from projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,47 @@ def test_admin_contact_list_shows_staff_only_the_contacts_they_may_see(client, m
     client.force_login(staff)
     response = client.get("/admin/contacts/contact/")
     assert b"Open Lovelace" in response.content and b"Secret Lovelace" not in response.content
+
+
+def _inline_formset(admin_client, inline_class, parent_model, parent, data=None):
+    request = admin_client.get("/admin/").wsgi_request
+    formset_class = inline_class(parent_model, admin.site).get_formset(request, parent)
+    return formset_class(data, instance=parent, prefix=formset_class.get_default_prefix())
+
+
+def test_every_admin_inline_refuses_a_forged_total_forms(admin_client, make_contact, project):
+    contact = make_contact()
+    for inline, parent_model, parent in (
+        (CustomValueInline, Contact, contact),
+        (NoteInline, Contact, contact),
+        (MembershipInline, Project, project),
+        (WebFormInline, Project, project),
+    ):
+        prefix = _inline_formset(admin_client, inline, parent_model, parent).prefix
+        data = {f"{prefix}-TOTAL_FORMS": "100000", f"{prefix}-INITIAL_FORMS": "0"}
+        formset = _inline_formset(admin_client, inline, parent_model, parent, data)
+        assert len(formset.forms) <= 200, inline
+
+
+def test_a_contact_with_many_notes_shows_the_newest_and_keeps_them_all(admin_client, make_contact, alice):
+    contact = make_contact()
+    Note.objects.bulk_create(Note(contact=contact, author=alice, content=f"note {n}") for n in range(60))
+
+    formset = _inline_formset(admin_client, NoteInline, Contact, contact)
+
+    shown = {form.instance.content for form in formset.initial_forms}
+    assert len(shown) == 20
+    assert shown == {f"note {n}" for n in range(40, 60)}
+    assert Note.objects.filter(contact=contact).count() == 60
+
+
+def test_a_contact_with_more_items_than_the_cap_opens_in_the_admin_with_all_of_them(admin_client, make_contact):
+    contact = make_contact(items=[{"kind": "tel", "value": f"+1 415 555 {n:04d}"} for n in range(MAX_ITEMS + 7)])
+
+    formset = _inline_formset(admin_client, ContactItemInline, Contact, contact)
+
+    assert len(formset.initial_forms) == MAX_ITEMS + 7
+    assert formset.absolute_max == MAX_ITEMS + 7
+    page = admin_client.get(reverse("admin:contacts_contact_change", args=[contact.pk]))
+    assert page.status_code == 200
+    assert page.content.count(b'name="items-') >= MAX_ITEMS + 7

@@ -130,3 +130,32 @@ def test_short_phones_and_a_website_without_scheme_are_saved_and_linked(alice_cl
     page = alice_client.get(contact.get_absolute_url()).content.decode()
     assert 'href="https://ivanov.com"' in page
     assert 'href="tel:411"' in page
+
+
+def test_a_contact_with_more_items_than_the_cap_opens_and_saves_in_the_editor(make_contact, alice_client):
+    """A contact an API gave 60 phones keeps them all when a person edits its name in the UI."""
+    contact = make_contact(first_name="Ada", items=_phones(MAX_ITEMS + 10))
+    page = alice_client.get(reverse("contacts:contact-update", args=[contact.pk]))
+    editor = page.context["editor"]
+    assert len(editor.items.forms) == MAX_ITEMS + 10
+
+    data = {"first_name": "Augusta", "visibility": contact.visibility, "version": contact_version(contact)}
+    for prefix, formset in (("items", editor.items), ("addresses", editor.addresses)):
+        data |= {f"{prefix}-TOTAL_FORMS": len(formset.forms), f"{prefix}-INITIAL_FORMS": len(formset.forms)}
+        for index, form in enumerate(formset.forms):
+            data |= {f"{prefix}-{index}-{name}": value for name, value in form.initial.items() if value is not None}
+    response = alice_client.post(reverse("contacts:contact-update", args=[contact.pk]), data)
+
+    assert response.status_code == 302, response.context["editor"].items.non_form_errors()
+    contact.refresh_from_db()
+    assert contact.first_name == "Augusta"
+    assert contact.items.count() == MAX_ITEMS + 10
+
+
+def test_a_contact_over_the_cap_still_cannot_grow_past_its_own_count(make_contact, alice_client, contact_form_data):
+    contact = make_contact(first_name="Ada", items=_phones(MAX_ITEMS + 2))
+    data = contact_form_data(first_name="Ada", items=_phones(MAX_ITEMS + 3))
+    response = alice_client.post(reverse("contacts:contact-update", args=[contact.pk]), data)
+    assert response.status_code == 200
+    assert f"Please submit at most {MAX_ITEMS + 2} forms." in response.content.decode()
+    assert contact.items.count() == MAX_ITEMS + 2

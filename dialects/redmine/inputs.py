@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from contacts.models import Address, Contact, Note
@@ -97,6 +100,28 @@ class ContactInputSerializer(serializers.Serializer):
     custom_fields = CustomFieldInputSerializer(many=True, required=False)
     custom_field_values = serializers.DictField(child=AnyValueField(allow_null=True), required=False)
     visibility = serializers.ChoiceField(choices=sorted(VISIBILITY_BY_CODE), required=False)
+
+    @contextmanager
+    def plugin_rules(self, *, creating: bool) -> Iterator[None]:
+        """Wrap the service call (inside a transaction) with the plugin's own rules.
+
+        The plugin's Contact validates presence of first_name, a company's name included
+        (docs/redmine.md, "Creating and changing contacts"): a create without one, or an update
+        that blanks it, is a 422 even where a last name alone would do elsewhere. Its message
+        comes first and the service's messages follow, as Rails lists them all at once.
+        """
+        data = self.validated_data
+        missing: dict[str, list[str]] = {}
+        if (creating or "first_name" in data) and not (data.get("first_name") or "").strip():
+            missing["first_name"] = ["First name cannot be blank."]
+        try:
+            yield
+        except DjangoValidationError as exc:
+            if not missing or not hasattr(exc, "error_dict"):
+                raise
+            raise DjangoValidationError({**missing, **exc.message_dict}) from exc
+        if missing:
+            raise DjangoValidationError(missing)
 
     def validate_assigned_to_id(self, value: str | None) -> Any:
         if value in (None, ""):

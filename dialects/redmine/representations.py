@@ -90,23 +90,16 @@ def _contact(contact: Contact, *, lists: Callable[[list[str], list[str], list[st
 
 
 def _json_lists(phones: list[str], emails: list[str], tags: list[str]) -> dict[str, Any]:
-    lists: dict[str, Any] = {}
-    if phones:
-        lists["phones"] = [{"number": number} for number in phones]
-    if emails:
-        lists["emails"] = [{"address": email} for email in emails]
-    lists["tag_list"] = tags
-    return lists
+    # Empty collections are empty arrays, as the plugin's array blocks write them.
+    return {
+        "phones": [{"number": number} for number in phones],
+        "emails": [{"address": email} for email in emails],
+        "tag_list": tags,
+    }
 
 
 def _xml_lists(phones: list[str], emails: list[str], tags: list[str]) -> dict[str, Any]:
-    lists: dict[str, Any] = {}
-    if phones:
-        lists["phones"] = phones
-    if emails:
-        lists["emails"] = emails
-    lists["tags"] = ", ".join(tags)
-    return lists
+    return {"phones": phones, "emails": emails, "tags": ", ".join(tags)}
 
 
 def contact_json(contact: Contact) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -152,7 +153,9 @@ class ContactListView(RedmineView):
         target = self.visible_project(project or attributes.get("project_id") or data.get("project_id"))
         serializer = ContactInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
-        created = contact_save_with_company_name(user=request.user, projects=[target], **serializer.service_arguments())
+        with transaction.atomic(), serializer.plugin_rules(creating=True):
+            arguments = serializer.service_arguments()
+            created = contact_save_with_company_name(user=request.user, projects=[target], **arguments)
         contact = self.visible_contact(created.pk)
         body = representations.contact_detail(contact, fmt=self.fmt)
         location = self.location("redmine:contact-detail", contact.pk)
@@ -218,7 +221,8 @@ class ContactDetailView(RedmineView):
         serializer = ContactInputSerializer(data=attributes)
         serializer.is_valid(raise_exception=True)
         arguments = serializer.service_arguments(contact) | {"expected_versions": if_match(request)}
-        contact_save_with_company_name(user=request.user, contact=contact, **arguments)
+        with transaction.atomic(), serializer.plugin_rules(creating=False):
+            contact_save_with_company_name(user=request.user, contact=contact, **arguments)
         return Response(status=204, headers={"ETag": contact_version(contact)})
 
     def delete(self, request: Request, pk: int, format: str | None = None) -> Response:

@@ -57,3 +57,24 @@ def test_invalid_utf8_in_a_form_body_is_400_like_json(api, project, body):
 def test_invalid_utf8_in_the_query_string_is_400(api, world):
     assert envelope_error(api("GET", "crm/contact/filter?filterValue=%FF")) == "The request is not valid UTF-8"
     assert api("GET", "crm/contact/filter?filterValue=%C3%BC").status_code == 200
+
+
+def multipart(**fields: bytes) -> bytes:
+    parts = [
+        b'--b\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (k.encode(), v) for k, v in fields.items()
+    ]
+    return b"".join(parts) + b"--b--\r\n"
+
+
+def test_invalid_utf8_in_a_multipart_body_is_400_like_json(api, project):
+    body = multipart(firstName=b"\xff\xfe", lastName=b"B")
+    message = envelope_error(post(api, body, "multipart/form-data; boundary=b"))
+    assert message == "The request is not valid UTF-8"
+    assert not Contact.objects.exists()
+
+
+def test_a_replacement_character_really_sent_in_a_multipart_body_is_kept(api, project):
+    body = multipart(firstName="A\ufffd".encode(), lastName=b"B")
+    response = post(api, body, "multipart/form-data; boundary=b")
+    assert response.status_code == 201, response.content
+    assert Contact.objects.get().first_name == "A\ufffd"

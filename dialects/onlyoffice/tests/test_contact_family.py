@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 # The token's user, the matches (rights and company visibility in the same query) and their 6
 # prefetches (items, addresses, custom values, tags, projects, access lists), then the delete:
-# its rights check and its cascade.
-NUM_DELETE_QUERIES = 21
+# its rights check and its cascade (to every table that hangs off a contact, the history among them).
+NUM_DELETE_QUERIES = 22
 
 
 def png(size: tuple[int, int] = (4, 4)) -> bytes:

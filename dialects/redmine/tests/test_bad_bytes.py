@@ -97,3 +97,12 @@ def test_good_unicode_is_stored_as_sent(api, project):
     assert api.post("/redmine/contacts.json", body, content_type="application/json").status_code == 201
     assert api.get("/redmine/contacts.json?search=%C3%BC").status_code == 200
     assert sorted(Contact.objects.values_list("first_name", flat=True)) == sorted([name, "\ufffd"])
+
+
+def test_invalid_utf8_in_a_multipart_body_is_400_like_json(api, nothing_written):
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="contact[project_id]"\r\n\r\nsupport\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="contact[first_name]"\r\n\r\n\xff\xfe\r\n--b--\r\n'
+    )
+    response = api.generic("POST", "/redmine/contacts.json", body, content_type="multipart/form-data; boundary=b")
+    assert json_errors(response) == ["The request is not valid UTF-8"]

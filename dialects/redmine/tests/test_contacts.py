@@ -420,3 +420,46 @@ def test_create_in_a_projects_route_from_a_form_body(api, project):
     )
     assert response.status_code == 201
     assert sorted(Contact.objects.get(first_name="Formed").tags.names()) == ["a", "b"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_contact_without_first_name_is_422_even_with_a_last_name(api, project, fmt):
+    body = {"contact": {"project_id": "support", "last_name": "Jobs", "email": "not-an-email"}}
+
+    response = api.post(f"/redmine/contacts.{fmt}", body, format="json")
+
+    assert response.status_code == 422
+    if fmt == "json":
+        assert response.json() == {
+            "errors": ["First name cannot be blank", "not-an-email is not a valid email address"]
+        }
+    else:
+        assert b"<error>First name cannot be blank</error>" in response.content
+    assert not Contact.objects.exists()
+
+
+def test_an_update_that_blanks_first_name_is_422_and_changes_nothing(api, steve):
+    response = api.put(
+        f"/redmine/contacts/{steve.pk}.json", {"contact": {"first_name": " ", "job_title": "CEO"}}, format="json"
+    )
+
+    steve.refresh_from_db()
+    assert (response.status_code, response.json()) == (422, {"errors": ["First name cannot be blank"]})
+    assert (steve.first_name, steve.job_title) == ("Steve", "")
+
+
+def test_an_update_without_first_name_keeps_it(api, steve):
+    response = api.put(f"/redmine/contacts/{steve.pk}.json", {"contact": {"job_title": "CEO"}}, format="json")
+
+    steve.refresh_from_db()
+    assert response.status_code == 204
+    assert (steve.first_name, steve.job_title) == ("Steve", "CEO")
+
+
+def test_empty_collections_are_empty_arrays_in_json_and_xml(api, steve):
+    body = api.get(f"/redmine/contacts/{steve.pk}.json").json()["contact"]
+    xml = api.get(f"/redmine/contacts/{steve.pk}.xml").content
+
+    assert (body["phones"], body["emails"], body["tag_list"], body["custom_fields"]) == ([], [], [], [])
+    assert b'<phones type="array"></phones><emails type="array"></emails><tags></tags>' in xml
+    assert b'<custom_fields type="array"></custom_fields>' in xml

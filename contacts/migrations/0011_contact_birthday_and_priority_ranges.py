@@ -8,7 +8,7 @@ import contacts.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0008_contact_lower_name_idx"),
+        ("contacts", "0010_contactchange"),
     ]
 
     operations = [
