@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run on every core (pytest-xdist); PYTEST_ARGS= runs them in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install install-dev migrate demo lint format check screenshots bench clean
+.PHONY: run test chromium install install-dev migrate demo lint format check screenshots bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,15 +37,28 @@ demo: migrate
 ## Set up everything and serve on http://$(HOST):$(PORT)
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (demo users alice, bob, carol; password: demo)"
+	@echo "API key of alice: $$($(PY) manage.py apikey alice)  (any user's: $(PY) manage.py apikey USERNAME)"
 	@echo "Background jobs (imports, large exports, bulk actions) run in a worker started beside it."
 	$(PY) manage.py purge_trash --schedule
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## Install dev requirements and run the whole test suite
-test: install-dev
+## Install dev requirements (and Chromium where apt can) and run the whole test suite
+test: install-dev chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium at /usr/bin/chromium; without it they are skipped.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "apt-get could not install Chromium: the browser tests will be skipped"; \
+	else \
+	  echo "Chromium is not at /usr/bin/chromium: the browser tests will be skipped."; \
+	  echo "Install it to run them, e.g. 'sudo apt-get install chromium' on Debian or Ubuntu."; \
+	fi
 
 lint: install-dev
 	$(BIN)/ruff check .

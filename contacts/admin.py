@@ -136,6 +136,28 @@ class ContactAdmin(TrashOnDeleteMixin, admin.ModelAdmin):
         ("History", {"fields": ("recent_changes",)}),
     )
 
+    # A stored contact's form shows only its kind's fields; a new one shows both (is_company decides).
+    PERSON_ONLY = frozenset(
+        {"salutation", "first_name", "middle_name", "last_name", "company", "job_title", "department", "birthday"}
+    )
+    COMPANY_ONLY = frozenset({"name", "registration_number", "vat_number"})
+
+    def get_fieldsets(self, request: HttpRequest, obj: Contact | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        hidden = self.PERSON_ONLY if obj.is_company else self.COMPANY_ONLY
+        shown = []
+        for title, options in fieldsets:
+            fields = []
+            for entry in options["fields"]:
+                kept = tuple(name for name in entry if name not in hidden) if isinstance(entry, tuple) else entry
+                if kept and kept not in hidden:
+                    fields.append(kept)
+            if fields:
+                shown.append((title, {**options, "fields": tuple(fields)}))
+        return shown
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contact]:
         visible = contact_visibility_q(user=request.user)
         return super().get_queryset(request).filter(visible).prefetch_related("tags")

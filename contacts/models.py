@@ -21,7 +21,7 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator, MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -36,6 +36,19 @@ from projects.models import Project
 
 COLOR_HELP = "A CSS colour such as #3b82f6."
 HEX_COLOR_LENGTH = 7
+# The range of `Contact.priority`: the integer column's range on every database we run on.
+PRIORITY_MAX = 2**31 - 1
+PRIORITY_MIN = -PRIORITY_MAX
+BIRTHDAY_MIN = date(1900, 1, 1)
+NOTE_FUTURE_SLACK = timedelta(minutes=1)
+
+
+def validate_birthday(value: date) -> None:
+    """A birthday is a day between 1 January 1900 and today."""
+    if value < BIRTHDAY_MIN:
+        raise ValidationError("Birthday cannot be before 1900.", code="min_value")
+    if value > timezone.localdate():
+        raise ValidationError("Birthday cannot be in the future.", code="max_value")
 
 
 class Initial(models.Func):
@@ -134,11 +147,15 @@ class Contact(models.Model):
     department = models.CharField(max_length=255, blank=True)
     background = models.TextField(blank=True)
     industry = models.CharField(max_length=255, blank=True)
-    birthday = models.DateField(null=True, blank=True)
+    birthday = models.DateField(null=True, blank=True, validators=[validate_birthday])
     contact_type = models.ForeignKey(ContactType, null=True, blank=True, on_delete=models.SET_NULL)
     stage = models.ForeignKey(ContactStage, null=True, blank=True, on_delete=models.SET_NULL)
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. EUR.")
-    priority = models.IntegerField(null=True, blank=True)
+    priority = models.IntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PRIORITY_MIN), MaxValueValidator(PRIORITY_MAX)],
+    )
     avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -739,8 +756,14 @@ class Note(models.Model):
         return self.subject or self.content[:50]
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if not (self.content or "").strip():
-            raise ValidationError({"content": "Content cannot be blank."})
+            errors["content"] = "Content cannot be blank."
+        # A note may be backdated; a minute ahead is allowed for clocks that differ a little.
+        if self.created_at and self.created_at > timezone.now() + NOTE_FUTURE_SLACK:
+            errors["created_at"] = "A note cannot be dated in the future."
+        if errors:
+            raise ValidationError(errors)
 
 
 def new_key() -> str:

@@ -348,6 +348,29 @@ def note_list(*, user: AnyUser, contact: Contact | None = None) -> QuerySet[Note
     return qs
 
 
+def note_get(*, user: AnyUser, pk: int) -> Note | None:
+    """A note on a contact the user may see, or None."""
+    return note_list(user=user).filter(pk=pk).first()
+
+
+def note_managed_contact(*, user: AnyUser, contact: Contact) -> bool:
+    """Whether the user may change and delete anyone's notes on this contact: staff, superusers
+    and the managers of one of the contact's projects."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    managed = member_project_ids(user=user, roles=(Membership.Role.MANAGER,))
+    return contact.projects.filter(pk__in=managed).exists()
+
+
+def note_can_change(*, user: AnyUser, note: Note) -> bool:
+    """The author of a note, staff and the contact's project managers may edit or delete it."""
+    if not user.is_authenticated:
+        return False
+    return note.author_id == user.pk or note_managed_contact(user=user, contact=note.contact)
+
+
 def tag_counts(*, user: AnyUser) -> QuerySet[Tag]:
     """Tags used on contacts the user can see, with how many such contacts carry each.
 

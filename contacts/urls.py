@@ -4,7 +4,7 @@ from django.urls import path
 
 from contacts import webform_views
 from contacts.views import contacts as views
-from contacts.views import customfields, duplicates, exports, imports, lists, merge, trash
+from contacts.views import customfields, duplicates, exports, imports, lists, merge, notes, trash
 from contacts.views import history as history_views
 
 app_name = "contacts"
@@ -23,12 +23,15 @@ urlpatterns = [
     path("trash/", trash.trash_list_view, name="trash-list"),
     path("trash/restore/", trash.trash_restore, name="trash-restore"),
     path("trash/purge/", trash.trash_purge, name="trash-purge"),
+    path("companies/new", views.company_create_view, name="company-create"),
     path("<int:pk>/", views.contact_detail, name="contact-detail"),
     path("<int:pk>/edit/", views.contact_update_view, name="contact-update"),
     path("<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),
     path("<int:pk>/notes/", views.note_create_view, name="note-create"),
     path("<int:pk>/tags/", views.contact_tag_add, name="contact-tag-add"),
     path("<int:pk>/timeline/", history_views.contact_timeline_view, name="contact-timeline"),
+    path("notes/<int:pk>/edit/", notes.note_update_view, name="note-update"),
+    path("notes/<int:pk>/delete/", notes.note_delete_view, name="note-delete"),
     path("custom-fields/", customfields.customfield_list, name="customfield-list"),
     path("custom-fields/new/", customfields.customfield_edit, name="customfield-create"),
     path("custom-fields/<int:pk>/", customfields.customfield_edit, name="customfield-update"),

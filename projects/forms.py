@@ -67,3 +67,10 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class InviteForm(forms.Form):
+    """Invite someone by email with a role."""
+
+    email = forms.EmailField(max_length=254, help_text="Someone with an account is added at once; others get an email.")
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
@@ -82,3 +83,9 @@ def project_can_create(*, user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def project_members(*, project: Project) -> QuerySet[Membership]:
     return project.memberships.select_related("user").order_by("role", "user__username")
+
+
+def project_invitations(*, project: Project) -> QuerySet[Membership]:
+    """Members invited by email who have not yet chosen their password (their accounts are inactive)."""
+    pending = project.memberships.filter(user__is_active=False, user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    return pending.select_related("user").order_by("-pk")

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/members/", views.member_add_view, name="member-add"),
     path("<int:pk>/members/<int:user_id>/", views.member_update_view, name="member-update"),
     path("<int:pk>/members/<int:user_id>/remove/", views.member_remove_view, name="member-remove"),
+    path("<int:pk>/invite/", views.invite_view, name="member-invite"),
+    path("invitations/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
 ]

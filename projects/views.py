@@ -11,25 +11,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from contacts.selectors import contact_list
 from contacts.views.common import error_text
-from projects.forms import MemberAddForm, MemberRoleForm, ProjectForm
+from projects.forms import InviteForm, MemberAddForm, MemberRoleForm, ProjectForm
 from projects.models import Membership, Project
 from projects.selectors import (
     project_can_create,
     project_can_manage,
     project_get,
+    project_invitations,
     project_list_with_counts,
     project_members,
 )
-from projects.services import membership_remove, membership_set
+from projects.services import invitation_accept, membership_remove, membership_set, project_invite
 
 
 def visible_project(request: HttpRequest, pk: int) -> Project:
@@ -134,3 +137,47 @@ def member_remove_view(request: HttpRequest, pk: int, user_id: int) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     return redirect(project)
+
+
+@login_required
+def invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite someone to the project by email; the page lists the invitations not yet accepted."""
+    project = managed_project(request, pk)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+        try:
+            invitation = project_invite(
+                project=project,
+                email=email,
+                role=role,
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            form.add_error("email" if "email" in exc.message_dict else None, exc.messages)
+        else:
+            user = invitation.membership.user
+            if user.is_active:
+                messages.success(
+                    request, f"{user.get_username()} is now {invitation.membership.get_role_display().lower()}."
+                )
+            else:
+                messages.success(request, f"An invitation was sent to {email}.")
+            return redirect("projects:member-invite", pk=project.pk)
+    context = {"project": project, "form": form, "invitations": project_invitations(project=project)}
+    return render(request, "projects/project_invite.html", context)
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The invitation email's link: the invited person chooses a password, and the account becomes active."""
+
+    template_name = "projects/invitation_accept.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        invitation_accept(user=form.user)
+        messages.success(self.request, "Your password is set: sign in with your email address and it.")
+        return response

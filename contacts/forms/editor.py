@@ -16,6 +16,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
@@ -29,6 +30,9 @@ from contacts.forms.fields import (
     user_choices,
 )
 from contacts.models import (
+    BIRTHDAY_MIN,
+    PRIORITY_MAX,
+    PRIORITY_MIN,
     Address,
     Contact,
     ContactItem,
@@ -55,6 +59,17 @@ NESTED_KEY = re.compile(r"^(items|addresses)\[(\d+)\](?:\.(\w+))?$")
 CUSTOM_KEY = re.compile(r"^custom_fields\[(\w+)\]$")
 
 
+# What the value of each kind of item accepts, shown under the value before anything is typed.
+ITEM_HINTS = {
+    ContactItem.Kind.TEL: "Any format, e.g. +1 383 224 4242",
+    ContactItem.Kind.EMAIL: "E.g. ada@example.com",
+    ContactItem.Kind.URL: "With or without https://",
+    ContactItem.Kind.SKYPE: "The Skype name",
+    ContactItem.Kind.MESSENGER: "The user name or number on that messenger",
+    ContactItem.Kind.SOCIAL: "The profile's address or handle",
+}
+
+
 class ItemForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(choices=ContactItem.Kind.choices, initial=ContactItem.Kind.TEL)
@@ -62,6 +77,11 @@ class ItemForm(forms.Form):
     context = forms.ChoiceField(choices=ContactItem.Context.choices, initial=ContactItem.Context.WORK)
     value = forms.CharField(max_length=255, required=False)
     is_primary = forms.BooleanField(required=False, label="Primary")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self["kind"].value() if self.is_bound else self.initial.get("kind", ContactItem.Kind.TEL)
+        self.fields["value"].help_text = ITEM_HINTS.get(kind, ITEM_HINTS[ContactItem.Kind.TEL])
 
     def payload(self, position: int) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in ("kind", "tel_type", "context", "value", "is_primary")}
@@ -159,11 +179,22 @@ class ContactForm(forms.Form):
     job_title = forms.CharField(max_length=255, required=False)
     department = forms.CharField(max_length=255, required=False)
     industry = forms.CharField(max_length=255, required=False)
-    birthday = forms.DateField(required=False, widget=DATE_INPUT)
+    birthday = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "min": BIRTHDAY_MIN.isoformat()}, format="%Y-%m-%d"),
+        help_text="From 1900 to today.",
+    )
     contact_type = forms.ModelChoiceField(ContactType.objects.all(), required=False, empty_label="—", label="Type")
     stage = forms.ModelChoiceField(ContactStage.objects.all(), required=False, empty_label="—")
-    currency = forms.CharField(max_length=3, required=False, help_text="ISO 4217, e.g. EUR.")
-    priority = forms.IntegerField(required=False)
+    currency = forms.CharField(
+        max_length=3,
+        required=False,
+        help_text="3-letter code, e.g. EUR",
+        error_messages={"max_length": "A currency is a 3-letter code, e.g. EUR (this has %(show_value)d letters)."},
+    )
+    priority = forms.IntegerField(
+        required=False, min_value=PRIORITY_MIN, max_value=PRIORITY_MAX, help_text="A whole number."
+    )
     assigned_to = UserChoiceField(user_choices(), required=False, empty_label="Nobody")
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
     access_list = UserMultipleChoiceField(
@@ -184,7 +215,17 @@ class ContactForm(forms.Form):
     # Sent by the "Save anyway" button of the duplicate warning.
     save_anyway = forms.BooleanField(required=False)
 
-    PERSON_ONLY = ("salutation", "first_name", "middle_name", "last_name", "company", "company_search", "birthday")
+    PERSON_ONLY = (
+        "salutation",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "company",
+        "company_search",
+        "job_title",
+        "department",
+        "birthday",
+    )
     COMPANY_ONLY = ("name", "registration_number", "vat_number")
     CONTACT_FIELDS = [
         "salutation",
@@ -214,6 +255,8 @@ class ContactForm(forms.Form):
         for name in self.COMPANY_ONLY if not is_company else self.PERSON_ONLY:
             del self.fields[name]
         self.user = user
+        if "birthday" in self.fields:
+            self.fields["birthday"].widget.attrs["max"] = timezone.localdate().isoformat()
         if "company" in self.fields:
             self.fields["company"].queryset = company_choices(user=user)
             current = self.initial.get("company")
@@ -284,6 +327,8 @@ def contact_initial(contact: Contact) -> dict[str, Any]:
 
 class ContactEditor:
     """The contact form with its item and address formsets, saved through the services."""
+
+    item_hints = ITEM_HINTS
 
     def __init__(
         self,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from contacts.models import (
     DEFAULT_THANKS_TEXT,
+    NOTE_FUTURE_SLACK,
     WEBFORM_FIELDS,
     CustomField,
     Tag,
@@ -26,9 +29,29 @@ from contacts.webforms import FIELD_LABELS
 
 
 class NoteForm(forms.Form):
+    """A note's kind, subject, text and when it happened (now unless backdated)."""
+
     kind = forms.ChoiceField(choices=[("note", "Note"), ("call", "Call"), ("meeting", "Meeting"), ("email", "Email")])
     subject = forms.CharField(max_length=255, required=False)
-    content = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note")
+    content = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Note", help_text="Web and email addresses become links."
+    )
+    created_at = forms.DateTimeField(
+        required=False,
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Now, or earlier for a call or meeting that already happened.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["created_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_created_at(self) -> datetime:
+        value = self.cleaned_data["created_at"] or timezone.now()
+        if value > timezone.now() + NOTE_FUTURE_SLACK:
+            raise forms.ValidationError("A note cannot be dated in the future.")
+        return value
 
 
 class TagAddForm(forms.Form):

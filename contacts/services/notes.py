@@ -1,4 +1,5 @@
-"""Notes on a contact's timeline."""
+"""Notes on a contact's timeline: anyone who sees a contact adds them; the author, staff and the
+contact's project managers change and delete them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from contacts.models import (
     Contact,
     Note,
 )
-from contacts.selectors import contact_list
+from contacts.selectors import contact_list, note_can_change
+
+NOTE_FIELDS = frozenset({"content", "subject", "kind", "created_at"})
 
 
 def note_create(
@@ -44,16 +47,20 @@ def note_create(
 
 
 def note_update(*, note: Note, user: AbstractBaseUser, **fields: Any) -> Note:
-    if not (user.is_superuser or note.author_id == user.pk):
-        raise PermissionDenied("Only the author may change a note.")
+    """Change what is given of a note's content, subject, kind and date (backdating included)."""
+    if not note_can_change(user=user, note=note):
+        raise PermissionDenied("Only the author, staff and the contact's project managers may change a note.")
+    unknown = set(fields) - NOTE_FIELDS
+    if unknown:
+        raise ValueError(f"Notes have no field {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(note, name, value)
     note.full_clean()
-    note.save()
+    note.save(update_fields=[*fields, "updated_at"])
     return note
 
 
 def note_delete(*, note: Note, user: AbstractBaseUser) -> None:
-    if not (user.is_superuser or note.author_id == user.pk):
-        raise PermissionDenied("Only the author may delete a note.")
+    if not note_can_change(user=user, note=note):
+        raise PermissionDenied("Only the author, staff and the contact's project managers may delete a note.")
     note.delete()

@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
@@ -17,6 +18,14 @@ from contacts.selectors import contact_tags
 
 register = template.Library()
 HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+# Web addresses with their scheme, mailto: links and bare email addresses; nothing else (no
+# javascript:, data: or other schemes) becomes a link.
+LINK = re.compile(
+    r"(?P<url>\bhttps?://[^\s<>\"']+)|(?P<mailto>\bmailto:[^\s<>\"'@]+@[^\s<>\"']+)"
+    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
+TRAILING_PUNCTUATION = ".,;:!?)]}"
 
 
 @register.filter
@@ -73,3 +82,28 @@ def css_color(value: str) -> str:
 def trash_days() -> int:
     """How many days a deleted contact stays in the trash (settings.TRASH_DAYS)."""
     return settings.TRASH_DAYS
+
+
+@register.filter
+def linkify(text: str) -> SafeString:
+    """Plain text, escaped, with its http(s) and email addresses as links (`rel="noopener nofollow"`).
+
+    Punctuation ending a sentence is not part of the address ("see https://example.com.").
+    """
+    text = str(text or "")
+    parts: list[str] = []
+    position = 0
+    for match in LINK.finditer(text):
+        found = match.group(0)
+        kept = found.rstrip(TRAILING_PUNCTUATION)
+        if found.endswith(")") and kept.count("(") > kept.count(")"):
+            kept += ")"
+        parts.append(escape(text[position : match.start()]))
+        if match.group("url"):
+            parts.append(format_html('<a href="{}" rel="noopener nofollow" target="_blank">{}</a>', kept, kept))
+        else:
+            href = kept if match.group("mailto") else f"mailto:{kept}"
+            parts.append(format_html('<a href="{}" rel="noopener nofollow">{}</a>', href, kept))
+        position = match.start() + len(kept)
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)

@@ -96,3 +96,8 @@ def test_refuses_an_allowed_origin_with_a_path(project):
     with pytest.raises(CommandError, match="Not an origin"):
         run("support", "Shop leads", "--allowed-origin", "https://shop.example/contact")
     assert not WebForm.objects.exists()
+
+
+def test_key_prints_only_the_new_forms_key_for_scripts(project):
+    key = run("support", "Website leads", "--key").strip()
+    assert key == WebForm.objects.get().key

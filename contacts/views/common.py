@@ -20,6 +20,7 @@ from contacts.selectors import (
     contact_can_edit,
     contact_get,
     contact_timeline,
+    note_managed_contact,
 )
 from projects.selectors import project_list
 
@@ -73,4 +74,5 @@ def detail_context(request: HttpRequest, contact: Contact, **extra: Any) -> dict
         "tag_form": TagAddForm(),
         "can_edit": contact_can_edit(user=user, contact=contact),
         "can_delete": contact_can_delete(user=user, contact=contact),
+        "can_manage_notes": note_managed_contact(user=user, contact=contact),
     } | extra

@@ -14,6 +14,7 @@ from contacts.forms import (
     NoteForm,
     TagAddForm,
 )
+from contacts.models import Contact
 from contacts.selectors import (
     company_suggest,
     contact_can_delete,
@@ -23,6 +24,7 @@ from contacts.selectors import (
     note_list,
 )
 from contacts.services import (
+    company_for_name,
     contact_add_tags,
     contact_delete,
     note_create,
@@ -31,6 +33,8 @@ from contacts.services import (
 from contacts.views.common import detail_context, error_text, is_htmx, visible_contact
 from crm.ids import parse_id
 from projects.selectors import project_list
+
+COMPANY_NAME_MAX = Contact._meta.get_field("name").max_length
 
 
 @login_required
@@ -121,3 +125,17 @@ def company_suggest_view(request: HttpRequest) -> JsonResponse:
     exclude = parse_id(request.GET.get("exclude", ""))
     companies = company_suggest(user=request.user, query=request.GET.get("q", ""), exclude=exclude)
     return JsonResponse(companies, safe=False)
+
+
+@login_required
+@require_POST
+def company_create_view(request: HttpRequest) -> JsonResponse:
+    """The picker's "Create company 'Acme'?": the visible company of that name, created if there is none."""
+    name = request.POST.get("name", "").strip()
+    if not name or len(name) > COMPANY_NAME_MAX or "\x00" in name:
+        return JsonResponse({"error": f"A company name has 1 to {COMPANY_NAME_MAX} characters."}, status=400)
+    try:
+        company = company_for_name(user=request.user, name=name)
+    except ValidationError as exc:
+        return JsonResponse({"error": error_text(exc)}, status=400)
+    return JsonResponse({"id": company.pk, "name": company.display_name}, status=201)

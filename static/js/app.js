@@ -25,6 +25,14 @@
     if (kind && telType) telType.hidden = kind.value !== "tel";
   }
 
+  // The hint under an item's value says what its kind accepts (the hints come from the server).
+  function showItemHint(row) {
+    var kind = row.querySelector("select[name$='-kind']");
+    var help = row.querySelector(".value .help");
+    var hints = document.getElementById("item-hints");
+    if (kind && help && hints) help.textContent = JSON.parse(hints.textContent)[kind.value] || "";
+  }
+
   document.addEventListener("click", function (event) {
     var add = event.target.closest("[data-add-row]");
     if (add) {
@@ -84,7 +92,10 @@
 
   document.addEventListener("change", function (event) {
     var target = event.target;
-    if (target.matches("select[name$='-kind']")) showTelType(target.closest(".row"));
+    if (target.matches("select[name$='-kind']")) {
+      showTelType(target.closest(".row"));
+      showItemHint(target.closest(".row"));
+    }
     if (target.matches("[data-select-all]")) {
       document.querySelectorAll("input[name='ids'][form='bulk-form']").forEach(function (box) {
         box.checked = target.checked;
@@ -206,8 +217,11 @@
     parts.input.removeAttribute("aria-activedescendant");
   }
 
-  function showOptions(parts, companies) {
+  function showOptions(parts, companies, picker) {
     parts.list.innerHTML = "";
+    var typed = parts.input.value.trim();
+    var exact = companies.some(function (c) { return c.name.toLowerCase() === typed.toLowerCase(); });
+    var canCreate = typed && !exact && picker.hasAttribute("data-company-create");
     companies.forEach(function (company, index) {
       var option = document.createElement("li");
       option.id = parts.list.id + "-" + index;
@@ -217,7 +231,16 @@
       option.textContent = company.name;
       parts.list.appendChild(option);
     });
-    if (!companies.length) {
+    if (canCreate) {
+      var create = document.createElement("li");
+      create.id = parts.list.id + "-create";
+      create.setAttribute("role", "option");
+      create.setAttribute("aria-selected", "false");
+      create.className = "picker-create";
+      create.dataset.create = typed;
+      create.textContent = "Create company \u2018" + typed + "\u2019\u2026";
+      parts.list.appendChild(create);
+    } else if (!companies.length) {
       var none = document.createElement("li");
       none.setAttribute("aria-disabled", "true");
       none.textContent = "No company you can see matches.";
@@ -238,6 +261,40 @@
     options.forEach(function (o, i) { o.setAttribute("aria-selected", String(i === next)); });
     parts.input.setAttribute("aria-activedescendant", options[next].id);
     options[next].scrollIntoView({ block: "nearest" });
+  }
+
+  // Creating a company from the typed name, after a confirmation; the answer is then picked.
+  function createCompany(picker, parts, name) {
+    closeOptions(parts);
+    if (!window.confirm("Create company '" + name + "'?")) return;
+    var form = picker.closest("form");
+    var token = form && form.querySelector("[name=csrfmiddlewaretoken]");
+    var body = new URLSearchParams({ name: name });
+    fetch(picker.getAttribute("data-company-create"), {
+      method: "POST",
+      headers: { Accept: "application/json", "X-CSRFToken": token ? token.value : "" },
+      credentials: "same-origin",
+      body: body,
+    })
+      .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
+      .then(function (answer) {
+        if (!answer[0]) {
+          parts.status.textContent = answer[1].error || "The company could not be created.";
+          return;
+        }
+        var option = document.createElement("li");
+        option.dataset.id = String(answer[1].id);
+        option.textContent = answer[1].name;
+        pickCompany(parts, option);
+        parts.status.textContent = answer[1].name + " created and chosen.";
+        parts.input.focus();
+      });
+  }
+
+  function chooseOption(picker, option) {
+    var parts = pickerParts(picker);
+    if (option.dataset.create) createCompany(picker, parts, option.dataset.create);
+    else pickCompany(parts, option);
   }
 
   function pickCompany(parts, option) {
@@ -262,7 +319,9 @@
         .then(function (response) { return response.ok ? response.json() : []; })
         .then(function (companies) {
           // An answer to an older query arriving late must not replace the current one.
-          if (parts.input.value === query && document.activeElement === parts.input) showOptions(parts, companies);
+          if (parts.input.value === query && document.activeElement === parts.input) {
+            showOptions(parts, companies, picker);
+          }
         });
     }, 150);
   }
@@ -288,7 +347,7 @@
       var active = parts.list.querySelector("[aria-selected=true]");
       if (active) {
         event.preventDefault();
-        pickCompany(parts, active);
+        chooseOption(picker, active);
       }
     } else if (event.key === "Escape" && !parts.list.hidden) {
       event.preventDefault();
@@ -301,7 +360,7 @@
     var option = event.target.closest("[data-company-picker] [role=option]");
     if (option) {
       event.preventDefault();
-      pickCompany(pickerParts(option.closest("[data-company-picker]")), option);
+      chooseOption(option.closest("[data-company-picker]"), option);
     }
   });
 

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--base-url", default="http://localhost:8000", help="This CRM's public address.")
         parser.add_argument("--show", type=int, metavar="ID", help="Print the HTML of web form ID instead.")
+        parser.add_argument("--key", action="store_true", help="Print only the form's key (for scripts).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["show"] is not None:
@@ -50,7 +51,10 @@ class Command(BaseCommand):
         else:
             webform = self.create(options)
             self.stderr.write(f"Created web form {webform.pk} for {webform.project}.")
-        self.stdout.write(webform_snippet(webform, base_url=options["base_url"]))
+        if options["key"]:
+            self.stdout.write(webform.key)
+        else:
+            self.stdout.write(webform_snippet(webform, base_url=options["base_url"]))
 
     def create(self, options: dict[str, Any]) -> WebForm:
         if not options["project"] or not options["name"]:
