@@ -295,7 +295,7 @@ def _queries(run: Any) -> int:
 def test_recording_an_update_costs_one_insert(alice, make_contact, monkeypatch):
     acme = make_contact(is_company=True, name="Acme")
     ada, bea = make_contact(first_name="Ada"), make_contact(first_name="Bea")
-    fields = {"job_title": "CTO", "department": "R&D", "company": acme, "birthday": "1815-12-10"}
+    fields = {"job_title": "CTO", "department": "R&D", "company": acme, "birthday": "1985-12-10"}
 
     recorded = _queries(lambda: contact_update(contact=ada, user=alice, fields=fields))
     _without_history(monkeypatch)

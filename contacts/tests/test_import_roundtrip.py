@@ -123,7 +123,7 @@ def test_an_export_imports_back_with_every_field_item_address_tag_project_and_cu
         user=alice,
         fields={"first_name": "Ada", "middle_name": "King", "last_name": "Lovelace", "salutation": "Lady",
                 "company": acme, "job_title": "Analyst", "department": "R&D", "background": "Notes:\nfirst, second",
-                "birthday": date(1815, 12, 10), "contact_type": client, "stage": hot, "assigned_to": bob,
+                "birthday": date(1985, 12, 10), "contact_type": client, "stage": hot, "assigned_to": bob,
                 "visibility": "project", "priority": -1},
         items=[{"kind": "tel", "tel_type": "cell", "context": "home", "value": "+44 7700 900123", "is_primary": True},
                {"kind": "tel", "tel_type": "fax", "value": "020 7946 0018"},

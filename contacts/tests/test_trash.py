@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -390,7 +391,9 @@ def test_sqlite_pages_and_counts_read_the_live_indexes_alone(some, bob, admin_us
         page = plan(contact_list(user=user, prefetch=False).values("pk")[:10])
         assert "SCAN contacts_contact USING COVERING INDEX contact_order_idx" in page
         count = plan(contact_list(user=user).order_by().values("pk"))
-        assert "SCAN contacts_contact USING COVERING INDEX contact_visibility_idx" in count
+        # Any of the live covering indexes will do (SQLite picks the narrowest it likes): the rows
+        # themselves are never read.
+        assert re.search(r"SCAN contacts_contact USING COVERING INDEX contact_\w+_idx", count), count
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
