@@ -151,9 +151,11 @@ def test_a_browsers_post_is_answered_even_when_the_mail_server_is_down(
 
 
 def test_on_the_database_queue_the_post_only_queues_the_notice_and_the_worker_sends_it(
-    form, settings, django_capture_on_commit_callbacks
+    form, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    # The worker drops stale connections between tasks; the test's own one, inside its transaction, must stay.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     form.notify_managers = True
     form.save()
     with django_capture_on_commit_callbacks(execute=True):
