@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from contacts.history import SNAPSHOT_FIELDS
 from contacts.models import (
     Contact,
 )
@@ -20,34 +21,9 @@ User = get_user_model()
 NestedMode = Literal["replace", "merge"]
 
 
-# Fields of Contact a caller may set directly.
-CONTACT_FIELDS = frozenset(
-    {
-        "is_company",
-        "salutation",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "name",
-        "registration_number",
-        "vat_number",
-        "company",
-        "job_title",
-        "department",
-        "background",
-        "industry",
-        "birthday",
-        "contact_type",
-        "stage",
-        "currency",
-        "priority",
-        "avatar",
-        "assigned_to",
-        "visibility",
-        "created_at",
-        "source_webform",
-    }
-)
+# Fields of Contact a caller may set directly: those a contact's history shows (but its author,
+# which only creation sets), and two that only imports and the web form write.
+CONTACT_FIELDS = (frozenset(SNAPSHOT_FIELDS) - {"author"}) | {"created_at", "source_webform"}
 
 
 ITEM_FIELDS = ("kind", "tel_type", "context", "service", "value", "is_primary", "position", "slot")
