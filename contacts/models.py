@@ -231,12 +231,14 @@ class Contact(models.Model):
             ),
             # Duplicates by name: the same name at the same company (or two companies of one name),
             # and the same last name with the same first initial, grouped from these indexes alone.
-            models.Index(Lower("display_name"), "company", "is_company", name="contact_name_company_idx"),
+            models.Index(
+                Lower("display_name"), "company", "is_company", name="contact_name_company_idx", condition=LIVE
+            ),
             models.Index(
                 Lower("last_name"),
                 Lower(Initial("first_name")),
                 name="contact_last_initial_idx",
-                condition=Q(is_company=False) & ~Q(last_name=""),
+                condition=LIVE & Q(is_company=False) & ~Q(last_name=""),
             ),
             # The list's date sorts, as contact_order_idx for names: a page's ids from the index alone.
             models.Index(
@@ -403,9 +405,8 @@ class ContactItem(models.Model):
         ordering = ["position", "id"]
         indexes = [
             models.Index(fields=["kind", "value"], name="item_kind_value_idx"),
-            # Duplicate checks by email or phone (the web form's known-email rule).
-            models.Index(fields=["kind", "normalized"], name="item_kind_normalized_idx"),
-            # The duplicates page groups items by value and counts their contacts from this index alone.
+            # Duplicate checks by email or phone (the web form's known-email rule), and the duplicates
+            # page, which groups items by value and counts their contacts from this index alone.
             models.Index(fields=["kind", "normalized", "contact"], name="item_duplicate_idx"),
         ]
 
