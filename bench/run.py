@@ -474,6 +474,8 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", "10")),
                         help="Seconds at most per measurement loop.")  # fmt: skip
     parser.add_argument("--posts", type=int, default=600, help="Web-form posts per run (bounded by --budget too).")
+    parser.add_argument("--only", type=_groups, default=GROUPS, metavar="GROUP,...",
+                        help=f"Measure only these groups of rows, comma-separated: {', '.join(GROUPS)}.")  # fmt: skip
     args = parser.parse_args()
 
     url = database.configure(args.contacts)
@@ -520,15 +522,35 @@ def main() -> None:
     headers = {name: make(key, session.session_key) for name, make in CREDENTIALS.items()}
 
     visible = contact_list(user=user, prefetch=False).count()
-    measure_routes(table, get_wsgi_application(), _bare(connection), headers, args.budget, visible=visible)
-    measure_reads(table, user, args.budget)
-    measure_duplicates(table, user, args.budget)
-    measure_lists(table, user, args.budget, bulk_size=min(20_000, contacts))
-    measure_exports(table, user, min(100_000, visible))
-    measure_import(table, user, min(100_000, contacts))
+    only = args.only
+    if "routes" in only:
+        measure_routes(table, get_wsgi_application(), _bare(connection), headers, args.budget, visible=visible)
+    if "reads" in only:
+        measure_reads(table, user, args.budget)
+    if "duplicates" in only:
+        measure_duplicates(table, user, args.budget)
+    if "lists" in only:
+        measure_lists(table, user, args.budget, bulk_size=min(20_000, contacts))
+    if "export" in only:
+        measure_exports(table, user, min(100_000, visible))
+    if "import" in only:
+        measure_import(table, user, min(100_000, contacts))
     connection.close()
-    measure_webform(table, label=f"{contacts:,} contacts", posts=args.posts, budget=args.budget)
+    if "webform" in only:
+        measure_webform(table, label=f"{contacts:,} contacts", posts=args.posts, budget=args.budget)
     table.print(f"Benchmark at {contacts:,} contacts on {connection.vendor} ({os.cpu_count()} CPUs)")
+
+
+# The groups of rows, in the order they are measured (`--only` picks some).
+GROUPS = ("routes", "reads", "duplicates", "lists", "export", "import", "webform")
+
+
+def _groups(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in GROUPS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown group {', '.join(unknown)}; the groups are {', '.join(GROUPS)}")
+    return names
 
 
 def _bare(connection: Any) -> Any:

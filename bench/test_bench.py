@@ -50,3 +50,18 @@ def test_a_second_run_reuses_the_cached_database(tmp_path):
     second = subprocess.run(command, capture_output=True, text=True, env=env | {"BENCH_CONTACTS": "50"}, timeout=300)
     assert "built in" in first.stdout, first.stderr
     assert "reused" in second.stdout, second.stderr
+
+
+def test_only_measures_the_groups_it_names_and_refuses_unknown_ones(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BENCH_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, str(RUN), "--contacts", "200", "--budget", "0.2", "--only", "duplicates,reads"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    table = result.stdout[result.stdout.index("Benchmark at 200 contacts") :]
+    assert "duplicates page: likely pairs" in table
+    assert "last page of 25" in table
+    assert "Redmine JSON: list of 100" not in table
+    assert "web form posts" not in table
+    refused = subprocess.run([*command[:-1], "routes,nothing"], capture_output=True, text=True, env=env, timeout=60)
+    assert refused.returncode == 2
+    assert "unknown group nothing" in refused.stderr
