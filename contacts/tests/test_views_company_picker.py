@@ -129,10 +129,14 @@ def test_a_company_from_the_query_string_is_shown_only_if_visible(make_contact, 
 
 
 def test_form_page_stays_small_and_quick_with_thousands_of_companies(client, django_assert_max_num_queries):
-    call_command("seed_demo", "--contacts", "20000", "--quiet")
-    names = list(Contact.objects.filter(is_company=True).values_list("name", flat=True))
-    assert len(names) == 2000
+    call_command("seed_demo", "--quiet")
     admin = Contact.objects.filter(is_company=True).first().author
+    firms = [Contact(is_company=True, name=f"Picker Firm {n:04d}", author=admin) for n in range(2000)]
+    for firm in firms:
+        firm.display_name = firm.compute_display_name()
+    Contact.objects.bulk_create(firms)
+    names = list(Contact.objects.filter(is_company=True).values_list("name", flat=True))
+    assert len(names) > 2000
     admin.is_superuser = True
     admin.save()
     client.force_login(admin)
