@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import View
 from django.views.generic import TemplateView
+from rest_framework.schemas.openapi import AutoSchema
+from rest_framework.serializers import Serializer
 
 from dialects.xml import Array, Element, Leaf, XmlShape
 
@@ -109,6 +111,37 @@ def xml_node(node: Leaf | Element | Array) -> Schema:
 def xml_schema(shape: XmlShape) -> Schema:
     """The schema of a whole XML document declared as an `XmlShape` (every element optional)."""
     return xml_node(shape.root)
+
+
+def json_node(node: Leaf | Element | Array) -> Schema:
+    """The JSON schema of the data an `XmlShape` node writes, for dialects whose XML is their JSON
+    converted (ONLYOFFICE): keys as in the shape, any scalar or object possibly null."""
+    if isinstance(node, Leaf):
+        return nullable({"type": LEAF_TYPES.get(node.type, "string")})
+    if isinstance(node, Array):
+        return array(json_node(node.item))
+    properties: dict[str, Schema] = {}
+    for field in node.fields:
+        if isinstance(field, Element) and field.key is None:
+            properties.update(json_node(field)["properties"])
+        else:
+            properties[field.key] = json_node(field)
+    return nullable({"type": "object", "properties": properties})
+
+
+def serializer_schema(*serializers: type[Serializer], description: str | None = None) -> Schema:
+    """The JSON schema of what the input serializers accept together (DRF's own mapping)."""
+    schema: Schema = {"type": "object", "properties": {}}
+    required: list[str] = []
+    for serializer in serializers:
+        mapped = AutoSchema().map_serializer(serializer())
+        schema["properties"].update(mapped["properties"])
+        required += mapped.get("required", [])
+    if required:
+        schema["required"] = required
+    if description:
+        schema["description"] = description
+    return schema
 
 
 def parameter(

@@ -6,9 +6,10 @@ from django.urls import path, re_path, register_converter
 from rest_framework.exceptions import ValidationError
 
 from dialects.base import format_suffixes
-from dialects.onlyoffice import views
+from dialects.onlyoffice import openapi, views
 from dialects.onlyoffice.codes import InfoType
 from dialects.onlyoffice.fields import enum_value
+from dialects.openapi import OpenApiDocsView, OpenApiView
 
 app_name = "onlyoffice"
 
@@ -173,4 +174,8 @@ urlpatterns = format_suffixes(
     ],
     allowed=["json", "xml"],
     required=False,
-) + [re_path(r"^.*?(?:\.(?P<format>json|xml))?$", views.NotFoundView.as_view(), name="not-found")]
+) + [
+    path("crm/openapi.json", OpenApiView.as_view(build=openapi.build), name="openapi"),
+    path("crm/docs/", OpenApiDocsView.as_view(title=openapi.TITLE), name="openapi-docs"),
+    re_path(r"^.*?(?:\.(?P<format>json|xml))?$", views.NotFoundView.as_view(), name="not-found"),
+]
