@@ -8,7 +8,7 @@ server URL (so incwo's document names the business file it was fetched under), a
 `OpenApiDocsView` shows it in the vendored Swagger UI at `<dialect base>/docs/`.
 
 Routes that also answer with a `.json` or `.xml` suffix carry the extension
-`x-format-suffixes` on their path item (docs/redmine.md and docs/onlyoffice.md, "Formats").
+`x-format-suffixes` on their path item (docs/redmine.md and docs/onlyoffice.md, "OpenAPI document").
 """
 
 from __future__ import annotations
