@@ -7,8 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Tests run on every core (pytest-xdist); PYTEST_ARGS= runs them in one process.
 PYTEST_ARGS ?= -n auto
-# Generated cases per operation of the dialects' OpenAPI documents (`make fuzz`; `make test` runs 25).
-FUZZ_EXAMPLES ?= 25
+# Generated cases per operation of the dialects' OpenAPI documents (`make fuzz`; `make test` runs 10).
+FUZZ_EXAMPLES ?= 10
 FUZZ_ARGS ?= -n 2
 
 .PHONY: run test fuzz chromium install install-dev migrate demo lint format check screenshots bench clean
