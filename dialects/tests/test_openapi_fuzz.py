@@ -39,6 +39,8 @@ DOCUMENTS = {
     "incwo": incwo_openapi,
     "incoplax": incoplax_openapi,
 }
+# dialect → (where its document is served, the base its paths are relative to); {project} is
+# the business file alice is a member of.
 MOUNTS = {
     "redmine": ("/redmine/", "/redmine"),
     "onlyoffice": ("/api/2.0/crm/", "/api/2.0"),
@@ -88,6 +90,7 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: Any) -> Iterator[Served]:
+    """One served instance (crm/testing.py, as the `served_crm` fixture) for the module, with demo data."""
     crm = ServedCRM(tmp_path_factory.mktemp("fuzz")).start()
     try:
         crm.manage("seed_demo", "--contacts", "60")
