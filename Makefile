@@ -7,8 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Tests run on every core (pytest-xdist); PYTEST_ARGS= runs them in one process.
 PYTEST_ARGS ?= -n auto
+# Generated cases per operation of the dialects' OpenAPI documents (`make fuzz`; `make test` runs 10).
+FUZZ_EXAMPLES ?= 10
+FUZZ_ARGS ?= -n 2
 
-.PHONY: run test chromium install install-dev migrate demo lint format check screenshots bench clean
+.PHONY: run test fuzz chromium install install-dev migrate demo lint format check screenshots bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +50,10 @@ run: demo
 ## Install dev requirements (and Chromium where apt can) and run the whole test suite
 test: install-dev chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Fuzz every operation of every dialect's OpenAPI document against a served instance
+fuzz: install-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz $(FUZZ_ARGS) dialects/tests/test_openapi_fuzz.py
 
 # The browser tests drive Debian's Chromium at /usr/bin/chromium; without it they are skipped.
 chromium:

@@ -6,9 +6,10 @@ from django.urls import path, re_path, register_converter
 from rest_framework.exceptions import ValidationError
 
 from dialects.base import format_suffixes
-from dialects.onlyoffice import views
+from dialects.onlyoffice import openapi, views
 from dialects.onlyoffice.codes import InfoType
 from dialects.onlyoffice.fields import enum_value
+from dialects.openapi import OpenApiDocsView, OpenApiView
 
 app_name = "onlyoffice"
 
@@ -46,6 +47,11 @@ register_converter(SignedIntConverter, "signedint")
 register_converter(InfoTypeNameConverter, "infotype")
 
 ENTITIES = ("contact", "person", "company")
+# Views serving a create route and an update route answer each route's own method only (405
+# for the other, whose handler would miss its id or get one it does not take).
+READ = ["get", "head", "options"]
+CREATE = ["post", "options"]
+UPDATE = ["put", "options"]
 GROUPS = ("person", "company")
 
 urlpatterns = format_suffixes(
@@ -57,12 +63,20 @@ urlpatterns = format_suffixes(
         path("crm/contact/filter/access", views.ContactFilterAccessView.as_view(), name="contact-filter-access"),
         path("crm/contact/bycontactinfo", views.ContactByInfoView.as_view(), name="contact-bycontactinfo"),
         path("crm/contact/merge", views.ContactMergeView.as_view(), name="contact-merge"),
-        path("crm/contact/person", views.PersonView.as_view(), name="person-create"),
+        path("crm/contact/person", views.PersonView.as_view(http_method_names=CREATE), name="person-create"),
         path("crm/contact/person/quick", views.PersonQuickView.as_view(), name="person-quick"),
         path("crm/contact/company/quick", views.CompanyQuickView.as_view(), name="company-quick"),
-        path("crm/contact/person/<int:personid>", views.PersonView.as_view(), name="person-update"),
-        path("crm/contact/company", views.CompanyView.as_view(), name="company-create"),
-        path("crm/contact/company/<int:companyid>", views.CompanyView.as_view(), name="company-update"),
+        path(
+            "crm/contact/person/<int:personid>",
+            views.PersonView.as_view(http_method_names=UPDATE),
+            name="person-update",
+        ),
+        path("crm/contact/company", views.CompanyView.as_view(http_method_names=CREATE), name="company-create"),
+        path(
+            "crm/contact/company/<int:companyid>",
+            views.CompanyView.as_view(http_method_names=UPDATE),
+            name="company-update",
+        ),
         path(
             "crm/contact/company/<int:companyid>/person",
             views.CompanyPersonsView.as_view(),
@@ -158,13 +172,13 @@ urlpatterns = format_suffixes(
                 ),
                 path(
                     f"crm/{entity}/<int:contactid>/customfield",
-                    views.ContactCustomFieldsView.as_view(),
+                    views.ContactCustomFieldsView.as_view(http_method_names=READ),
                     {"entity": entity},
                     name=f"{entity}-customvalue-list",
                 ),
                 path(
                     f"crm/{entity}/<int:contactid>/customfield/<int:fieldid>",
-                    views.ContactCustomFieldsView.as_view(),
+                    views.ContactCustomFieldsView.as_view(http_method_names=CREATE),
                     {"entity": entity},
                     name=f"{entity}-customvalue-set",
                 ),
@@ -173,4 +187,8 @@ urlpatterns = format_suffixes(
     ],
     allowed=["json", "xml"],
     required=False,
-) + [re_path(r"^.*?(?:\.(?P<format>json|xml))?$", views.NotFoundView.as_view(), name="not-found")]
+) + [
+    path("crm/openapi.json", OpenApiView.as_view(build=openapi.build), name="openapi"),
+    path("crm/docs/", OpenApiDocsView.as_view(title=openapi.TITLE), name="openapi-docs"),
+    re_path(r"^.*?(?:\.(?P<format>json|xml))?$", views.NotFoundView.as_view(), name="not-found"),
+]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from dialects.base import format_suffixes
-from dialects.redmine import views
+from dialects.openapi import OpenApiDocsView, OpenApiView
+from dialects.redmine import openapi, views
 
 app_name = "redmine"
 
@@ -32,5 +33,7 @@ urlpatterns = [
     path("projects/<slug:project>/contacts.csv", views.ContactsCSVView.as_view(), name="project-contacts-csv"),
     path("contacts/<int:pk>.vcf", views.ContactVCardView.as_view(), name="contact-vcf"),
     *format_suffixes(api_patterns, allowed=["json", "xml"], required=False),
+    path("openapi.json", OpenApiView.as_view(build=openapi.build), name="openapi"),
+    path("docs/", OpenApiDocsView.as_view(title=openapi.TITLE), name="openapi-docs"),
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]
