@@ -2,7 +2,8 @@
 
 A dialect's list reads a page of contacts and everything its representation shows in a fixed
 number of queries: the page (with the company, author, assignee, type and stage joined, and
-whatever the queryset annotates), then one query per kind of related row asked for. Related rows
+whatever the queryset annotates), then one query per kind of related row asked for (items and
+addresses share one). Related rows
 are grouped by contact in Python (a dict lookup per row), not through `prefetch_related`, which
 clones a queryset for every contact of the page.
 
@@ -22,7 +23,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import CharField, IntegerField, QuerySet, Value
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import get_language
 from django_countries import countries
@@ -293,11 +294,13 @@ def _attach_related(rows: Sequence[ContactRow], related: set[str]) -> None:
     if not rows:
         return
     ids = list(by_pk)
-    if "items" in related:
+    if {"items", "addresses"} <= related:
+        _attach_items_and_addresses(by_pk, ids)
+    elif "items" in related:
         items = ContactItem.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
         for values in items.values_list(*ITEM_FIELDS):
             by_pk[values[1]].items.append(ItemRow._make(values))
-    if "addresses" in related:
+    elif "addresses" in related:
         addresses = Address.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
         for values in addresses.values_list(*ADDRESS_FIELDS):
             by_pk[values[1]].addresses.append(AddressRow._make(values))
@@ -315,6 +318,35 @@ def _attach_related(rows: Sequence[ContactRow], related: set[str]) -> None:
             by_pk[contact_id].projects.append(ProjectRow(pk, name))
     if "access_list" in related:
         _attach_access_lists(rows)
+
+
+def _attach_items_and_addresses(by_pk: dict[int, ContactRow], ids: list[int]) -> None:
+    """Items and addresses in one statement (UNION ALL): a part number, then the columns both
+    kinds of row share (`pk`, `position`, six text columns, `context`, `is_primary`)."""
+    text = [Value("", output_field=CharField())] * 2
+    items = ContactItem.objects.filter(contact_id__in=ids).order_by()
+    addresses = Address.objects.filter(contact_id__in=ids).order_by()
+    rows = items.values_list(
+        "contact_id", Value(0, output_field=IntegerField()), "pk", "position",
+        "kind", "tel_type", "service", "value", *text, "context", "is_primary",
+    ).union(
+        addresses.values_list(
+            "contact_id", Value(1, output_field=IntegerField()), "pk", "position",
+            "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary",
+        ),
+        all=True,
+    )  # fmt: skip
+    # Each contact's items, then its addresses, each by position and id (the models' order).
+    for contact_id, part, pk, _, a, b, c, d, e, f, context, is_primary in sorted(rows, key=_union_order):
+        row = by_pk[contact_id]
+        if part == 0:
+            row.items.append(ItemRow(pk, contact_id, a, b, context, c, d, is_primary))
+        else:
+            row.addresses.append(AddressRow(pk, contact_id, a, b, c, d, e, f, context, is_primary))
+
+
+def _union_order(values: tuple) -> tuple:
+    return values[0], values[1], values[3], values[2]
 
 
 def _attach_custom_values(by_pk: dict[int, ContactRow], ids: list[int]) -> None:
