@@ -79,6 +79,7 @@ JOINED = (
     ("contact_type", "contact_type_id", ("code", *CHOICE_FIELDS)),
     ("stage", "stage_id", CHOICE_FIELDS),
 )
+JOINED_NAMES = tuple(key for key, _, _ in JOINED)
 # What `contacts.selectors.contact_annotate_for_display` adds, copied from an instance that has it.
 DISPLAY_ANNOTATIONS = (
     "can_edit",
@@ -226,6 +227,8 @@ def contact_rows(
     total: int | None = None,
     related: Iterable[str] = (),
     annotate: Callable[[QuerySet[Contact]], QuerySet[Contact]] | None = None,
+    fields: Sequence[str] = CONTACT_FIELDS,
+    joined: Iterable[str] = JOINED_NAMES,
 ) -> list[ContactRow]:
     """A page of `qs` (every row when `limit` is None) as ContactRows, in `qs`'s order.
 
@@ -244,8 +247,10 @@ def contact_rows(
     if annotate is not None:
         page = annotate(page)
     annotations = tuple(page.query.annotations)
-    joined = tuple(f"{key}__{name}" for key, _, names in JOINED for name in names)
-    rows = [_contact_row(values) for values in page.values(*CONTACT_FIELDS, *joined, *annotations)]
+    joins = tuple(join for join in JOINED if join[0] in set(joined))
+    keys = {*fields, *(fk for _, fk, _ in joins)}
+    columns = tuple(f"{key}__{name}" for key, _, names in joins for name in names)
+    rows = [_contact_row(values, joins) for values in page.values(*keys, *columns, *annotations)]
     _attach_related(rows, set(related))
     return rows
 
@@ -263,11 +268,12 @@ def _by_ids(qs: QuerySet[Contact], ids: QuerySet) -> QuerySet[Contact]:
     return rows
 
 
-def _contact_row(values: dict[str, Any]) -> ContactRow:
-    for key, fk, names in JOINED:
+def _contact_row(values: dict[str, Any], joins: Sequence[tuple[str, str, tuple[str, ...]]]) -> ContactRow:
+    for key, fk, names in joins:
         parts = {name: values.pop(f"{key}__{name}") for name in names}
         values[key] = None if values[fk] is None else _joined_row(key, values[fk], parts)
-    values["avatar"] = _avatar(values["avatar"])
+    if "avatar" in values:
+        values["avatar"] = _avatar(values["avatar"])
     return ContactRow(**values)
 
 

@@ -15,7 +15,23 @@ from contacts.rows import AddressRow, ContactRow, ItemRow
 from dialects.incwo.codes import address_code, civility_code, item_code_of, type_word
 from dialects.incwo.fields import country_name, incwo_time, text
 
-# The related rows a record shows (see contacts.rows.contact_rows).
+# What a record shows of its row, the rows joined to it and its related rows (see
+# contacts.rows.contact_rows).
+FIELDS = (
+    "pk",
+    "salutation",
+    "first_name",
+    "last_name",
+    "name",
+    "background",
+    "job_title",
+    "department",
+    "registration_number",
+    "vat_number",
+    "created_at",
+    "updated_at",
+)
+JOINED = ("company", "contact_type")
 RELATED = ("items", "addresses")
 
 

@@ -35,7 +35,7 @@ from dialects.incwo.inputs import ContactInputSerializer, FirmInputSerializer, R
 from dialects.incwo.pagination import IncwoPagination
 from dialects.incwo.parsers import IncwoXMLParser
 from dialects.incwo.renderers import IncwoXMLRenderer
-from dialects.incwo.representations import RELATED, contact_repr, firm_repr
+from dialects.incwo.representations import FIELDS, JOINED, RELATED, contact_repr, firm_repr
 from projects.models import Project
 from projects.selectors import project_role
 
@@ -128,7 +128,15 @@ class RecordListView(RecordView):
     def page(self, queryset: QuerySet[Contact], *, offset: int, limit: int) -> list[ContactRow]:
         """A page of records as rows (IncwoPagination's hook): their items and addresses, and
         whether the user may see each person's firm."""
-        return contact_rows(queryset, offset=offset, limit=limit, related=RELATED, annotate=self.company_visible)
+        return contact_rows(
+            queryset,
+            offset=offset,
+            limit=limit,
+            fields=FIELDS,
+            joined=JOINED,
+            related=RELATED,
+            annotate=self.company_visible,
+        )
 
     def company_visible(self, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
         return contact_annotate_company_visible(queryset, user=self.request.user)

@@ -25,8 +25,8 @@ from rest_framework.response import Response
 
 from contacts.rows import ContactRow, contact_rows
 from contacts.selectors import contact_count
+from dialects.onlyoffice import representations as rep
 from dialects.onlyoffice.parsers import OnlyofficeParams
-from dialects.onlyoffice.representations import RELATED
 
 DEFAULT_COUNT = 25
 MAX_COUNT = 100
@@ -74,7 +74,13 @@ class OnlyofficePagination(BasePagination):
         self.start = serializer.validated_data["startIndex"]
         size = min(serializer.validated_data["count"] or DEFAULT_COUNT, MAX_COUNT)
         rows = contact_rows(
-            queryset, offset=self.start, limit=size + 1, related=RELATED, annotate=view.contact_queryset
+            queryset,
+            offset=self.start,
+            limit=size + 1,
+            fields=rep.FIELDS,
+            joined=rep.JOINED,
+            related=rep.RELATED,
+            annotate=view.contact_queryset,
         )
         self.next_index = self.start + size if len(rows) > size else None
         rows = rows[:size]

@@ -33,7 +33,24 @@ from dialects.onlyoffice.fields import (
     user_guid,
 )
 
-# The related rows a contact's wrapper shows (see contacts.rows.contact_rows).
+# What a contact's wrapper shows of its row, the rows joined to it and its related rows (see
+# contacts.rows.contact_rows).
+FIELDS = (
+    "pk",
+    "is_company",
+    "first_name",
+    "last_name",
+    "name",
+    "display_name",
+    "job_title",
+    "background",
+    "industry",
+    "currency",
+    "avatar",
+    "visibility",
+    "created_at",
+)
+JOINED = ("company", "author", "contact_type", "stage")
 RELATED = ("items", "addresses", "custom_values", "tags", "access_list")
 
 

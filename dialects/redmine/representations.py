@@ -19,7 +19,24 @@ from dialects.redmine.codes import NOTE_TYPE_CODES, VISIBILITY_CODES
 from dialects.redmine.fields import redmine_time, text_or_none, user_ref
 
 # The plugin writes a missing address as the block with nil lines and no country_code.
-# The related rows a contact shows in lists, and in show with its projects (contacts.rows).
+# What a contact shows of its row, the rows joined to it and its related rows, in lists (see
+# contacts.rows.contact_rows), and in show with its projects.
+FIELDS = (
+    "pk",
+    "avatar",
+    "is_company",
+    "name",
+    "first_name",
+    "last_name",
+    "middle_name",
+    "birthday",
+    "job_title",
+    "background",
+    "visibility",
+    "created_at",
+    "updated_at",
+)
+JOINED = ("company", "author", "assigned_to")
 RELATED = ("items", "addresses", "custom_values", "tags")
 DETAIL_RELATED = (*RELATED, "projects")
 NO_ADDRESS = dict.fromkeys(("full_address", "street", "city", "region", "country", "postcode"))

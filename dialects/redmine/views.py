@@ -158,7 +158,15 @@ class ContactListView(RedmineView):
 
     def page(self, queryset: QuerySet, *, offset: int, limit: int, total: int) -> list[Any]:
         """Contacts as rows, with what a list shows of them."""
-        return contact_rows(queryset, offset=offset, limit=limit, total=total, related=representations.RELATED)
+        return contact_rows(
+            queryset,
+            offset=offset,
+            limit=limit,
+            total=total,
+            fields=representations.FIELDS,
+            joined=representations.JOINED,
+            related=representations.RELATED,
+        )
 
     def get(self, request: Request, project: str | None = None, format: str | None = None) -> Response:
         page = self.paginate_queryset(self.contacts(project, related=()))

@@ -93,7 +93,9 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
             qs = contact_list_for_display(user=self.request.user, related=())
         if pks is not None:
             qs = qs.filter(pk__in=pks)
-        return contact_rows(qs, related=rep.RELATED, annotate=self.contact_queryset)
+        return contact_rows(
+            qs, fields=rep.FIELDS, joined=rep.JOINED, related=rep.RELATED, annotate=self.contact_queryset
+        )
 
     def reload(self, contacts: list[Any]) -> list[ContactRow]:
         """The contacts again, after a write, with everything their wrappers show."""
