@@ -14,6 +14,8 @@ from django.utils import timezone
 from django_countries import countries
 from rest_framework import serializers
 
+from contacts import rows
+
 TIME_FORMAT = "%d-%m-%Y-%H-%M"
 
 
@@ -24,7 +26,7 @@ def incwo_time(value: datetime.datetime | None) -> str:
 
 def country_name(code: Any) -> str:
     """The English name of a country code ("" for none)."""
-    return str(countries.name(code)) if code else ""
+    return rows.country_name(str(code)) if code else ""
 
 
 def country_code(text: str) -> str | None:

@@ -3,7 +3,7 @@
 A client reads `total_pages` and asks for pages 1 to `total_pages`; an empty
 list still has one (empty) page, as will_paginate counts. A page that is not
 a positive whole number is a 404, as will_paginate's InvalidPage is in Rails;
-a page past the end is empty.
+a page past the end is empty. The view's `page` reads the page itself.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from django.http import Http404
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from contacts.selectors import contact_count
 
 PER_PAGE = 100
 # Past any real list; larger pages would overflow the database's OFFSET.
@@ -30,11 +32,10 @@ class IncwoPagination(BasePagination):
             raise Http404
         self.page = int(raw)
         self.results_key = view.results_key
-        self.total_entries = queryset.count()
+        self.total_entries = contact_count(queryset)
         if self.page > MAX_PAGE:
             return []
-        start = (self.page - 1) * self.per_page
-        return list(queryset[start : start + self.per_page])
+        return view.page(queryset, offset=(self.page - 1) * self.per_page, limit=self.per_page)
 
     @property
     def total_pages(self) -> int:

@@ -1,7 +1,7 @@
-"""incwo contacts and firms built from the rows `contacts.selectors.contact_list` returns.
+"""incwo contacts and firms built from rows (`contacts.rows.ContactRow`, with its items and
+addresses, and whether the user may see its company).
 
-Plain functions over prefetched rows (items, addresses, the company), no
-serializer object per row. Field order follows the seed's "Object data" for
+Plain functions over rows already read, no serializer object per row. Field order follows the seed's "Object data" for
 contacts and the firms page for firms; the extra read-only fields incwo's own
 replies carry (`firm_name`, nested `id`s, `created_at`, `updated_at`) follow
 them. Nothing is ever None: an empty value is "", written `<x></x>`.
@@ -11,12 +11,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from contacts.models import Address, Contact, ContactItem
+from contacts.rows import AddressRow, ContactRow, ItemRow
 from dialects.incwo.codes import address_code, civility_code, item_code_of, type_word
 from dialects.incwo.fields import country_name, incwo_time, text
 
+# What a record shows of its row, the rows joined to it and its related rows (see
+# contacts.rows.contact_rows).
+FIELDS = (
+    "pk",
+    "salutation",
+    "first_name",
+    "last_name",
+    "name",
+    "background",
+    "job_title",
+    "department",
+    "registration_number",
+    "vat_number",
+    "created_at",
+    "updated_at",
+)
+JOINED = ("company", "contact_type")
+RELATED = ("items", "addresses")
 
-def address_repr(address: Address) -> dict[str, Any]:
+
+def address_repr(address: AddressRow) -> dict[str, Any]:
     return {
         "id": address.pk,
         "address_type": address_code(address.context),
@@ -28,7 +47,7 @@ def address_repr(address: Address) -> dict[str, Any]:
     }
 
 
-def items_repr(items: list[ContactItem]) -> list[dict[str, Any]]:
+def items_repr(items: list[ItemRow]) -> list[dict[str, Any]]:
     """The items incwo has a type_id for (a website has none, and is left out)."""
     result = []
     for item in items:
@@ -38,20 +57,20 @@ def items_repr(items: list[ContactItem]) -> list[dict[str, Any]]:
     return result
 
 
-def nested_repr(contact: Contact) -> dict[str, Any]:
+def nested_repr(contact: ContactRow) -> dict[str, Any]:
     return {
-        "contact_addresses": [address_repr(a) for a in contact.addresses.all()],
-        "contact_items": items_repr(list(contact.items.all())),
+        "contact_addresses": [address_repr(a) for a in contact.addresses],
+        "contact_items": items_repr(contact.items),
     }
 
 
-def primary_country(contact: Contact) -> str:
+def primary_country(contact: ContactRow) -> str:
     """A contact's `country`: the country of its primary address (see docs/incwo.md, "Contacts")."""
     address = contact.primary_address
     return country_name(address.country) if address is not None else ""
 
 
-def contact_repr(contact: Contact) -> dict[str, Any]:
+def contact_repr(contact: ContactRow) -> dict[str, Any]:
     """A person, as `<contact>`; its firm only if the user may see it (`company_visible`)."""
     firm = contact.company if contact.company_id and getattr(contact, "company_visible", False) else None
     return {
@@ -72,7 +91,7 @@ def contact_repr(contact: Contact) -> dict[str, Any]:
     }
 
 
-def firm_repr(firm: Contact) -> dict[str, Any]:
+def firm_repr(firm: ContactRow) -> dict[str, Any]:
     """A company, as `<firm>`."""
     return {
         "id": firm.pk,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from rest_framework import exceptions
@@ -22,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from contacts.models import Channel, Contact
+from contacts.rows import ContactRow, contact_row_of, contact_rows
 from contacts.selectors import contact_annotate_company_visible, contact_get, contact_list_for_display
 from contacts.services import contact_delete, contact_save_with_type_code
 from dialects.authentication import SessionAuthentication
@@ -33,7 +35,7 @@ from dialects.incwo.inputs import ContactInputSerializer, FirmInputSerializer, R
 from dialects.incwo.pagination import IncwoPagination
 from dialects.incwo.parsers import IncwoXMLParser
 from dialects.incwo.renderers import IncwoXMLRenderer
-from dialects.incwo.representations import contact_repr, firm_repr
+from dialects.incwo.representations import FIELDS, JOINED, RELATED, contact_repr, firm_repr
 from projects.models import Project
 from projects.selectors import project_role
 
@@ -65,7 +67,7 @@ class RecordView(IncwoView):
     is_company: ClassVar[bool]
     key: ClassVar[str]
     results_key: ClassVar[str]
-    represent: ClassVar[Callable[[Contact], dict[str, Any]]]
+    represent: ClassVar[Callable[[ContactRow], dict[str, Any]]]
     input_class: ClassVar[type[RecordInputSerializer]]
 
     def record(self, pk: Any) -> Contact:
@@ -106,22 +108,38 @@ class RecordView(IncwoView):
         return arguments
 
     def body(self, contact: Contact) -> dict[str, Any]:
-        return {self.key: type(self).represent(contact)}
+        """The reply for one record read by `record`."""
+        return {self.key: type(self).represent(contact_row_of(contact, related=RELATED))}
 
 
 class RecordListView(RecordView):
     """GET (paged, `?page=N`) and POST (201 and the stored record)."""
 
     def get(self, request: Request, business_file_id: str) -> Response:
-        # A record shows its items and addresses only: nothing else is prefetched.
         records = contact_list_for_display(
             user=request.user,
             filters=list_filters(project=self.business_file, is_company=self.is_company),
             order_by=["pk"],
-            related=("items", "addresses"),
+            related=(),
         )
-        page = self.paginate_queryset(contact_annotate_company_visible(records, user=request.user))
+        page = self.paginate_queryset(records)
         return self.get_paginated_response([type(self).represent(record) for record in page])
+
+    def page(self, queryset: QuerySet[Contact], *, offset: int, limit: int) -> list[ContactRow]:
+        """A page of records as rows (IncwoPagination's hook): their items and addresses, and
+        whether the user may see each person's firm."""
+        return contact_rows(
+            queryset,
+            offset=offset,
+            limit=limit,
+            fields=FIELDS,
+            joined=JOINED,
+            related=RELATED,
+            annotate=self.company_visible,
+        )
+
+    def company_visible(self, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+        return contact_annotate_company_visible(queryset, user=self.request.user)
 
     def post(self, request: Request, business_file_id: str) -> Response:
         arguments = self.arguments()

@@ -6,9 +6,10 @@ are left out when 0 or null. `count` is the number of items in `response` (1 for
 object), `statusCode` repeats the HTTP status, `nextIndex` appears when more items follow, and
 `total` only where the endpoint counts (`contact/filter`).
 
-Lists page with `startIndex` (items to skip) and `count` (default 25, at most 100). One row more
-than the page is read to know whether another page follows; `total` then needs its own count
-query only when the page is full.
+Lists page with `startIndex` (items to skip) and `count` (default 25, at most 100), as rows
+(`contacts.rows.contact_rows`) with what the wrappers show. One row more than the page is read to
+know whether another page follows; `total` then needs its own count query only when the page is
+full.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts.selectors import contact_count, contact_page
+from contacts.rows import ContactRow, contact_rows
+from contacts.selectors import contact_count
+from dialects.onlyoffice import representations as rep
 from dialects.onlyoffice.parsers import OnlyofficeParams
 
 DEFAULT_COUNT = 25
@@ -57,16 +60,28 @@ class PageParamsSerializer(serializers.Serializer):
 
 
 class OnlyofficePagination(BasePagination):
-    """startIndex/count paging; `with_total` adds `total` (contact/filter)."""
+    """startIndex/count paging; `with_total` adds `total` (contact/filter).
+
+    The page's rows carry the annotations of the view's `contact_queryset` (computed for the
+    page alone); the total counts the list itself, which costs no more than its filters.
+    """
 
     with_total: ClassVar[bool] = False
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[Any]:
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[ContactRow]:
         serializer = PageParamsSerializer(data=OnlyofficeParams(request).data_for(PageParamsSerializer()))
         serializer.is_valid(raise_exception=True)
         self.start = serializer.validated_data["startIndex"]
         size = min(serializer.validated_data["count"] or DEFAULT_COUNT, MAX_COUNT)
-        rows = contact_page(queryset, offset=self.start, limit=size + 1)
+        rows = contact_rows(
+            queryset,
+            offset=self.start,
+            limit=size + 1,
+            fields=rep.FIELDS,
+            joined=rep.JOINED,
+            related=rep.RELATED,
+            annotate=view.contact_queryset,
+        )
         self.next_index = self.start + size if len(rows) > size else None
         rows = rows[:size]
         self.total = None

@@ -6,9 +6,9 @@ members come first, as ONLYOFFICE's serializer writes a subclass's members befor
 class's (docs/onlyoffice.md, "Contacts"). Every key is always written (an absent object is null,
 an empty list []), so a client sees one stable shape.
 
-A contact comes from `contacts.selectors.contact_list_for_display` annotated by
-`contact_annotate_for_display` (rights, company visibility, people count), with the access lists
-of private contacts filled by `contact_access_lists`.
+A contact is a `contacts.rows.ContactRow` of a queryset annotated by
+`contacts.selectors.contact_annotate_for_display` (rights, company visibility, people count), with
+its items, addresses, custom values, tags and the access lists of private contacts.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from contacts.models import Address, Contact, ContactItem, CustomField, CustomValue, Tag, Visibility
-from contacts.selectors import contact_tags
+from contacts.rows import AddressRow, ContactRow, ItemRow
 from dialects.onlyoffice.codes import BASIC_CURRENCY, CURRENCIES, InfoType, ShareType
 from dialects.onlyoffice.fields import (
     address_category,
@@ -32,6 +32,26 @@ from dialects.onlyoffice.fields import (
     share_type,
     user_guid,
 )
+
+# What a contact's wrapper shows of its row, the rows joined to it and its related rows (see
+# contacts.rows.contact_rows).
+FIELDS = (
+    "pk",
+    "is_company",
+    "first_name",
+    "last_name",
+    "name",
+    "display_name",
+    "job_title",
+    "background",
+    "industry",
+    "currency",
+    "avatar",
+    "visibility",
+    "created_at",
+)
+JOINED = ("company", "author", "contact_type", "stage")
+RELATED = ("items", "addresses", "custom_values", "tags", "access_list")
 
 
 def employee(user: Any) -> dict[str, Any]:
@@ -75,10 +95,10 @@ def address(row: Address) -> dict[str, Any]:
     }
 
 
-def contact_info(row: ContactItem | Address) -> dict[str, Any]:
+def contact_info(row: ContactItem | ItemRow | Address | AddressRow) -> dict[str, Any]:
     """One CommonData row. Address rows (InfoType 7) appear only under `contact/{id}/data`, with
     their ids negated so items and addresses share one id space."""
-    if isinstance(row, Address):
+    if isinstance(row, (Address, AddressRow)):
         category = address_category(row)
         return {
             "InfoType": int(InfoType.ADDRESS),
@@ -150,12 +170,12 @@ def custom_values_of(contact: Contact) -> list[CustomValue]:
     return sorted(values, key=lambda v: (v.field.position, v.field_id))
 
 
-def contact_base(contact: Contact, *, request: Any, can_edit: bool, can_delete: bool) -> dict[str, Any]:
-    """ContactBaseWrapper."""
+def contact_base(contact: ContactRow, *, request: Any, can_edit: bool, can_delete: bool) -> dict[str, Any]:
+    """ContactBaseWrapper (the access list is read for private contacts only)."""
     photo = photo_url(contact, request)
     private = contact.visibility == Visibility.PRIVATE
     share = share_type(contact)
-    access = [employee(u) for u in sorted(contact.access_list.all(), key=lambda u: u.pk)] if private else []
+    access = [employee(u) for u in contact.access_list] if private else []
     return {
         "id": contact.pk,
         "SmallFotoUrl": photo,
@@ -172,12 +192,12 @@ def contact_base(contact: Contact, *, request: Any, can_edit: bool, can_delete: 
     }
 
 
-def contact_summary(contact: Contact, *, request: Any) -> dict[str, Any]:
+def contact_summary(contact: ContactRow, *, request: Any) -> dict[str, Any]:
     """ContactBaseWrapper of an annotated contact (its own rights)."""
     return contact_base(contact, request=request, can_edit=contact.can_edit, can_delete=contact.can_delete)
 
 
-def contact_full(contact: Contact, *, request: Any) -> dict[str, Any]:
+def contact_full(contact: ContactRow, *, request: Any) -> dict[str, Any]:
     """PersonWrapper or CompanyWrapper, with the example's ContactWrapper members between the
     subclass members and the base ones."""
     if contact.is_company:
@@ -195,16 +215,16 @@ def contact_full(contact: Contact, *, request: Any) -> dict[str, Any]:
             "Title": contact.job_title,
         }
     body = {
-        "Addresses": [address(row) for row in contact.addresses.all()],
+        "Addresses": [address(row) for row in contact.addresses],
         "CreateBy": employee(contact.author) if contact.author_id else None,
         "Created": api_datetime(contact.created_at),
         "About": contact.background,
         "Industry": contact.industry,
         "ContactStatus": list_item_base(contact.stage) if contact.stage_id else None,
         "ContactType": list_item_base(contact.contact_type) if contact.contact_type_id else None,
-        "CommonData": [contact_info(item) for item in contact.items.all()],
-        "CustomFields": [custom_value(value) for value in custom_values_of(contact)],
-        "Tags": [t.name for t in contact_tags(contact)],
+        "CommonData": [contact_info(item) for item in contact.items],
+        "CustomFields": [custom_value(value) for value in contact.custom_values if value.value != ""],
+        "Tags": contact.tags,
         # We keep no tasks (docs/onlyoffice.md: TaskCount, HaveLateTasks).
         "TaskCount": 0,
         "HaveLateTasks": False,
@@ -212,9 +232,9 @@ def contact_full(contact: Contact, *, request: Any) -> dict[str, Any]:
     return head | body | contact_summary(contact, request=request)
 
 
-def contacts_full(contacts: Iterable[Contact], *, request: Any) -> list[dict[str, Any]]:
+def contacts_full(contacts: Iterable[ContactRow], *, request: Any) -> list[dict[str, Any]]:
     return [contact_full(contact, request=request) for contact in contacts]
 
 
-def contacts_summary(contacts: Iterable[Contact], *, request: Any) -> list[dict[str, Any]]:
+def contacts_summary(contacts: Iterable[ContactRow], *, request: Any) -> list[dict[str, Any]]:
     return [contact_summary(contact, request=request) for contact in contacts]

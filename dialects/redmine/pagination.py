@@ -4,7 +4,8 @@
 without `offset`, `page` gives `offset = (page - 1) * limit`. The envelope is
 `{"contacts": [...], "total_count": 5, "offset": 0, "limit": 25}` (XML: the
 same numbers as attributes of `<contacts type="array">`); `nometa=1` or the
-header `X-Redmine-Nometa: 1` leaves the numbers out.
+header `X-Redmine-Nometa: 1` leaves the numbers out. The view's `page` reads
+the page itself.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts.selectors import contact_count, contact_page
+from contacts.selectors import contact_count
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -49,7 +50,7 @@ class RedminePagination(BasePagination):
         self.offset = min(max(offset, 0), MAX_OFFSET)
         self.nometa = params.get("nometa") in ("1", "true") or request.headers.get("X-Redmine-Nometa") == "1"
         self.total_count = contact_count(queryset)
-        return contact_page(queryset, offset=self.offset, limit=self.limit, total=self.total_count)
+        return view.page(queryset, offset=self.offset, limit=self.limit, total=self.total_count)
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         body: dict[str, Any] = {self.results_key: data}

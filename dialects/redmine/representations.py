@@ -1,6 +1,6 @@
 """Redmine contacts and notes as the plugin writes them, by plain functions over rows already
-fetched (a contact from `contacts.selectors.contact_list_for_display`): no serializer object per
-row, no query.
+fetched (a contact as a `contacts.rows.ContactRow` with the related rows of RELATED): no
+serializer object per row, no query.
 
 Output follows the plugin's `contacts/show.api.rsb` order. JSON and XML differ only in phones,
 emails and tags (docs/redmine.md, "Shapes"): JSON writes `{"number": ..}` and
@@ -13,16 +13,36 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from contacts.models import Address, Contact, ContactItem, CustomValue, Note
-from contacts.selectors import contact_tags
+from contacts.models import Contact, ContactItem, Note
+from contacts.rows import AddressRow, ContactRow, CustomValueRow, contact_row_of
 from dialects.redmine.codes import NOTE_TYPE_CODES, VISIBILITY_CODES
 from dialects.redmine.fields import redmine_time, text_or_none, user_ref
 
 # The plugin writes a missing address as the block with nil lines and no country_code.
+# What a contact shows of its row, the rows joined to it and its related rows, in lists (see
+# contacts.rows.contact_rows), and in show with its projects.
+FIELDS = (
+    "pk",
+    "avatar",
+    "is_company",
+    "name",
+    "first_name",
+    "last_name",
+    "middle_name",
+    "birthday",
+    "job_title",
+    "background",
+    "visibility",
+    "created_at",
+    "updated_at",
+)
+JOINED = ("company", "author", "assigned_to")
+RELATED = ("items", "addresses", "custom_values", "tags")
+DETAIL_RELATED = (*RELATED, "projects")
 NO_ADDRESS = dict.fromkeys(("full_address", "street", "city", "region", "country", "postcode"))
 
 
-def address(row: Address | None) -> dict[str, Any]:
+def address(row: AddressRow | None) -> dict[str, Any]:
     if row is None:
         return dict(NO_ADDRESS)
     return {
@@ -31,12 +51,12 @@ def address(row: Address | None) -> dict[str, Any]:
         "city": text_or_none(row.city),
         "region": text_or_none(row.region),
         "country": text_or_none(row.country_name),
-        "country_code": row.country.code if row.country else None,
+        "country_code": row.country or None,
         "postcode": text_or_none(row.postcode),
     }
 
 
-def custom_value(value: CustomValue) -> dict[str, Any]:
+def custom_value(value: CustomValueRow) -> dict[str, Any]:
     data: dict[str, Any] = {"id": value.field_id, "name": value.field.name}
     if value.field.is_multiple:
         data["multiple"] = True
@@ -46,9 +66,11 @@ def custom_value(value: CustomValue) -> dict[str, Any]:
     return data
 
 
-def _contact(contact: Contact, *, lists: Callable[[list[str], list[str], list[str]], dict[str, Any]]) -> dict[str, Any]:
+def _contact(
+    contact: ContactRow, *, lists: Callable[[list[str], list[str], list[str]], dict[str, Any]]
+) -> dict[str, Any]:
     """The contact's keys in the plugin's order; `lists` spells phones, emails and tags."""
-    items = contact.items.all()
+    items = contact.items
     phones: list[str] = []
     emails: list[str] = []
     website = skype = None
@@ -82,8 +104,8 @@ def _contact(contact: Contact, *, lists: Callable[[list[str], list[str], list[st
         data["assigned_to"] = user_ref(contact.assigned_to)
     data["visibility"] = VISIBILITY_CODES[contact.visibility]
     data["address"] = address(contact.primary_address)
-    data.update(lists(phones, emails, [tag.name for tag in contact_tags(contact)]))
-    data["custom_fields"] = [custom_value(v) for v in contact.custom_values.all()]
+    data.update(lists(phones, emails, contact.tags))
+    data["custom_fields"] = [custom_value(v) for v in contact.custom_values]
     data["created_on"] = redmine_time(contact.created_at)
     data["updated_on"] = redmine_time(contact.updated_at)
     return data
@@ -102,12 +124,12 @@ def _xml_lists(phones: list[str], emails: list[str], tags: list[str]) -> dict[st
     return {"phones": phones, "emails": emails, "tags": ", ".join(tags)}
 
 
-def contact_json(contact: Contact) -> dict[str, Any]:
+def contact_json(contact: ContactRow) -> dict[str, Any]:
     """A contact as the plugin's JSON writes it (index and show)."""
     return _contact(contact, lists=_json_lists)
 
 
-def contact_xml(contact: Contact) -> dict[str, Any]:
+def contact_xml(contact: ContactRow) -> dict[str, Any]:
     """The documented XML: phones and emails as text children, tags as one comma-separated string."""
     return _contact(contact, lists=_xml_lists)
 
@@ -123,10 +145,12 @@ def contact_detail(
     notes: Iterable[Note] = (),
     people: Iterable[Contact] = (),
 ) -> dict[str, Any]:
-    """Show: the contact with its projects and, on request (`include=`), notes, contacts, deals
-    and tickets (notes and people already read through the selectors)."""
-    data = CONTACT[fmt](contact)
-    projects = list(contact.projects.all())
+    """Show: the contact (read with its prefetches) with its projects and, on request
+    (`include=`), notes, contacts, deals and tickets (notes and people already read through the
+    selectors)."""
+    row = contact_row_of(contact, related=DETAIL_RELATED)
+    data = CONTACT[fmt](row)
+    projects = row.projects
     if projects:
         data["projects"] = [{"id": p.pk, "name": p.name} for p in projects]
     include = set(include)

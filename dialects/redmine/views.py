@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -24,10 +25,12 @@ from rest_framework.response import Response
 from contacts.exporters import export_response
 from contacts.intake import TooManySubmissions, webform_submit
 from contacts.models import WEBFORM_FIELDS, Channel, Note, WebForm
+from contacts.rows import contact_rows
 from contacts.selectors import (
     DISPLAY_PREFETCHES,
     company_people,
     contact_list_for_display,
+    contact_page,
     note_list,
     tag_counts,
 )
@@ -127,6 +130,10 @@ class RedmineView(DialectMixin, GenericAPIView):
             raise exceptions.ValidationError({name: [f"must be a hash of {name} attributes."]})
         return dict(data), dict(part)
 
+    def page(self, queryset: QuerySet, *, offset: int, limit: int, total: int) -> list[Any]:
+        """One page of a list (RedminePagination's hook): model instances, by default."""
+        return contact_page(queryset, offset=offset, limit=limit, total=total)
+
     def location(self, name: str, pk: int) -> str:
         return self.request.build_absolute_uri(reverse(name, kwargs={"pk": pk}))
 
@@ -149,8 +156,20 @@ class ContactListView(RedmineView):
     authentication_classes = [WebFormKeyAuthentication, *RedmineView.authentication_classes]
     permission_classes = [IsAuthenticated | WebFormMayCreate]
 
+    def page(self, queryset: QuerySet, *, offset: int, limit: int, total: int) -> list[Any]:
+        """Contacts as rows, with what a list shows of them."""
+        return contact_rows(
+            queryset,
+            offset=offset,
+            limit=limit,
+            total=total,
+            fields=representations.FIELDS,
+            joined=representations.JOINED,
+            related=representations.RELATED,
+        )
+
     def get(self, request: Request, project: str | None = None, format: str | None = None) -> Response:
-        page = self.paginate_queryset(self.contacts(project, related=DISPLAY_PREFETCHES))
+        page = self.paginate_queryset(self.contacts(project, related=()))
         represent = representations.CONTACT[self.fmt]
         return self.get_paginated_response([represent(contact) for contact in page])
 

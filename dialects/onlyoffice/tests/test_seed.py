@@ -139,11 +139,11 @@ def test_seed_request_costs_the_same_queries_for_1_or_25_contacts(
             access_list=[alice],
         )
     # The token's user, the project, the page (CanEdit/CanDelete, company visibility and people
-    # counts in the same query), items, addresses, custom values, tags, and the access lists of
-    # the private contacts on the page (no query when none is private).
-    with django_assert_num_queries(8):
+    # counts in the same query), items and addresses, custom values, tags, and the access lists
+    # of the private contacts on the page (no query when none is private).
+    with django_assert_num_queries(7):
         first = api("GET", f"crm/contact/project/{project.pk}", {"count": 1})
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         full = api("GET", f"crm/contact/project/{project.pk}", {"count": 25})
     assert (first.json()["count"], full.json()["count"]) == (1, 25)
     assert "nextIndex" not in full.json() and first.json()["nextIndex"] == 1

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from contacts.models import Channel, CustomField
+from contacts.rows import ContactRow, contact_row_of, contact_rows
 from contacts.selectors import (
     contact_access_lists,
     contact_annotate_for_display,
@@ -85,25 +86,38 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
         whether the user may see the company, how many of a company's people the user may see."""
         return contact_annotate_for_display(user=self.request.user, contacts=qs)
 
-    def reload(self, contacts: list[Any]) -> list[Any]:
-        """The contacts again, after a write, with everything their wrappers show."""
-        qs = contact_list_for_display(user=self.request.user).filter(pk__in=[c.pk for c in contacts])
-        return list(self.contact_queryset(qs))
+    def visible_rows(self, qs: QuerySet | None = None, *, pks: list[Any] | None = None) -> list[ContactRow]:
+        """Every contact of `qs` (the visible ones, by default), or of those among `pks`, as rows
+        with what their wrappers show, in a fixed number of queries."""
+        if qs is None:
+            qs = contact_list_for_display(user=self.request.user, related=())
+        if pks is not None:
+            qs = qs.filter(pk__in=pks)
+        return contact_rows(
+            qs, fields=rep.FIELDS, joined=rep.JOINED, related=rep.RELATED, annotate=self.contact_queryset
+        )
 
-    def contacts_data(self, contacts: list[Any], *, summary: bool = False) -> list[dict[str, Any]]:
-        """The wrappers of contacts from `contact_queryset` (ContactBaseWrapper with `summary`)."""
+    def reload(self, contacts: list[Any]) -> list[ContactRow]:
+        """The contacts again, after a write, with everything their wrappers show."""
+        return self.visible_rows(pks=[c.pk for c in contacts])
+
+    def rows_of(self, contacts: list[Any]) -> list[ContactRow]:
+        """Rows of contacts already read from `contact_queryset` with DISPLAY_PREFETCHES."""
         companies = [c.company for c in contacts if c.company_id and getattr(c, "company_visible", False)]
         contact_access_lists(contacts=[*contacts, *companies])
+        return [contact_row_of(contact, related=rep.RELATED) for contact in contacts]
+
+    def contacts_data(self, rows: list[ContactRow], *, summary: bool = False) -> list[dict[str, Any]]:
+        """The wrappers of rows (ContactBaseWrapper with `summary`)."""
         if summary:
-            return rep.contacts_summary(contacts, request=self.request)
-        return rep.contacts_full(contacts, request=self.request)
+            return rep.contacts_summary(rows, request=self.request)
+        return rep.contacts_full(rows, request=self.request)
 
     def contact_response(self, contact: Any, *, status: int = 200, base: bool = False) -> Response:
-        qs = contact_list_for_display(user=self.request.user).filter(pk=contact.pk)
-        fresh = self.contact_queryset(qs).first()
-        if fresh is None:  # The user just made it invisible to themselves.
-            fresh = unannotated(contact, user=self.request.user)
-        return Response(self.contacts_data([fresh], summary=base)[0], status=status)
+        rows = self.visible_rows(pks=[contact.pk])
+        if not rows:  # The user just made it invisible to themselves.
+            rows = self.rows_of([unannotated(contact, user=self.request.user)])
+        return Response(self.contacts_data(rows, summary=base)[0], status=status)
 
 
 def unannotated(contact: Any, *, user: Any) -> Any:

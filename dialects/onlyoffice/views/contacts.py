@@ -11,7 +11,6 @@ from rest_framework.response import Response
 
 from contacts.models import ContactStage
 from contacts.selectors import (
-    DISPLAY_PREFETCHES,
     WRITE_PREFETCHES,
     choice_get,
     contact_list_for_display,
@@ -73,8 +72,10 @@ class ProjectContactsView(OnlyofficeView):
     def get(self, request: Request, projectid: int, format: str | None = None) -> Response:
         project = self.project(projectid)
         order = self.params(ContactSortSerializer)["order_by"]
-        qs = contact_list_for_display(user=request.user, filters={"project": str(project.pk)}, order_by=order)
-        page = self.paginate_queryset(self.contact_queryset(qs))
+        qs = contact_list_for_display(
+            user=request.user, filters={"project": str(project.pk)}, order_by=order, related=()
+        )
+        page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.contacts_data(page))
 
     def post(self, request: Request, projectid: int, format: str | None = None) -> Response:
@@ -129,15 +130,15 @@ class ContactFilterView(OnlyofficeView):
 
     def get(self, request: Request, format: str | None = None) -> Response:
         query = self.params(ContactFilterSerializer)
-        contacts = filtered_contacts(user=request.user, query=query, related=DISPLAY_PREFETCHES)
-        page = self.paginate_queryset(self.contact_queryset(contacts))
+        contacts = filtered_contacts(user=request.user, query=query, related=())
+        page = self.paginate_queryset(contacts)
         return self.get_paginated_response(self.contacts_data(page))
 
     def delete(self, request: Request, format: str | None = None) -> Response:
         """Delete every contact the filters match (not a page): all, or none when one is refused."""
         query = self.params(ContactFilterSerializer)
         contacts = list(self.contact_queryset(filtered_contacts(user=request.user, query=query)))
-        data = self.contacts_data(contacts, summary=True)
+        data = self.contacts_data(self.rows_of(contacts), summary=True)
         contact_delete_many(contacts=contacts, user=request.user)
         return Response(data)
 
@@ -163,9 +164,7 @@ class ContactByInfoView(OnlyofficeView):
     def get(self, request: Request, format: str | None = None) -> Response:
         query = self.params(ContactByInfoSerializer)
         order = self.params(ContactSortSerializer)["order_by"]
-        page = self.paginate_queryset(
-            self.contact_queryset(contacts_by_info(user=request.user, query=query, order_by=order))
-        )
+        page = self.paginate_queryset(contacts_by_info(user=request.user, query=query, order_by=order))
         return self.get_paginated_response(self.contacts_data(page))
 
 
@@ -182,7 +181,7 @@ class ContactBulkDeleteView(OnlyofficeView):
         contacts = list(qs)
         if len(contacts) != len(set(ids)):
             raise Http404
-        data = self.contacts_data(contacts, summary=True)
+        data = self.contacts_data(self.rows_of(contacts), summary=True)
         contact_delete_many(contacts=contacts, user=request.user)
         return Response(data)
 
@@ -230,8 +229,8 @@ class CompanyPersonsView(OnlyofficeView):
     def get(self, request: Request, companyid: int, format: str | None = None) -> Response:
         company = self.contact(companyid, is_company=True)
         order = self.params(ContactSortSerializer)["order_by"]
-        qs = contact_list_for_display(user=request.user, filters={"company": company.pk}, order_by=order)
-        page = self.paginate_queryset(self.contact_queryset(qs))
+        qs = contact_list_for_display(user=request.user, filters={"company": company.pk}, order_by=order, related=())
+        page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.contacts_data(page))
 
     def post(self, request: Request, companyid: int, format: str | None = None) -> Response:

@@ -1,0 +1,453 @@
+"""Contacts as flat rows for the API dialects: a page read with `values()`, never model instances.
+
+A dialect's list reads a page of contacts and everything its representation shows in a fixed
+number of queries: the page (with the company, author, assignee, type and stage joined, and
+whatever the queryset annotates), then one query per kind of related row asked for (items and
+addresses share one). Related rows
+are grouped by contact in Python (a dict lookup per row), not through `prefetch_related`, which
+clones a queryset for every contact of the page.
+
+The rows answer the attribute names of the models they stand for (`row.display_name`,
+`item.kind`, `address.country_name`, `row.primary_address`...), so a representation reads a row
+as it would read a model instance. `contact_row_of` builds the same row from a contact already
+read with its prefetches (the replies to writes), so every reply of a dialect is written by
+the same functions.
+
+Visibility is the queryset's: callers pass a queryset from `contacts.selectors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+from django.db.models import CharField, IntegerField, QuerySet, Value
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import get_language
+from django_countries import countries
+
+from contacts.models import (
+    Address,
+    Contact,
+    ContactItem,
+    CustomField,
+    CustomValue,
+    TaggedContact,
+    Visibility,
+)
+
+# The contact's own columns a representation may read.
+CONTACT_FIELDS = (
+    "pk",
+    "uuid",
+    "is_company",
+    "salutation",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "name",
+    "registration_number",
+    "vat_number",
+    "company_id",
+    "job_title",
+    "department",
+    "background",
+    "industry",
+    "birthday",
+    "contact_type_id",
+    "stage_id",
+    "currency",
+    "priority",
+    "avatar",
+    "author_id",
+    "assigned_to_id",
+    "visibility",
+    "display_name",
+    "created_at",
+    "updated_at",
+)
+# The rows joined to a contact (one LEFT JOIN each): their key, the contact's foreign key, and
+# the columns read from them.
+USER_FIELDS = ("first_name", "last_name", "username")
+CHOICE_FIELDS = ("name", "description", "color", "position")
+JOINED = (
+    ("company", "company_id", ("is_company", "display_name", "avatar", "visibility", "currency", "deleted_at")),
+    ("author", "author_id", USER_FIELDS),
+    ("assigned_to", "assigned_to_id", USER_FIELDS),
+    ("contact_type", "contact_type_id", ("code", *CHOICE_FIELDS)),
+    ("stage", "stage_id", CHOICE_FIELDS),
+)
+JOINED_NAMES = tuple(key for key, _, _ in JOINED)
+# What `contacts.selectors.contact_annotate_for_display` adds, copied from an instance that has it.
+DISPLAY_ANNOTATIONS = (
+    "can_edit",
+    "can_delete",
+    "company_visible",
+    "persons_count",
+    "company_can_edit",
+    "company_can_delete",
+)
+# The kinds of related rows `contact_rows` can read, one query each.
+RELATED = frozenset({"items", "addresses", "custom_values", "tags", "projects", "access_list"})
+
+
+@lru_cache(maxsize=1024)
+def _country_name(code: str, language: str | None) -> str:
+    return str(countries.name(code)) if code else ""
+
+
+def country_name(code: str) -> str:
+    """A country's name in the active language ("" for none), looked up once per code and language."""
+    return _country_name(code or "", get_language())
+
+
+class ItemRow(NamedTuple):
+    pk: int
+    contact_id: int
+    kind: str
+    tel_type: str
+    context: str
+    service: str
+    value: str
+    is_primary: bool
+
+
+class AddressRow(NamedTuple):
+    pk: int
+    contact_id: int
+    street1: str
+    street2: str
+    city: str
+    region: str
+    postcode: str
+    country: str  # the ISO 3166-1 code, "" for none
+    context: str
+    is_primary: bool
+
+    @property
+    def street(self) -> str:
+        return ", ".join(p for p in (self.street1, self.street2) if p)
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def full_address(self) -> str:
+        parts = (self.street1, self.street2, self.city, self.postcode, self.region, self.country_name)
+        return ", ".join(p for p in parts if p)
+
+
+class CustomValueRow(NamedTuple):
+    contact_id: int
+    field_id: int
+    value: str
+    field: CustomField
+
+
+class UserRow(NamedTuple):
+    pk: int
+    first_name: str
+    last_name: str
+    username: str
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_username(self) -> str:
+        return self.username
+
+
+class ProjectRow(NamedTuple):
+    pk: int
+    name: str
+
+
+ITEM_FIELDS = ItemRow._fields
+ADDRESS_FIELDS = AddressRow._fields
+CUSTOM_FIELD_FIELDS = ("name", "field_format", "choices", "position", "applies_to")
+
+
+class ContactRow(SimpleNamespace):
+    """A contact as a dialect shows it: its columns, its joined rows (`company`, `author`,
+    `assigned_to`, `contact_type`, `stage`: rows or None), the queryset's annotations and the
+    related rows read (`items`, `addresses`, `custom_values`, `tags`: names in display order,
+    `projects`, `access_list`: users, filled for private contacts only)."""
+
+    @property
+    def primary_address(self) -> AddressRow | None:
+        for address in self.addresses:
+            if address.is_primary:
+                return address
+        return self.addresses[0] if self.addresses else None
+
+    @property
+    def live_company(self) -> ContactRow | None:
+        company = self.company
+        return company if company is not None and company.deleted_at is None else None
+
+    @property
+    def company_name(self) -> str:
+        company = self.live_company
+        return company.display_name if company is not None else ""
+
+
+def _avatar(name: str | None) -> FieldFile | str:
+    """The stored image as the model's field gives it (its `.url` from the storage), or ""."""
+    if not name:
+        return ""
+    return FieldFile(None, Contact._meta.get_field("avatar"), name)
+
+
+def _page_ids(qs: QuerySet, *, offset: int, limit: int | None, total: int | None) -> QuerySet | None:
+    """The ids of one page of `qs`, as a subquery (`contacts.selectors.contact_page`'s reading:
+    the sort index only, and a page in the second half read from the other end)."""
+    ids = qs.values("pk")
+    if limit is None:
+        return ids[offset:] if offset else ids
+    if total is not None:
+        limit = min(limit, max(total - offset, 0))
+    if limit <= 0:
+        return None
+    ordering = list(qs.query.order_by) or list(qs.model._meta.ordering)
+    ends_with_pk = bool(ordering) and str(ordering[-1]).lstrip("-") in ("pk", "id")
+    if total is not None and offset > total // 2 and ends_with_pk:
+        start = total - offset - limit
+        return qs.reverse().values("pk")[start : start + limit]
+    return ids[offset : offset + limit]
+
+
+def contact_rows(
+    qs: QuerySet[Contact],
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    total: int | None = None,
+    related: Iterable[str] = (),
+    annotate: Callable[[QuerySet[Contact]], QuerySet[Contact]] | None = None,
+    fields: Sequence[str] = CONTACT_FIELDS,
+    joined: Iterable[str] = JOINED_NAMES,
+) -> list[ContactRow]:
+    """A page of `qs` (every row when `limit` is None) as ContactRows, in `qs`'s order.
+
+    One query for the page and one for each of `related` (see RELATED): a fixed number of
+    queries whatever the page's size. The page's ids are a subquery over `qs` (its sort index
+    only); its rows are read by id, with `annotate`'s annotations (computed for the page's rows
+    alone, and without evaluating `qs`'s filters a second time). As with `contact_page`, the
+    order must end with the primary key for pages to be exact, and a known `total` lets a deep
+    page be read from the other end.
+    """
+    offset = max(offset, 0)
+    ids = _page_ids(qs, offset=offset, limit=None if limit is None else max(limit, 0), total=total)
+    if ids is None:
+        return []
+    page = _by_ids(qs, ids)
+    if annotate is not None:
+        page = annotate(page)
+    annotations = tuple(page.query.annotations)
+    joins = tuple(join for join in JOINED if join[0] in set(joined))
+    keys = {*fields, *(fk for _, fk, _ in joins)}
+    columns = tuple(f"{key}__{name}" for key, _, names in joins for name in names)
+    rows = [_contact_row(values, joins) for values in page.values(*keys, *columns, *annotations)]
+    _attach_related(rows, set(related))
+    return rows
+
+
+def _by_ids(qs: QuerySet[Contact], ids: QuerySet) -> QuerySet[Contact]:
+    """The contacts of `ids` in `qs`'s order (`qs`'s own filters are not repeated, as in
+    `contacts.selectors.contact_page`, unless `qs` annotates or combines)."""
+    query = qs.query
+    if query.annotations or query.extra or query.combinator or query.distinct:
+        return qs.prefetch_related(None).filter(pk__in=ids)
+    rows = qs.model._default_manager.filter(pk__in=ids)
+    rows.query.order_by = query.order_by
+    rows.query.default_ordering = query.default_ordering
+    rows.query.standard_ordering = query.standard_ordering
+    return rows
+
+
+def _contact_row(values: dict[str, Any], joins: Sequence[tuple[str, str, tuple[str, ...]]]) -> ContactRow:
+    for key, fk, names in joins:
+        parts = {name: values.pop(f"{key}__{name}") for name in names}
+        values[key] = None if values[fk] is None else _joined_row(key, values[fk], parts)
+    if "avatar" in values:
+        values["avatar"] = _avatar(values["avatar"])
+    return ContactRow(**values)
+
+
+def _joined_row(key: str, pk: int, parts: dict[str, Any]) -> Any:
+    if key in ("author", "assigned_to"):
+        return UserRow(pk=pk, **parts)
+    if key == "company":
+        parts["avatar"] = _avatar(parts["avatar"])
+        return ContactRow(pk=pk, company_id=None, access_list=[], **parts)
+    return SimpleNamespace(pk=pk, code=parts.pop("code", ""), **parts)
+
+
+def _attach_related(rows: Sequence[ContactRow], related: set[str]) -> None:
+    unknown = related - RELATED
+    if unknown:
+        raise ValueError(f"No related rows named {sorted(unknown)}.")
+    by_pk = {row.pk: row for row in rows}
+    for row in rows:
+        for name in related - {"access_list"}:
+            setattr(row, name, [])
+        row.access_list = []
+        if row.company is not None:
+            row.company.access_list = []
+    if not rows:
+        return
+    ids = list(by_pk)
+    if {"items", "addresses"} <= related:
+        _attach_items_and_addresses(by_pk, ids)
+    elif "items" in related:
+        items = ContactItem.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
+        for values in items.values_list(*ITEM_FIELDS):
+            by_pk[values[1]].items.append(ItemRow._make(values))
+    elif "addresses" in related:
+        addresses = Address.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
+        for values in addresses.values_list(*ADDRESS_FIELDS):
+            by_pk[values[1]].addresses.append(AddressRow._make(values))
+    if "custom_values" in related:
+        _attach_custom_values(by_pk, ids)
+    if "tags" in related:
+        tagged = TaggedContact.objects.filter(content_object_id__in=ids).order_by("id")
+        for contact_id, name in tagged.values_list("content_object_id", "tag__name"):
+            by_pk[contact_id].tags.append(name)
+        for row in rows:
+            row.tags.sort(key=str.lower)
+    if "projects" in related:
+        links = Contact.projects.through.objects.filter(contact_id__in=ids).order_by("project__name", "project_id")
+        for contact_id, pk, name in links.values_list("contact_id", "project_id", "project__name"):
+            by_pk[contact_id].projects.append(ProjectRow(pk, name))
+    if "access_list" in related:
+        _attach_access_lists(rows)
+
+
+def _attach_items_and_addresses(by_pk: dict[int, ContactRow], ids: list[int]) -> None:
+    """Items and addresses in one statement (UNION ALL): a part number, then the columns both
+    kinds of row share (`pk`, `position`, six text columns, `context`, `is_primary`)."""
+    text = [Value("", output_field=CharField())] * 2
+    items = ContactItem.objects.filter(contact_id__in=ids).order_by()
+    addresses = Address.objects.filter(contact_id__in=ids).order_by()
+    rows = items.values_list(
+        "contact_id", Value(0, output_field=IntegerField()), "pk", "position",
+        "kind", "tel_type", "service", "value", *text, "context", "is_primary",
+    ).union(
+        addresses.values_list(
+            "contact_id", Value(1, output_field=IntegerField()), "pk", "position",
+            "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary",
+        ),
+        all=True,
+    )  # fmt: skip
+    # Each contact's items, then its addresses, each by position and id (the models' order).
+    for contact_id, part, pk, _, a, b, c, d, e, f, context, is_primary in sorted(rows, key=_union_order):
+        row = by_pk[contact_id]
+        if part == 0:
+            row.items.append(ItemRow(pk, contact_id, a, b, context, c, d, is_primary))
+        else:
+            row.addresses.append(AddressRow(pk, contact_id, a, b, c, d, e, f, context, is_primary))
+
+
+def _union_order(values: tuple) -> tuple:
+    return values[0], values[1], values[3], values[2]
+
+
+def _attach_custom_values(by_pk: dict[int, ContactRow], ids: list[int]) -> None:
+    values = CustomValue.objects.filter(contact_id__in=ids).order_by("contact_id", "field__position", "field_id")
+    fields: dict[int, CustomField] = {}
+    names = tuple(f"field__{name}" for name in CUSTOM_FIELD_FIELDS)
+    for contact_id, field_id, value, *columns in values.values_list("contact_id", "field_id", "value", *names):
+        field = fields.get(field_id)
+        if field is None:
+            field = fields[field_id] = CustomField(pk=field_id, **dict(zip(CUSTOM_FIELD_FIELDS, columns, strict=True)))
+        by_pk[contact_id].custom_values.append(CustomValueRow(contact_id, field_id, value, field))
+
+
+def _attach_access_lists(rows: Sequence[ContactRow]) -> None:
+    """The access lists of the private contacts and private companies among the rows (one query,
+    none when none is private): the only access lists a dialect shows."""
+    private: dict[int, list[ContactRow]] = {}
+    for row in rows:
+        for contact in (row, row.company):
+            if contact is not None and contact.visibility == Visibility.PRIVATE:
+                private.setdefault(contact.pk, []).append(contact)
+    if not private:
+        return
+    through = Contact.access_list.through.objects.filter(contact_id__in=list(private)).order_by("contact_id", "user_id")
+    names = tuple(f"user__{name}" for name in USER_FIELDS)
+    for contact_id, user_id, *columns in through.values_list("contact_id", "user_id", *names):
+        user = UserRow(user_id, *columns)
+        for contact in private[contact_id]:
+            contact.access_list.append(user)
+
+
+# The same rows from instances already read (with the prefetches of `contact_list_for_display`).
+
+
+def contact_row_of(contact: Contact, *, related: Iterable[str] = ()) -> ContactRow:
+    """The ContactRow of a contact read with the prefetches of `related`, without a query (the
+    access lists of private contacts must have been read, see `contact_access_lists`)."""
+    values = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+    values["avatar"] = _avatar(contact.avatar.name)
+    for name in DISPLAY_ANNOTATIONS:
+        if hasattr(contact, name):
+            values[name] = getattr(contact, name)
+    values["author"] = _user_row(contact.author) if contact.author_id else None
+    values["assigned_to"] = _user_row(contact.assigned_to) if contact.assigned_to_id else None
+    values["contact_type"] = _choice_row(contact.contact_type, code=True) if contact.contact_type_id else None
+    values["stage"] = _choice_row(contact.stage) if contact.stage_id else None
+    values["company"] = _company_row(contact.company) if contact.company_id else None
+    values["access_list"] = _access_list_of(contact)
+    row = ContactRow(**values)
+    related = set(related)
+    if "items" in related:
+        row.items = [ItemRow._make(getattr(item, name) for name in ITEM_FIELDS) for item in contact.items.all()]
+    if "addresses" in related:
+        row.addresses = [_address_row(address) for address in contact.addresses.all()]
+    if "custom_values" in related:
+        values_ = sorted(contact.custom_values.all(), key=lambda v: (v.field.position, v.field_id))
+        row.custom_values = [CustomValueRow(v.contact_id, v.field_id, v.value, v.field) for v in values_]
+    if "tags" in related:
+        row.tags = sorted((tagged.tag.name for tagged in contact.tagged_items.all()), key=str.lower)
+    if "projects" in related:
+        projects = sorted(contact.projects.all(), key=lambda p: (p.name, p.pk))
+        row.projects = [ProjectRow(p.pk, p.name) for p in projects]
+    return row
+
+
+def _user_row(user: Any) -> UserRow:
+    return UserRow(user.pk, user.first_name, user.last_name, user.get_username())
+
+
+def _choice_row(choice: Any, *, code: bool = False) -> SimpleNamespace:
+    values = {name: getattr(choice, name) for name in CHOICE_FIELDS}
+    return SimpleNamespace(pk=choice.pk, code=choice.code if code else "", **values)
+
+
+def _company_row(company: Contact) -> ContactRow:
+    return ContactRow(
+        pk=company.pk,
+        company_id=None,
+        is_company=company.is_company,
+        display_name=company.display_name,
+        avatar=_avatar(company.avatar.name),
+        visibility=company.visibility,
+        currency=company.currency,
+        deleted_at=company.deleted_at,
+        access_list=_access_list_of(company),
+    )
+
+
+def _access_list_of(contact: Contact) -> list[UserRow]:
+    if contact.visibility != Visibility.PRIVATE:
+        return []
+    return [_user_row(user) for user in sorted(contact.access_list.all(), key=lambda u: u.pk)]
+
+
+def _address_row(address: Address) -> AddressRow:
+    values = {name: getattr(address, name) for name in ADDRESS_FIELDS}
+    values["country"] = address.country.code or "" if address.country else ""
+    return AddressRow(**values)

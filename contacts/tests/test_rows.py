@@ -1,0 +1,79 @@
+"""contacts.rows: pages of flat rows, in a fixed number of queries, equal to what the instances say."""
+
+from __future__ import annotations
+
+import pytest
+
+from contacts.rows import RELATED, contact_row_of, contact_rows
+from contacts.selectors import (
+    WRITE_PREFETCHES,
+    contact_access_lists,
+    contact_annotate_for_display,
+    contact_count,
+    contact_list,
+    contact_list_for_display,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def twelve(make_contact):
+    names = ["Kim", "Abe", "Lee", "Abe", "Zoe", "Moe", "Bea", "Cy", "Abe", "Dee", "Eve", "Fay"]
+    return [make_contact(first_name=name, last_name="Row", visibility="project") for name in names]
+
+
+@pytest.fixture
+def rich(make_contact, license_field, bob):
+    company = make_contact(is_company=True, name="Acme", visibility="private", access_list=[bob])
+    return make_contact(
+        first_name="Ada",
+        company=company,
+        visibility="private",
+        access_list=[bob],
+        items=[{"kind": "email", "value": "ada@example.com"}, {"kind": "tel", "value": "+1 202 555 0100"}],
+        addresses=[{"city": "Riga", "country": "LV"}, {"city": "Paris", "country": "FR", "is_primary": True}],
+        custom_values={license_field.pk: "Pro"},
+        tags=["vip", "Alpha"],
+    )
+
+
+@pytest.mark.parametrize("order_by", [None, ["-updated_at"], ["-display_name"]])
+def test_every_page_of_rows_is_the_slice_of_the_whole_list(twelve, bob, order_by):
+    qs = contact_list(user=bob, order_by=order_by, prefetch=False)
+    whole = list(qs.values_list("pk", flat=True))
+    total = contact_count(qs)
+    for size in (1, 5, 12):
+        for offset in range(0, 14):
+            for known in (None, total):
+                rows = contact_rows(qs, offset=offset, limit=size, total=known)
+                assert [row.pk for row in rows] == whole[offset : offset + size], (offset, size, known)
+
+
+def test_a_page_of_rows_costs_one_query_and_one_per_kind_of_related_row(twelve, bob, django_assert_num_queries):
+    qs = contact_list(user=bob, prefetch=False)
+    # The page; items and addresses; custom values; tags; projects (no contact is private).
+    with django_assert_num_queries(5):
+        one = contact_rows(qs, limit=1, related=RELATED)
+    with django_assert_num_queries(5):
+        many = contact_rows(qs, limit=12, related=RELATED)
+    assert (len(one), len(many)) == (1, 12)
+    with django_assert_num_queries(0):
+        assert contact_rows(qs, offset=20, limit=5, total=12, related=RELATED) == []
+
+
+def test_a_row_says_what_the_contact_read_with_its_prefetches_says(rich, alice, bob):
+    def annotate(qs):
+        return contact_annotate_for_display(user=bob, contacts=qs)
+
+    (row,) = contact_rows(contact_list(user=bob, prefetch=False).filter(pk=rich.pk), related=RELATED, annotate=annotate)
+    contact = annotate(contact_list_for_display(user=bob, related=WRITE_PREFETCHES).filter(pk=rich.pk)).get()
+    contact_access_lists(contacts=[contact, contact.company])
+    assert contact_row_of(contact, related=RELATED) == row
+    assert [item.value for item in row.items] == ["ada@example.com", "+1 202 555 0100"]
+    assert row.primary_address.city == "Paris" and row.primary_address.country_name == "France"
+    assert row.tags == ["Alpha", "vip"] and [value.field.name for value in row.custom_values] == ["License"]
+    assert [user.username for user in row.access_list] == ["bob"]
+    assert row.company.display_name == "Acme" and [user.pk for user in row.company.access_list] == [bob.pk]
+    assert row.author.get_full_name() == "Alice Tester" and row.company_visible
+    assert [project.name for project in row.projects] == ["Support"]
