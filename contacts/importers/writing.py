@@ -1,10 +1,12 @@
 """The bulk writer: checked rows into the database, a chunk per transaction, in a fixed number of queries.
 
-No model instance per row: contacts and their children are written as tuples with multi-row
-INSERT statements (executemany over ROWS_PER_STATEMENT rows each), ids taken for the whole chunk
-at once (PostgreSQL: the sequence's next values; SQLite: above the table's largest id, under the
-write lock the chunk's transaction holds). A chunk costs the same number of queries whatever its
-size, apart from one statement per ROWS_PER_STATEMENT rows of each table.
+No model instance per row: contacts and their children are written as tuples, on SQLite with
+multi-row INSERT statements (executemany over ROWS_PER_STATEMENT rows each), on PostgreSQL with
+one COPY per table (the server parses COPY's rows several times faster than INSERT's values).
+Ids are taken for the whole chunk at once (PostgreSQL: the sequence's next values; SQLite: above
+the table's largest id, under the write lock the chunk's transaction holds). A chunk costs the
+same number of queries whatever its size, apart from one statement per ROWS_PER_STATEMENT rows
+of each table on SQLite.
 
 The search index is kept by the database triggers (contacts.search). On PostgreSQL, items are
 written before their contacts inside the transaction (foreign keys are checked at commit): their
@@ -29,6 +31,7 @@ created once for the whole import.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -490,12 +493,15 @@ def display_name(values: dict[str, Any], *, is_company: bool) -> str:
 
 
 def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
-    """Insert rows with multi-row INSERT statements of ROWS_PER_STATEMENT rows each (one executemany,
-    and one statement for the rest)."""
+    """Insert rows: on PostgreSQL with one COPY, elsewhere with multi-row INSERT statements of
+    ROWS_PER_STATEMENT rows each (one executemany, and one statement for the rest)."""
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        _copy_rows(f"COPY {table} ({names}) FROM STDIN", rows)
+        return
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     full = len(rows) - len(rows) % ROWS_PER_STATEMENT
     with connection.cursor() as cursor:
@@ -513,3 +519,14 @@ def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
             rest = rows[full:]
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(rest))
             cursor.execute(sql, [value for row in rest for value in row])
+
+
+def _copy_rows(sql: str, rows: list[tuple]) -> None:
+    """COPY rows in (the server parses them several times faster than INSERT's values), logged as a
+    query when queries are (COPY does not pass through the cursor's execute)."""
+    start = time.monotonic()
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": f"{sql} ({len(rows)} rows)", "time": f"{time.monotonic() - start:.3f}"})
