@@ -371,13 +371,16 @@ def measure_import(table: Table, user: Any, contacts: int) -> None:
 
 def _delete_contacts_after(top: int) -> None:
     """Delete the contacts with ids above `top` and every row pointing at them, in plain SQL (the
-    search triggers drop their documents)."""
+    search triggers drop their documents). The contacts go first (foreign keys are checked at
+    commit): their items' delete triggers then find no contact whose document they would rebuild."""
     from django.db import connection, transaction
 
     from contacts.models import Contact
 
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM contacts_contact WHERE id > %s", [top])
+        cursor.execute("UPDATE contacts_contact SET company_id = NULL WHERE company_id > %s", [top])
         for field in Contact._meta.many_to_many:
             through = field.remote_field.through._meta.db_table
             cursor.execute(f"DELETE FROM {quote(through)} WHERE {quote(field.m2m_column_name())} > %s", [top])
@@ -386,8 +389,6 @@ def _delete_contacts_after(top: int) -> None:
                 continue
             table_name = relation.related_model._meta.db_table
             cursor.execute(f"DELETE FROM {quote(table_name)} WHERE {quote(relation.field.column)} > %s", [top])
-        cursor.execute("UPDATE contacts_contact SET company_id = NULL WHERE company_id > %s", [top])
-        cursor.execute("DELETE FROM contacts_contact WHERE id > %s", [top])
 
 
 def free_port() -> int:
