@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django_countries.fields import CountryField
+from phonenumbers import phonenumberutil as pnu
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -462,6 +463,60 @@ def with_scheme(value: str) -> str:
     return value if URL_SCHEME.match(value) else f"https://{value}"
 
 
+# Text of ASCII digits and the usual separators, with at most a leading plus: what most files hold.
+PLAIN_PHONE = re.compile(r"\+?[0-9 ().-]+")
+NOT_DIGIT = re.compile(r"[^0-9]")
+_TOO_SHORT_RESULTS = (pnu.ValidationResult.TOO_SHORT, pnu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+                      pnu.ValidationResult.INVALID_LENGTH)  # fmt: skip
+
+
+def phone_parse(text: str, region: str) -> phonenumbers.PhoneNumber:
+    """`phonenumbers.parse(text, region)`, the same number or the same NumberParseException, in a
+    fraction of the time for plain text (PLAIN_PHONE, three digits or more).
+
+    For such text, parse's first steps (finding the number in free text, RFC 3966 parameters,
+    extensions, letters, Unicode digits) leave exactly its ASCII digits, with the plus if there is
+    one: the rest of parse runs here from those digits, through phonenumbers' own helpers
+    (country code, national prefix, possible lengths). Any other text goes to parse itself.
+    """
+    if not (PLAIN_PHONE.fullmatch(text) and pnu._is_valid_region_code(region)):
+        return phonenumbers.parse(text, region)
+    digits = NOT_DIGIT.sub("", text)
+    metadata = pnu.PhoneMetadata.metadata_for_region(region, None)
+    if len(digits) < 3 or metadata is None:
+        return phonenumbers.parse(text, region)
+    number = phonenumbers.PhoneNumber()
+    country_code, national = 0, ""
+    if text[0] == "+":
+        country_code, national = pnu._extract_country_code(digits)
+        number.country_code = country_code
+    if not country_code:  # no plus, or a plus before no known code: parse reads the digits as dialled
+        country_code, national = pnu._maybe_extract_country_code(digits, metadata, False, number)
+        if text[0] == "+" and not country_code:
+            raise pnu.NumberParseException(
+                pnu.NumberParseException.INVALID_COUNTRY_CODE, "Could not interpret numbers after plus-sign."
+            )
+    if country_code:
+        number_region = pnu.region_code_for_country_code(country_code)
+        if number_region != region:
+            metadata = pnu.PhoneMetadata.metadata_for_region_or_calling_code(country_code, number_region)
+    else:
+        national = digits
+        country_code = number.country_code = metadata.country_code
+    if len(national) < pnu._MIN_LENGTH_FOR_NSN:
+        raise pnu.NumberParseException(pnu.NumberParseException.TOO_SHORT_NSN, "Too short to be a phone number.")
+    _, stripped, _ = pnu._maybe_strip_national_prefix_carrier_code(national, metadata)
+    if pnu._test_number_length(stripped, metadata) not in _TOO_SHORT_RESULTS:
+        national = stripped
+    if len(national) < pnu._MIN_LENGTH_FOR_NSN:
+        raise pnu.NumberParseException(pnu.NumberParseException.TOO_SHORT_NSN, "Too short to be a phone number.")
+    if len(national) > pnu._MAX_LENGTH_FOR_NSN:
+        raise pnu.NumberParseException(pnu.NumberParseException.TOO_LONG, "Too long to be a phone number.")
+    pnu._set_italian_leading_zeros_for_phone_number(national, number)
+    number.national_number = int(national)
+    return number
+
+
 def normalize_phone(value: str) -> str:
     """The form of a phone number used for search and duplicate checks.
 
@@ -470,7 +525,10 @@ def normalize_phone(value: str) -> str:
     digits as written: short extensions (`411`) and local numbers are phone numbers too. Only
     text without any digit is refused.
     """
-    digits = "".join(str(unicodedata.decimal(char)) for char in value if unicodedata.decimal(char, None) is not None)
+    if value.isascii():
+        digits = NOT_DIGIT.sub("", value)
+    else:
+        digits = "".join(str(unicodedata.decimal(c)) for c in value if unicodedata.decimal(c, None) is not None)
     if not digits:
         raise ValidationError({"value": f"{value} is not a valid phone number."})
     region = getattr(settings, "PHONE_DEFAULT_REGION", "US")
@@ -479,7 +537,7 @@ def normalize_phone(value: str) -> str:
         candidates.insert(0, "+" + value.lstrip()[2:])
     for candidate in candidates:
         try:
-            number = phonenumbers.parse(candidate, region)
+            number = phone_parse(candidate, region)
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_possible_number(number):

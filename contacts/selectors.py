@@ -946,6 +946,9 @@ class _ChunkQuery:
     export would pay for every query of every chunk. The query is compiled once over `size`
     placeholder ids (negative: no contact has one), and each chunk puts its own ids in their
     places among the parameters (repeating its last id when it is shorter).
+
+    On PostgreSQL the list is one array parameter instead (`= ANY(%s)`): the server parses and
+    plans an IN of 2000 values several times slower than the array, for the same plan.
     """
 
     def __init__(self, build: Callable[[list[int]], QuerySet], *, size: int) -> None:
@@ -957,12 +960,26 @@ class _ChunkQuery:
         self.slots = [i for i, value in enumerate(self.params) if value.__class__ is int and value in wanted]
         if len(self.slots) != size:
             raise ValueError("a chunk query must take its ids once, as one IN list")
+        self.array = False
+        listed = "IN (" + ", ".join(["%s"] * size) + ")"
+        first = self.slots[0]
+        if (
+            connections[self.db].vendor == "postgresql"
+            and self.sql.count(listed) == 1
+            and self.slots == list(range(first, first + size))
+        ):
+            self.sql = self.sql.replace(listed, "= ANY(%s)")
+            self.params[first : first + size] = [None]
+            self.slots, self.array = [first], True
 
     def rows(self, ids: list[int]) -> list[tuple]:
         params = self.params.copy()
-        padded = ids + [ids[-1]] * (len(self.slots) - len(ids))
-        for slot, pk in zip(self.slots, padded, strict=True):
-            params[slot] = pk
+        if self.array:
+            params[self.slots[0]] = ids
+        else:
+            padded = ids + [ids[-1]] * (len(self.slots) - len(ids))
+            for slot, pk in zip(self.slots, padded, strict=True):
+                params[slot] = pk
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
             return cursor.fetchall()

@@ -20,12 +20,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from contacts.history import history_channel, history_record_many
+from contacts.history import history_channel
 from contacts.importers.mapping import JOINABLE, guess_mapping, mapping_problems, target_parse
 from contacts.importers.reading import ImportFileError, Record, Source, source_count, source_records
 from contacts.importers.rows import PreparedRow, RowPreparer, labels_of
-from contacts.importers.writing import BulkWriter
-from contacts.models import ChangeAction, Channel, CustomField
+from contacts.importers.writing import BulkWriter, bulk_cache
+from contacts.models import Channel, CustomField
 
 CHUNK = 2000
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -162,7 +162,7 @@ def import_run(
     summary = ImportSummary(dry_run=dry_run)
     if progress:
         progress(0, total)
-    with history_channel(Channel.IMPORT), transaction.atomic() if dry_run else nullcontext():
+    with history_channel(Channel.IMPORT), bulk_cache(), transaction.atomic() if dry_run else nullcontext():
         preparer = RowPreparer(user=user, labels=source_labels(source, targets), match_target=match_target)
         writer = BulkWriter(
             user=user, preparer=preparer, projects=projects, update_existing=update_existing, match_target=match_target
@@ -176,8 +176,7 @@ def import_run(
                     cells = {row.number: row.cells for row in chunk}
                     with transaction.atomic():  # the chunk and its history entries: one transaction
                         result = writer.write(chunk)
-                        written = [*result.companies, *result.created, *result.updated]
-                        history_record_many(contact_ids=written, user=user, action=ChangeAction.IMPORTED)
+                        writer.record_history([*result.companies, *result.created, *result.updated])
                     by_row: dict[int, list[tuple[str, str]]] = {}
                     for number, column, message in result.errors:
                         by_row.setdefault(number, []).append((column, message))

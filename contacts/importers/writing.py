@@ -1,15 +1,26 @@
 """The bulk writer: checked rows into the database, a chunk per transaction, in a fixed number of queries.
 
-No model instance per row: contacts and their children are written as tuples with multi-row
-INSERT statements (executemany over ROWS_PER_STATEMENT rows each), ids taken for the whole chunk
-at once (PostgreSQL: the sequence's next values; SQLite: above the table's largest id, under the
-write lock the chunk's transaction holds). A chunk costs the same number of queries whatever its
-size, apart from one statement per ROWS_PER_STATEMENT rows of each table.
+No model instance per row: contacts and their children are written as tuples, on SQLite with
+multi-row INSERT statements (executemany over ROWS_PER_STATEMENT rows each), on PostgreSQL with
+one COPY per table (the server parses COPY's rows several times faster than INSERT's values).
+Ids are taken for the whole chunk at once (PostgreSQL: the sequence's next values; SQLite: above
+the table's largest id, under the write lock the chunk's transaction holds). A chunk costs the
+same number of queries whatever its size, apart from one statement per ROWS_PER_STATEMENT rows
+of each table on SQLite.
 
-The search index is kept by the database triggers (contacts.search). Items are written before
-their contacts inside the transaction (foreign keys are checked at commit): their triggers then
-find no contact to index, and the contact's own insert writes its document once, with its items,
-instead of once per item.
+The search index is kept by the database triggers (contacts.search). On PostgreSQL, items are
+written before their contacts inside the transaction (foreign keys are checked at commit): their
+trigger then finds no contact to index, and the contacts' statement writes each document once,
+with its items. On SQLite, whose triggers run once per row, the two insert triggers are dropped
+while a chunk's new contacts and items go in, and the chunk's documents are then written by one
+INSERT ... SELECT over the same document query (contacts.search.SQLITE_DOCUMENTS).
+
+SQLite keeps a larger page cache on the importing connection for the import's duration: a chunk
+updates some twenty indexes at random places, and the default 2 MiB cache makes SQLite read
+the same pages back again and again.
+
+Each contact written gets its history entry (imported, on the current channel) in the same
+transaction, as plain rows too.
 
 Update mode matches each row with an existing contact the user may edit (by email, or by a
 chosen column: ID, an email or phone column, a company name, a custom field); cells given
@@ -20,6 +31,7 @@ created once for the whole import.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,11 +46,23 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from contacts.history import current_channel
 from contacts.importers.rows import PreparedRow, RowPreparer
-from contacts.models import Address, Contact, ContactItem, CustomValue, Tag, TaggedContact
+from contacts.models import (
+    Address,
+    ChangeAction,
+    Contact,
+    ContactChange,
+    ContactItem,
+    CustomValue,
+    Tag,
+    TaggedContact,
+)
+from contacts.search import SEARCH_TABLE, SQLITE_DOCUMENTS
 from contacts.selectors import contact_list, contact_rights
 
 ROWS_PER_STATEMENT = 100
+SQLITE_IMPORT_CACHE_KIB = 128 * 1024
 ContactLink = Contact.projects.through
 CONTACT_COLUMNS = [f.column for f in Contact._meta.concrete_fields]
 ITEM_COLUMNS = ["contact_id", "kind", "tel_type", "context", "service", "value", "normalized", "is_primary", "position"]
@@ -47,7 +71,9 @@ ADDRESS_COLUMNS = [
     "position",
 ]
 NAME_COLUMNS = ("is_company", "name", "first_name", "middle_name", "last_name")
-ITEM_TRIGGER = "contacts_search_item_insert"
+HISTORY_COLUMNS = ["contact_id", "user_id", "channel", "action", "changes", "at"]
+# The SQLite triggers the insert of new contacts does the work of (see the module docstring).
+INSERT_TRIGGERS = ("contacts_search_item_insert", "contacts_search_contact_insert")
 
 
 @dataclass
@@ -81,7 +107,7 @@ class BulkWriter:
         self.made: dict[str, int] = {}  # those this import created, which a later company row fills in
         self.tags: dict[str, int] = {}
         self.vendor = connection.vendor
-        self.item_trigger: str | None = None
+        self.triggers: dict[str, str] | None = None  # name → SQL of the SQLite insert triggers
         self.author_id = user.pk if user is not None else None
         self.native_uuid = connection.features.has_native_uuid_field
         self.defaults = {
@@ -282,36 +308,57 @@ class BulkWriter:
             links += [(pk, project) for project in dict.fromkeys([*row.projects, *self.projects])]
         links += [(pk, project) for pk in company_ids for project in self.projects]
         # Items first: see the module docstring (one search document per contact).
-        with self._item_trigger_off():
+        with self._insert_triggers_off():
             insert_rows(ContactItem, ITEM_COLUMNS, items)
+            insert_rows(Contact, CONTACT_COLUMNS, contacts)
+            if self.vendor == "sqlite" and contacts:
+                self._index(first=contacts[0][0], last=contacts[-1][0])
         insert_rows(Address, ADDRESS_COLUMNS, addresses)
-        insert_rows(Contact, CONTACT_COLUMNS, contacts)
         insert_rows(TaggedContact, ["content_object_id", "tag_id"], tagged)
         insert_rows(ContactLink, ["contact_id", "project_id"], links)
         insert_rows(CustomValue, ["contact_id", "field_id", "value"], custom)
 
     @contextmanager
-    def _item_trigger_off(self) -> Iterator[None]:
-        """On SQLite, the item insert trigger is dropped while new contacts' items go in, and made again,
-        inside the chunk's transaction (SQLite's schema changes are transactional: no other connection
-        ever sees the table without it). Those items' contacts do not exist yet, so the trigger would
-        find nothing to index: dropping it saves two statements per item."""
+    def _insert_triggers_off(self) -> Iterator[None]:
+        """On SQLite, the search index's insert triggers are dropped while new contacts and their items
+        go in, and made again, inside the chunk's transaction (SQLite's schema changes are
+        transactional: no other connection ever sees the tables without them)."""
         if self.vendor != "sqlite":
             yield
             return
         with connection.cursor() as cursor:
-            if self.item_trigger is None:
-                cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [ITEM_TRIGGER])
-                found = cursor.fetchone()
-                self.item_trigger = found[0] if found else ""
-            if self.item_trigger:
-                cursor.execute(f"DROP TRIGGER {ITEM_TRIGGER}")
+            if self.triggers is None:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s)", INSERT_TRIGGERS
+                )
+                self.triggers = dict(cursor.fetchall())
+            for name in self.triggers:
+                cursor.execute(f"DROP TRIGGER {name}")
         try:
             yield
         finally:
-            if self.item_trigger:
-                with connection.cursor() as cursor:
-                    cursor.execute(self.item_trigger)
+            with connection.cursor() as cursor:
+                for sql in self.triggers.values():
+                    cursor.execute(sql)
+
+    @staticmethod
+    def _index(*, first: int, last: int) -> None:
+        """The search documents of the contacts with ids from `first` to `last` (a chunk's new ones, which
+        `_new_ids` numbers in one run), as the insert triggers write them."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SEARCH_TABLE} WHERE rowid BETWEEN %s AND %s", [first, last])
+            cursor.execute(
+                f"INSERT INTO {SEARCH_TABLE}(rowid, doc, digits) {SQLITE_DOCUMENTS} WHERE c.id BETWEEN %s AND %s",
+                [first, last],
+            )
+
+    def record_history(self, contact_ids: list[int]) -> None:
+        """One history entry per contact written: imported, by the importing user, on the current channel
+        (history_record_many's entries, as plain rows)."""
+        changes = ContactChange._meta.get_field("changes").get_db_prep_save({}, connection)
+        at = connection.ops.adapt_datetimefield_value(timezone.now())
+        row = (self.author_id, current_channel(), ChangeAction.IMPORTED.value, changes, at)
+        insert_rows(ContactChange, HISTORY_COLUMNS, [(pk, *row) for pk in contact_ids])
 
     @staticmethod
     def _children(
@@ -402,6 +449,24 @@ class BulkWriter:
         insert_rows(CustomValue, ["contact_id", "field_id", "value"], custom)
 
 
+@contextmanager
+def bulk_cache() -> Iterator[None]:
+    """On SQLite, a page cache of SQLITE_IMPORT_CACHE_KIB for the block (see the module docstring), then
+    the connection's own again."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before}")
+
+
 def _pairs_q(pairs: list[tuple[int, int]]) -> Q:
     condition = Q(pk__in=[])
     by_field: dict[int, list[int]] = defaultdict(list)
@@ -428,12 +493,15 @@ def display_name(values: dict[str, Any], *, is_company: bool) -> str:
 
 
 def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
-    """Insert rows with multi-row INSERT statements of ROWS_PER_STATEMENT rows each (one executemany,
-    and one statement for the rest)."""
+    """Insert rows: on PostgreSQL with one COPY, elsewhere with multi-row INSERT statements of
+    ROWS_PER_STATEMENT rows each (one executemany, and one statement for the rest)."""
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        _copy_rows(f"COPY {table} ({names}) FROM STDIN", rows)
+        return
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     full = len(rows) - len(rows) % ROWS_PER_STATEMENT
     with connection.cursor() as cursor:
@@ -451,3 +519,14 @@ def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
             rest = rows[full:]
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(rest))
             cursor.execute(sql, [value for row in rest for value in row])
+
+
+def _copy_rows(sql: str, rows: list[tuple]) -> None:
+    """COPY rows in (the server parses them several times faster than INSERT's values), logged as a
+    query when queries are (COPY does not pass through the cursor's execute)."""
+    start = time.monotonic()
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": f"{sql} ({len(rows)} rows)", "time": f"{time.monotonic() - start:.3f}"})

@@ -7,6 +7,8 @@ import io
 
 import pytest
 import vobject
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contacts.columns import neutralize_cell, restore_cell
 from contacts.exporters import contacts_csv, contacts_vcard, export_response, write_export
@@ -277,6 +279,31 @@ def test_an_export_costs_the_same_queries_per_chunk_whatever_the_chunks_hold(
     with django_assert_num_queries(setup + 2 * per_chunk + 1):
         text = export(contact_list(user=alice), user=alice)
     assert "Bare0" in text and "Rich3" in text
+
+
+@pytest.mark.parametrize("listed", [False, True])
+def test_child_rows_of_a_chunk_are_read_with_one_id_list_each_an_array_on_postgresql(
+    listed, make_contact, alice, monkeypatch
+):
+    from contacts import selectors
+
+    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 3)
+    people = [
+        make_contact(first_name=f"P{i}", items=[{"kind": "email", "value": f"p{i}@example.com"}]) for i in range(7)
+    ]
+    contacts = list(contact_list(user=alice).order_by("-pk")) if listed else contact_list(user=alice)
+
+    with CaptureQueriesContext(connection) as captured:
+        text = contacts_csv(contacts, user=alice)
+
+    items = [q["sql"] for q in captured.captured_queries if 'FROM "contacts_contactitem"' in q["sql"]]
+    chunks = 3  # of 3, 3 and 1 contacts
+    assert len(items) == chunks + 1  # and the count of numbered columns
+    if connection.vendor == "postgresql":
+        assert all("= ANY(" in sql and " IN (" not in sql for sql in items[1:])
+    emails = [row["Email 1"] for row in csv.DictReader(io.StringIO(text))]
+    order = people[::-1] if listed else people
+    assert emails == [f"p{int(person.first_name[1:])}@example.com" for person in order]
 
 
 def test_export_response_streams_a_chunk_at_a_time(make_contact, alice, monkeypatch):
