@@ -129,10 +129,9 @@ def webform_submit(
 
     `base_url` is this CRM's address, for the link in the managers' notice.
 
-    Everything that only reads (checks, the duplicate and company lookups, the new contact's
-    validation) happens before the one write transaction, which counts the post, looks for the
-    duplicate again under the lock and inserts: on SQLite, whose writers take turns, a post
-    holds the write lock only for that.
+    What only reads (the checks, the company lookup, the new contact's validation) happens
+    before the one write transaction, which counts the post, looks for the duplicate and
+    inserts: on SQLite, whose writers take turns, a post holds the write lock only for that.
     """
     if not webform.is_active:
         raise PermissionDenied("This form is closed.")
@@ -154,9 +153,7 @@ def webform_submit(
         new_company = lead.company_name if lead.company is None else ""
         names = [f"email:{e}" for e in lead.emails] + ([f"company:{new_company.lower()}"] if new_company else [])
         _lock(project=project, names=names)
-        existing = lead.existing
-        if existing is None and lead.emails:  # again, under the lock: a concurrent post may have added it
-            existing = _project_contact_with_email(project=project, emails=lead.emails)
+        existing = _project_contact_with_email(project=project, emails=lead.emails) if lead.emails else None
         if existing is not None:
             note_create(
                 contact=existing,
@@ -186,7 +183,6 @@ class _Lead:
     form_fields: list[CustomField]
     emails: list[str]
     company_name: str
-    existing: Contact | None = None  # the project's contact with one of the emails, found before the lock
     company: Contact | None = None  # the company of that name, found before the lock
     draft: ContactDraft | None = None  # the new contact, checked (with no company when it is still to be made)
 
@@ -201,10 +197,6 @@ def _lead(*, webform: WebForm, fields: Mapping[str, Any], custom_values: Mapping
         emails=sorted({email.lower() for email in split_tag_list(values.get("email", ""))}),
         company_name=values.get("company", "").strip(),
     )
-    if lead.emails:
-        lead.existing = _project_contact_with_email(project=webform.project, emails=lead.emails)
-        if lead.existing is not None:
-            return lead
     if lead.company_name:
         lead.company = _find_project_company(webform=webform, name=lead.company_name)
     lead.draft = _lead_draft(webform=webform, lead=lead, company=lead.company)
@@ -343,8 +335,9 @@ def _project_contact_with_email(*, project: Project, emails: list[str]) -> Conta
     """
     ids = ContactItem.objects.filter(
         kind=ContactItem.Kind.EMAIL, normalized__in=emails, contact__projects=project, contact__deleted_at__isnull=True
-    ).values("contact_id")
-    return Contact.objects.filter(pk__in=ids).order_by("pk").first()
+    ).values_list("contact_id", flat=True)
+    found = min(ids, default=None)  # ids only: a new lead, the usual case, loads no contact
+    return None if found is None else Contact.objects.get(pk=found)
 
 
 def _find_project_company(*, webform: WebForm, name: str) -> Contact | None:

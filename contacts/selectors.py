@@ -431,10 +431,10 @@ def apikey_get(*, key: str) -> ApiKey | None:
 
 
 def webform_for_key(*, key: str) -> WebForm | None:
-    """The active web form with this key (with its project), or None."""
+    """The active web form with this key (with its project and the assignee of its leads), or None."""
     if not key or "\x00" in key:
         return None
-    forms = WebForm.objects.select_related("project", "created_by", "assigned_to")
+    forms = WebForm.objects.select_related("project", "assigned_to")
     return forms.filter(key=key, is_active=True).first()
 
 

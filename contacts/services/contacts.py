@@ -369,7 +369,9 @@ def _write_plan(
         bag.add("visibility", [f"Visibility must be one of {', '.join(Visibility.values)}."])
     try:
         # clean() checks the company link with a clearer message than limit_choices_to.
-        contact.full_clean(exclude=["display_name", "visibility", "company"])
+        # A new contact's uuid is a fresh uuid4, unique without a read (its index enforces it).
+        exclude = ["display_name", "visibility", "company", *(["uuid"] if creating else [])]
+        contact.full_clean(exclude=exclude)
     except ValidationError as exc:
         bag.add_exc("", exc)
 
