@@ -6,7 +6,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, ContactStage, ContactType, Visibility
 from dialects.onlyoffice.fields import user_guid
@@ -344,3 +346,13 @@ def test_access_of_many_contacts_changes_all_or_none(api, make_contact, bob, out
     assert refused.status_code == 403
     ada.refresh_from_db()
     assert ada.visibility == Visibility.PRIVATE
+
+
+def test_a_page_past_the_middle_is_read_from_the_nearer_end(api, people):
+    with CaptureQueriesContext(connection) as queries:
+        body = api("GET", "crm/contact/filter", {"startIndex": 2, "count": 1}).json()
+    assert [c["DisplayName"] for c in body["response"]] == ["Ann Zeta"]
+    assert body["total"] == 3 and "nextIndex" not in body
+    page = next(q["sql"] for q in queries if q["sql"].count("ORDER BY") == 2)  # the ids, inside the rows
+    inner_order = page.rsplit(" LIMIT ", 1)[0].rsplit("ORDER BY", 1)[1]
+    assert '"created_at" ASC' in inner_order  # newest first, so the last page is read from the oldest end
