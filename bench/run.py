@@ -213,6 +213,7 @@ def measure_reads(table: Table, user: Any, budget: float) -> None:
         times = samples(lambda term=term: page({"search": term}), runs=7, budget=budget)
         value = f"p50 {statistics.median(times):.0f} / p95 {p95(times):.0f} ms (n={len(times)})"
         table.add(f"search '{term}' ({label})", value, "p95 <= 100 ms", p95(times) <= 100)
+
     def counted_page(last: bool) -> None:
         # As the UI and the dialects page: the count, then the page read from the nearer end.
         qs = contact_list(user=user)
