@@ -47,7 +47,13 @@ from django.db.models.functions import Lower
 
 from contacts.history import history_channel
 from contacts.models import LIVE, WEBFORM_FIELDS, Channel, Contact, ContactItem, CustomField, Note, Visibility, WebForm
-from contacts.services import contact_create, note_create, split_tag_list
+from contacts.services import (
+    ContactDraft,
+    contact_draft,
+    contact_draft_save,
+    note_create,
+    split_tag_list,
+)
 from contacts.tasks import webform_lead_notice
 from contacts.webforms import FIELD_LABELS
 from projects.models import Project
@@ -122,55 +128,98 @@ def webform_submit(
     """Take one post of a web form (fields in the seed form's names, see WEBFORM_FIELDS).
 
     `base_url` is this CRM's address, for the link in the managers' notice.
+
+    What only reads (the checks, the company lookup, the new contact's validation) happens
+    before the one write transaction, which counts the post, looks for the duplicate and
+    inserts: on SQLite, whose writers take turns, a post holds the write lock only for that.
     """
     if not webform.is_active:
         raise PermissionDenied("This form is closed.")
     project = webform.project
     if project_key not in (None, "") and str(project_key).strip() not in (str(project.pk), project.identifier):
         raise PermissionDenied("This form belongs to another project.")
-    webform_count_submission(webform=webform, ip=ip)
     redirect = redirect_url if redirect_url and webform_redirect_allowed(webform=webform, url=redirect_url) else None
     if str(honeypot or "").strip():
+        webform_count_submission(webform=webform, ip=ip)
         return IntakeResult(contact=None, created=False, redirect_url=redirect)
-
-    values = _allowed_values(webform, fields)
-    form_fields = list(webform.custom_fields.all())
-    custom = _allowed_custom_values(form_fields, custom_values or {})
-    receipt = Contact(first_name=values.get("first_name", ""), last_name=values.get("last_name", ""))
-    emails = sorted({email.lower() for email in split_tag_list(values.get("email", ""))})
-    company_name = values.get("company", "")
+    try:
+        lead = _lead(webform=webform, fields=fields, custom_values=custom_values or {})
+    except ValidationError:
+        webform_count_submission(webform=webform, ip=ip)  # a refused post counts as well
+        raise
+    receipt = Contact(first_name=lead.values.get("first_name", ""), last_name=lead.values.get("last_name", ""))
     with history_channel(Channel.WEBFORM), transaction.atomic():
-        names = [f"email:{email}" for email in emails] + ([f"company:{company_name.lower()}"] if company_name else [])
+        webform_count_submission(webform=webform, ip=ip)
+        new_company = lead.company_name if lead.company is None else ""
+        names = [f"email:{e}" for e in lead.emails] + ([f"company:{new_company.lower()}"] if new_company else [])
         _lock(project=project, names=names)
-        existing = _project_contact_with_email(project=project, emails=emails) if emails else None
+        existing = _project_contact_with_email(project=project, emails=lead.emails) if lead.emails else None
         if existing is not None:
             note_create(
                 contact=existing,
                 user=None,
                 subject=f"Web form: {webform.name}"[:255],
-                content=_note_text(values, custom, webform, form_fields),
+                content=_note_text(lead.values, lead.custom, webform, lead.form_fields),
                 kind=Note.Kind.NOTE,
                 check_permissions=False,
             )
             return IntakeResult(contact=existing, created=False, redirect_url=redirect, receipt=receipt)
-        contact = contact_create(
-            user=None,
-            fields={
-                **{name: values[name] for name in NAME_FIELDS if name in values},
-                "company": _project_company(webform=webform, name=company_name),
-                "visibility": Visibility.PROJECT,
-                "assigned_to": webform.assigned_to,
-                "source_webform": webform,
-            },
-            projects=[project],
-            items=_items(values),
-            custom_values=custom,
-            tags=[*split_tag_list(webform.tags), *split_tag_list(values.get("tag_list", ""))],
-            check_permissions=False,
-        )
+        draft = lead.draft
+        if new_company:  # found or made under the lock, so that two posts make one company
+            company = _project_company(webform=webform, name=new_company)
+            draft = _lead_draft(webform=webform, lead=lead, company=company)
+        contact = contact_draft_save(draft=draft)
         if webform.notify_managers:
             transaction.on_commit(partial(_enqueue_notice, webform=webform, contact=contact, base_url=base_url))
     return IntakeResult(contact=contact, created=True, redirect_url=redirect, receipt=receipt)
+
+
+@dataclass
+class _Lead:
+    """What a post brings, checked and read for before its transaction."""
+
+    values: dict[str, str]
+    custom: dict[int, Any]
+    form_fields: list[CustomField]
+    emails: list[str]
+    company_name: str
+    company: Contact | None = None  # the company of that name, found before the lock
+    draft: ContactDraft | None = None  # the new contact, checked (with no company when it is still to be made)
+
+
+def _lead(*, webform: WebForm, fields: Mapping[str, Any], custom_values: Mapping[int | str, Any]) -> _Lead:
+    values = _allowed_values(webform, fields)
+    form_fields = list(webform.custom_fields.all())
+    lead = _Lead(
+        values=values,
+        custom=_allowed_custom_values(form_fields, custom_values),
+        form_fields=form_fields,
+        emails=sorted({email.lower() for email in split_tag_list(values.get("email", ""))}),
+        company_name=values.get("company", "").strip(),
+    )
+    if lead.company_name:
+        lead.company = _find_project_company(webform=webform, name=lead.company_name)
+    lead.draft = _lead_draft(webform=webform, lead=lead, company=lead.company)
+    return lead
+
+
+def _lead_draft(*, webform: WebForm, lead: _Lead, company: Contact | None) -> ContactDraft:
+    """The new contact of a post, validated (a ValidationError names what to fix)."""
+    return contact_draft(
+        user=None,
+        fields={
+            **{name: lead.values[name] for name in NAME_FIELDS if name in lead.values},
+            "company": company,
+            "visibility": Visibility.PROJECT,
+            "assigned_to": webform.assigned_to,
+            "source_webform": webform,
+        },
+        projects=[webform.project],
+        items=_items(lead.values),
+        custom_values=lead.custom,
+        tags=[*split_tag_list(webform.tags), *split_tag_list(lead.values.get("tag_list", ""))],
+        check_permissions=False,
+    )
 
 
 def _enqueue_notice(*, webform: WebForm, contact: Contact, base_url: str) -> None:
@@ -282,38 +331,42 @@ def _project_contact_with_email(*, project: Project, emails: list[str]) -> Conta
     """The oldest contact of the project with one of these (lower-cased) emails, out of the trash
     (a lead whose old record was deleted is a new contact).
 
-    Read through the (kind, normalized) index of the items, whoever may see the contacts.
+    Read through the index on the items' normalized values, whoever may see the contacts.
     """
     ids = ContactItem.objects.filter(
         kind=ContactItem.Kind.EMAIL, normalized__in=emails, contact__projects=project, contact__deleted_at__isnull=True
     ).values_list("contact_id", flat=True)
-    found = min(ids, default=None)
+    found = min(ids, default=None)  # ids only: a new lead, the usual case, loads no contact
     return None if found is None else Contact.objects.get(pk=found)
 
 
-def _project_company(*, webform: WebForm, name: str) -> Contact | None:
-    """The company of that name (any case) in the project or public, created in the project if missing
-    (or only in the trash).
+def _find_project_company(*, webform: WebForm, name: str) -> Contact | None:
+    """The company of that name (any case) in the form's project or public, out of the trash.
 
     Read through the index on the lower-cased display name.
     """
-    name = name.strip()
-    if not name:
-        return None
-    project = webform.project
     named = Contact.objects.alias(lower_name=Lower("display_name")).filter(
         LIVE, lower_name=Lower(Value(name)), is_company=True
     )
-    ids = named.filter(Q(projects=project) | Q(visibility=Visibility.PUBLIC)).values_list("pk", flat=True)
-    found = min(ids, default=None)
+    ids = named.filter(Q(projects=webform.project) | Q(visibility=Visibility.PUBLIC)).values("pk")
+    return Contact.objects.filter(pk__in=ids).order_by("pk").first()
+
+
+def _project_company(*, webform: WebForm, name: str) -> Contact | None:
+    """The company of that name, created in the project if missing (or only in the trash)."""
+    name = name.strip()
+    if not name:
+        return None
+    found = _find_project_company(webform=webform, name=name)
     if found is not None:
-        return Contact.objects.get(pk=found)
-    return contact_create(
+        return found
+    company = contact_draft(
         user=None,
         fields={"is_company": True, "name": name, "source_webform": webform},
-        projects=[project],
+        projects=[webform.project],
         check_permissions=False,
     )
+    return contact_draft_save(draft=company)
 
 
 def _note_text(

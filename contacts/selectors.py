@@ -29,6 +29,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     Max,
     OuterRef,
     Prefetch,
@@ -431,16 +432,33 @@ def apikey_get(*, key: str) -> ApiKey | None:
 
 
 def webform_for_key(*, key: str) -> WebForm | None:
-    """The active web form with this key (with its project), or None."""
+    """The active web form with this key (with its project and the assignee of its leads), or None."""
     if not key or "\x00" in key:
         return None
-    forms = WebForm.objects.select_related("project", "created_by", "assigned_to")
+    forms = WebForm.objects.select_related("project", "assigned_to")
     return forms.filter(key=key, is_active=True).first()
 
 
 def tag_can_manage(*, user: AnyUser) -> bool:
     """Tags are shared by the whole CRM, so renaming and merging them is for staff."""
     return user.is_authenticated and user.is_staff
+
+
+def contact_type_and_stage_choices() -> tuple[list[ContactType], list[ContactStage]]:
+    """Every contact type and every stage, each in its own order, read in one query (a list's
+    menus offer both)."""
+    columns = ("pk", "name", "description", "color", "position", "type_code", "is_type")
+    types = ContactType.objects.order_by().annotate(type_code=F("code"), is_type=Value(True)).values_list(*columns)
+    stages = ContactStage.objects.order_by().annotate(type_code=Value(""), is_type=Value(False)).values_list(*columns)
+    found: tuple[list[ContactType], list[ContactStage]] = ([], [])
+    rows = types.union(stages, all=True).order_by("position", "name")  # the models' own order
+    for pk, name, description, color, position, code, is_type in rows:
+        if is_type:
+            found[0].append(ContactType(pk=pk, code=code, name=name, description=description, color=color,
+                                        position=position))  # fmt: skip
+        else:
+            found[1].append(ContactStage(pk=pk, name=name, description=description, color=color, position=position))
+    return found
 
 
 def contact_counts(*, user: AnyUser) -> dict[str, int]:

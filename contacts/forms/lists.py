@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from contacts.forms.fields import user_choices
 from contacts.models import Contact, ContactItem, ContactStage, ContactType, CustomField, Visibility
-from contacts.selectors import project_list_with_role, tag_counts
+from contacts.selectors import contact_type_and_stage_choices, project_list_with_role, tag_counts
 from projects.models import Project
 from projects.selectors import WRITE_ROLES
 
@@ -113,12 +113,16 @@ class ListChoices:
         return [p for p in self.projects if p.role is not None]
 
     @cached_property
-    def types(self) -> list[ContactType]:
-        return list(ContactType.objects.all())
+    def _types_and_stages(self) -> tuple[list[ContactType], list[ContactStage]]:
+        return contact_type_and_stage_choices()
 
-    @cached_property
+    @property
+    def types(self) -> list[ContactType]:
+        return self._types_and_stages[0]
+
+    @property
     def stages(self) -> list[ContactStage]:
-        return list(ContactStage.objects.all())
+        return self._types_and_stages[1]
 
     @cached_property
     def users(self) -> list[AbstractBaseUser]:

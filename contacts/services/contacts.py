@@ -6,12 +6,14 @@ projects) runs in one transaction: it all lands, or nothing does."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from contacts.history import (
     ACCESS_LIST,
@@ -34,6 +36,8 @@ from contacts.models import (
     ContactItem,
     CustomField,
     CustomValue,
+    Tag,
+    TaggedContact,
     Visibility,
 )
 from contacts.selectors import companies_named, contact_can_delete, contact_can_edit
@@ -47,7 +51,7 @@ from contacts.services.base import (
     _require_rights,
 )
 from contacts.services.custom import _prepare_custom_values, contact_type_for_code
-from contacts.services.nested import _prepare_nested, _save_nested
+from contacts.services.nested import NestedPlan, _prepare_nested, _save_nested
 from contacts.services.tags import _clean_tags, tag_names_by_contact
 from contacts.services.trash import trash_move
 from contacts.versions import ContactChanged, contact_version
@@ -102,6 +106,47 @@ def _create(
     check_permissions: bool = True,
 ) -> tuple[Contact, Changes]:
     """`contact_create` without the history entry: returns the contact and its initial values."""
+    with transaction.atomic():
+        draft = contact_draft(
+            user=user,
+            fields=fields,
+            items=items,
+            addresses=addresses,
+            custom_values=custom_values,
+            tags=tags,
+            projects=projects,
+            access_list=access_list,
+            check_permissions=check_permissions,
+        )
+        changes = _write_apply(draft.plan)
+    return draft.plan.contact, changes
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    """A new contact that passed every check of `contact_create`, not written yet."""
+
+    user: AbstractBaseUser | AnonymousUser | None
+    plan: _WritePlan
+
+
+def contact_draft(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] = (),
+    addresses: Sequence[Mapping[str, Any]] = (),
+    custom_values: Mapping[int | str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    projects: Iterable[Project] | None = None,
+    access_list: Iterable[AbstractBaseUser] | None = None,
+    check_permissions: bool = True,
+) -> ContactDraft:
+    """Every check and read of `contact_create` (same arguments), and no write.
+
+    For a caller that holds a lock while it writes (the web form's intake): it checks and reads
+    before its transaction, and `contact_draft_save` inside it only inserts.
+    """
     projects = list(projects or [])
     author = user if user is not None and user.is_authenticated else None
     if check_permissions:
@@ -110,22 +155,33 @@ def _create(
         for project in projects:
             if not project_can_add_contacts(user=author, project=project):
                 raise PermissionDenied(f"You may not add contacts to {project}.")
-    contact = Contact(author=author)
-    with transaction.atomic():
-        changes = _write(
-            contact=contact,
-            fields=fields,
-            items=items,
-            items_mode="replace",
-            addresses=addresses,
-            addresses_mode="replace",
-            custom_values=custom_values,
-            tags=tags,
-            projects=projects,
-            access_list=access_list,
-            creating=True,
-        )
-    return contact, changes
+    plan = _write_plan(
+        contact=Contact(author=author),
+        fields=fields,
+        items=items,
+        items_mode="replace",
+        addresses=addresses,
+        addresses_mode="replace",
+        custom_values=custom_values,
+        tags=tags,
+        projects=projects,
+        access_list=access_list,
+        creating=True,
+    )
+    return ContactDraft(user=user, plan=plan)
+
+
+def contact_draft_save(*, draft: ContactDraft) -> Contact:
+    """Write a draft and its `created` history entry: one INSERT per table, no savepoint.
+
+    Call it inside the caller's transaction, once per draft.
+    """
+    if draft.plan.contact.pk is not None:
+        raise ValueError("This draft was saved already.")
+    with transaction.atomic(savepoint=False):
+        changes = _write_apply(draft.plan)
+        history_record(contact=draft.plan.contact, user=draft.user, action=ChangeAction.CREATED, changes=changes)
+    return draft.plan.contact
 
 
 def contact_update(
@@ -227,6 +283,24 @@ def contact_delete(*, contact: Contact, user: AbstractBaseUser | AnonymousUser |
     trash_move(contacts=[contact], user=user)
 
 
+@dataclass
+class _WritePlan:
+    """A checked write of one contact: its rows to save and the history of what it changes."""
+
+    contact: Contact
+    fields: Mapping[str, Any]
+    creating: bool
+    changes: Changes
+    items: NestedPlan | None
+    addresses: NestedPlan | None
+    values: list[tuple[CustomField, str]]
+    tags: list[str] | None
+    old_tags: dict[int, list[str]]
+    known_tags: dict[str, Tag]  # on create: the dictionary's tags of those names, by lower-cased name
+    projects: list[Project] | None
+    access_list: list[AbstractBaseUser] | None
+
+
 def _write(
     *,
     contact: Contact,
@@ -247,6 +321,39 @@ def _write(
     Returns what changed as display text (`{label: [old, new]}`) for the contact's history,
     from what the write reads anyway (the locked row, the items and addresses it replaces);
     custom values, tags, projects and the access list cost one read each when given."""
+    plan = _write_plan(
+        contact=contact,
+        fields=fields,
+        items=items,
+        items_mode=items_mode,
+        addresses=addresses,
+        addresses_mode=addresses_mode,
+        custom_values=custom_values,
+        tags=tags,
+        projects=projects,
+        access_list=access_list,
+        creating=creating,
+        expected_versions=expected_versions,
+    )
+    return _write_apply(plan)
+
+
+def _write_plan(
+    *,
+    contact: Contact,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] | None,
+    items_mode: NestedMode,
+    addresses: Sequence[Mapping[str, Any]] | None,
+    addresses_mode: NestedMode,
+    custom_values: Mapping[int | str, Any] | None,
+    tags: Iterable[str] | None,
+    projects: list[Project] | None,
+    access_list: Iterable[AbstractBaseUser] | None,
+    creating: bool,
+    expected_versions: Collection[str] | None = None,
+) -> _WritePlan:
+    """The checks and reads of `_write`, and no write (an update locks and re-reads its row)."""
     bag = ErrorBag()
     unknown = set(fields) - CONTACT_FIELDS
     if unknown:
@@ -262,7 +369,9 @@ def _write(
         bag.add("visibility", [f"Visibility must be one of {', '.join(Visibility.values)}."])
     try:
         # clean() checks the company link with a clearer message than limit_choices_to.
-        contact.full_clean(exclude=["display_name", "visibility", "company"])
+        # A new contact's uuid is a fresh uuid4, unique without a read (its index enforces it).
+        exclude = ["display_name", "visibility", "company", *(["uuid"] if creating else [])]
+        contact.full_clean(exclude=exclude)
     except ValidationError as exc:
         bag.add_exc("", exc)
 
@@ -295,6 +404,7 @@ def _write(
     if values:
         changes |= _custom_values_changes(contact=contact, values=values, creating=creating)
     old_tags = {} if tag_names is None or creating else tag_names_by_contact([contact.pk])
+    known_tags = _known_tags(tag_names) if creating and tag_names else {}
     if projects is not None:
         old_projects = "" if creating else names_text(contact.projects.values_list("name", flat=True))
         changes |= text_diff(before={PROJECTS: old_projects}, after={PROJECTS: names_text(projects)})
@@ -302,31 +412,91 @@ def _write(
         access_list = list(access_list)
         old_access = "" if creating else names_text(contact.access_list.all())
         changes |= text_diff(before={ACCESS_LIST: old_access}, after={ACCESS_LIST: names_text(access_list)})
+    return _WritePlan(
+        contact=contact,
+        fields=fields,
+        creating=creating,
+        changes=changes,
+        items=items_plan if items is not None else None,
+        addresses=addresses_plan if addresses is not None else None,
+        values=values,
+        tags=tag_names,
+        old_tags=old_tags,
+        known_tags=known_tags,
+        projects=projects,
+        access_list=access_list,
+    )
 
-    if creating:
+
+def _write_apply(plan: _WritePlan) -> Changes:
+    """The writes of a checked plan; returns its history text (with the tags as stored)."""
+    contact, changes = plan.contact, plan.changes
+    if plan.creating:
         contact.save()
     else:
-        contact.save(update_fields=set(fields))
-    if items is not None:
-        _save_nested(contact, ContactItem, items_plan)
-    if addresses is not None:
-        _save_nested(contact, Address, addresses_plan)
-    for field, stored in values:
+        contact.save(update_fields=set(plan.fields))
+    if plan.items is not None:
+        _save_nested(contact, ContactItem, plan.items)
+    if plan.addresses is not None:
+        _save_nested(contact, Address, plan.addresses)
+    for field, stored in plan.values:
         if stored == "":
             CustomValue.objects.filter(contact=contact, field=field).delete()
+        elif plan.creating:
+            CustomValue.objects.create(contact=contact, field=field, value=stored)
         else:
             CustomValue.objects.update_or_create(contact=contact, field=field, defaults={"value": stored})
-    if tag_names is not None:
-        contact.tags.set(tag_names)
+    if plan.creating:
+        _insert_relations(plan)
+        if plan.tags:
+            changes |= text_diff(before={TAGS: ""}, after={TAGS: names_text(plan.tags)})
+        return changes
+    if plan.tags is not None:
+        contact.tags.set(plan.tags)
         # Read back: the dictionary's spelling of a tag wins over the one given.
         new_tags = tag_names_by_contact([contact.pk])[contact.pk]
-        old = names_text(old_tags.get(contact.pk, []))
+        old = names_text(plan.old_tags.get(contact.pk, []))
         changes |= text_diff(before={TAGS: old}, after={TAGS: names_text(new_tags)})
-    if projects is not None:
-        contact.projects.set(projects)
-    if access_list is not None:
-        contact.access_list.set(access_list)
+    if plan.projects is not None:
+        contact.projects.set(plan.projects)
+    if plan.access_list is not None:
+        contact.access_list.set(plan.access_list)
     return changes
+
+
+def _known_tags(names: list[str]) -> dict[str, Tag]:
+    """The dictionary's tags of these names in any case (tags match case-insensitively), one read."""
+    if not names:
+        return {}
+    query = Q()
+    for name in names:
+        query |= Q(name__iexact=name)
+    return {tag.name.lower(): tag for tag in Tag.objects.filter(query)}
+
+
+def _insert_relations(plan: _WritePlan) -> None:
+    """A new contact's tags, projects and access list: one INSERT each, nothing to read or replace.
+
+    A tag the dictionary did not have when the plan was made is added now; the dictionary's
+    spelling of a known one wins over the one given (`plan.tags` is rewritten with it).
+    """
+    contact = plan.contact
+    if plan.tags:
+        tags = [plan.known_tags.get(name.lower()) or _tag_for_name(name) for name in plan.tags]
+        plan.tags = [tag.name for tag in tags]
+        TaggedContact.objects.bulk_create([TaggedContact(content_object=contact, tag=tag) for tag in tags])
+    for manager, rows in (("projects", plan.projects), ("access_list", plan.access_list)):
+        if rows:
+            field = Contact._meta.get_field(manager)
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            ids = dict.fromkeys(row.pk for row in rows)
+            through.objects.bulk_create([through(**{f"{source}_id": contact.pk, f"{target}_id": pk}) for pk in ids])
+
+
+def _tag_for_name(name: str) -> Tag:
+    tag = Tag.objects.filter(name__iexact=name).first()
+    return tag if tag is not None else Tag.objects.create(name=name)
 
 
 def _custom_values_changes(*, contact: Contact, values: list[tuple[CustomField, str]], creating: bool) -> Changes:

@@ -116,8 +116,8 @@ def test_a_post_costs_the_same_queries_with_2_or_40_contacts_in_the_project(
     for i in range(2, 40):
         make_contact(first_name=f"P{i}", items=[{"kind": "email", "value": f"p{i}@x.example"}])
     assert post(2) == few
-    # A new lead: its company and itself, each with its history entry, and PostgreSQL's advisory lock.
-    with django_assert_max_num_queries(44 if not known else 20):
+    # A new lead: its company and itself, each with its history entry, and PostgreSQL's advisory locks.
+    with django_assert_max_num_queries(34 if not known else 21):
         post(3)
 
 
@@ -133,7 +133,8 @@ def test_duplicate_and_company_lookups_use_indexes(form, make_contact):
         for q in queries
         if q["sql"].startswith("SELECT") and ("LOWER(" in q["sql"] or "normalized" in q["sql"])
     ]
-    assert len(lookups) == 3
+    # Each email under the lock; the new company before the lock and again under it.
+    assert len(lookups) == 4
     with connection.cursor() as cursor:
         for sql in lookups:
             plan = " / ".join(row[-1] for row in cursor.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
@@ -168,3 +169,33 @@ def test_counting_a_post_in_a_running_window_is_one_short_write(form, django_ass
     with django_assert_max_num_queries(4):  # BEGIN, read the count, write it, COMMIT
         webform_count_submission(webform=form, ip="10.0.0.3")
     assert cache.get(f"webform-rate:{form.pk}:10.0.0.3") == 2
+
+
+def test_a_new_leads_transaction_counts_the_post_looks_for_the_duplicate_and_only_inserts(form):
+    form.tags = "lead"
+    webform_submit(webform=form, fields={"first_name": "W", "email": "w0@x.example"}, ip="10.0.3.1")
+    with CaptureQueriesContext(connection) as queries:
+        webform_submit(webform=form, fields={"first_name": "N", "email": "n1@x.example"}, ip="10.0.3.1")
+    sql = [q["sql"] for q in queries]
+    begin = next(i for i, text in enumerate(sql) if text.startswith("SAVEPOINT"))
+    inside = [text for text in sql[begin:] if not text.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    reads = [t for t in inside if t.startswith("SELECT") and not ("crm_cache" in t or "pg_advisory" in t)]
+    assert len(reads) == 1 and "normalized" in reads[0]  # the duplicate check, under the lock
+    writes = [text.split(" (")[0] for text in inside if not text.startswith("SELECT")]
+    assert writes[0].startswith('UPDATE "crm_cache"')  # the post's count
+    assert writes[1:] == [
+        'INSERT INTO "contacts_contact"',
+        'INSERT INTO "contacts_contactitem"',
+        'INSERT INTO "contacts_taggedcontact"',
+        'INSERT INTO "contacts_contact_projects"',
+        'INSERT INTO "contacts_contactchange"',
+    ]
+
+
+def test_a_post_with_a_known_email_is_checked_like_a_new_one(form, make_contact):
+    make_contact(first_name="Old", items=[{"kind": "email", "value": "old@x.example"}])
+    form.allowed_fields = [*form.fields, "website"]
+    with pytest.raises(ValidationError) as caught:
+        webform_submit(webform=form, fields={"first_name": "", "email": "old@x.example"}, ip="10.0.3.2")
+    assert "first_name" in caught.value.message_dict
+    assert not Note.objects.exists()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from contacts.forms.lists import INDEXED_SORTS, SORTS, sort_order
 from contacts.models import Contact, ContactStage, ContactType, CustomField, SavedView
-from contacts.selectors import contact_list
+from contacts.selectors import contact_list, contact_type_and_stage_choices
 from contacts.services import saved_view_create
 from projects.models import Membership
 from projects.services import membership_set
@@ -230,7 +230,7 @@ def test_the_list_page_costs_the_same_queries_whatever_the_page_size(
             items=[{"kind": "tel", "value": "+1 415 555 0100"}, {"kind": "email", "value": f"n{n}@example.com"}],
             custom_values={custom["plan"].pk: "Pro"},
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = alice_client.get(LIST, {"per_page": "100", "sort": "email", "tag": "vip"})
     assert len(response.context["page"].object_list) == count
 
@@ -309,3 +309,31 @@ def test_a_view_needs_a_name(alice_client):
     alice_client.post(reverse("contacts:savedview-update", args=[view.pk]), {"name": ""})
     view.refresh_from_db()
     assert view.name == "Kept"
+
+
+def test_a_deep_page_of_the_list_costs_the_queries_of_the_first(
+    make_contact, alice_client, alice, django_assert_num_queries
+):
+    saved_view_create(user=alice, name="Mine", query="tag=vip")
+    for n in range(30):
+        make_contact(first_name=f"N{n:02}", tags=["vip"], items=[{"kind": "email", "value": f"n{n}@example.com"}])
+    alice_client.get(LIST)  # the session is cached from here on, as for every later page
+    # The user (the session comes from the cache); the menus: tags, projects, types with stages,
+    # users, custom fields; the count, the page with its items and its tags; the saved views.
+    for page, rows in (("1", 25), ("2", 5)):  # the second is read from the far end
+        with django_assert_num_queries(11):
+            response = alice_client.get(LIST, {"per_page": "25", "page": page})
+        assert len(response.context["page"].object_list) == rows
+
+
+def test_the_lists_menus_read_types_and_stages_in_one_query_in_their_order(db, django_assert_num_queries):
+    ContactStage.objects.create(name="Aardvark", position=0)
+    with django_assert_num_queries(1):
+        types, stages = contact_type_and_stage_choices()
+    assert [(t.pk, t.code, t.name, t.color) for t in types] == [
+        (t.pk, t.code, t.name, t.color) for t in ContactType.objects.all()
+    ]
+    assert [(s.pk, s.name, s.position) for s in stages] == [
+        (s.pk, s.name, s.position) for s in ContactStage.objects.all()
+    ]
+    assert stages[0].name == "Aardvark"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sqlite3
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -54,3 +56,33 @@ def test_seeded_contacts_are_complete_rows_that_the_orm_reads_back():
     assert person.primary_address.city
     assert person.projects.exists()
     assert Contact.objects.filter(uuid=person.uuid).get() == person
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_leaves_the_journal_mode_as_it_found_it(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's journal")
+    with connection.cursor() as cursor:
+        before = cursor.execute("PRAGMA journal_mode").fetchone()
+    monkeypatch.setattr(seed_demo, "DEFER_INDEXES_FROM", 100)
+    call_command("seed_demo", "--contacts", "120", "--quiet", stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA journal_mode").fetchone() == before
+        assert cursor.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+
+
+def test_demo_uuids_are_the_uuid5_of_the_demo_number():
+    assert [seed_demo.demo_uuid_hex(i) for i in (0, 7, 123456)] == [
+        uuid.uuid5(seed_demo.DEMO_NAMESPACE, str(i)).hex for i in (0, 7, 123456)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_statement_binds_no_more_parameters_than_sqlite_takes():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's limit")
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    columns = len(seed_demo.INSERT_COLUMNS[Contact])
+    rows = seed_demo._rows_per_statement(columns)
+    assert 1 <= rows <= seed_demo.ROWS_PER_STATEMENT and rows * columns <= limit

@@ -117,9 +117,9 @@ def test_list_page_costs_a_fixed_number_of_queries(count, make_contact, alice_cl
             addresses=[{"city": "Paris", "country": "FR"}],
         )
     # The user; the menus' choices, read once for the filters, the bulk bar and the saved views
-    # (tags, projects with the user's role, types, stages, users, custom fields); the saved views;
-    # the count and the page; the two relations the rows show (items, tags).
-    with django_assert_num_queries(12):
+    # (tags, projects with the user's role, types with stages in one query, users, custom fields);
+    # the saved views; the count and the page; the two relations the rows show (items, tags).
+    with django_assert_num_queries(11):
         response = alice_client.get(LIST, {"per_page": "50"})
     assert len(response.context["page"].object_list) == count
 

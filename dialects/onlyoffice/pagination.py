@@ -8,8 +8,9 @@ object), `statusCode` repeats the HTTP status, `nextIndex` appears when more ite
 
 Lists page with `startIndex` (items to skip) and `count` (default 25, at most 100), as rows
 (`contacts.rows.contact_rows`) with what the wrappers show. One row more than the page is read to
-know whether another page follows; `total` then needs its own count query only when the page is
-full.
+know whether another page follows; on the first page, `total` then needs its own count query only
+when the page is full. Further pages are counted first, so that a deep one is read from the nearer
+end of the sort index.
 """
 
 from __future__ import annotations
@@ -73,10 +74,15 @@ class OnlyofficePagination(BasePagination):
         serializer.is_valid(raise_exception=True)
         self.start = serializer.validated_data["startIndex"]
         size = min(serializer.validated_data["count"] or DEFAULT_COUNT, MAX_COUNT)
+        self.total = None
+        if self.with_total and self.start:
+            # Counted first, so that a page past the middle is read from the nearer end.
+            self.total = contact_count(queryset)
         rows = contact_rows(
             queryset,
             offset=self.start,
             limit=size + 1,
+            total=self.total,
             fields=rep.FIELDS,
             joined=rep.JOINED,
             related=rep.RELATED,
@@ -84,10 +90,8 @@ class OnlyofficePagination(BasePagination):
         )
         self.next_index = self.start + size if len(rows) > size else None
         rows = rows[:size]
-        self.total = None
-        if self.with_total:
-            short_page = self.next_index is None and (rows or not self.start)
-            self.total = self.start + len(rows) if short_page else contact_count(queryset)
+        if self.with_total and self.total is None:
+            self.total = len(rows) if self.next_index is None else contact_count(queryset)
         return rows
 
     def get_paginated_response(self, data: Sequence[Any]) -> Response:

@@ -6,7 +6,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, ContactStage, ContactType, Visibility
 from dialects.onlyoffice.fields import user_guid
@@ -365,3 +367,13 @@ def test_filter_costs_the_same_queries_for_a_page_of_1_or_100(
     assert all(len(row["CommonData"]) == 2 and row["Addresses"][0]["City"] == "Riga" for row in rows)
     private = [row for row in rows if row["IsPrivate"]]
     assert len(private) == 50 and all(len(row["AccessList"]) == 1 for row in private)
+
+
+def test_a_page_past_the_middle_is_read_from_the_nearer_end(api, people):
+    with CaptureQueriesContext(connection) as queries:
+        body = api("GET", "crm/contact/filter", {"startIndex": 2, "count": 1}).json()
+    assert [c["DisplayName"] for c in body["response"]] == ["Ann Zeta"]
+    assert body["total"] == 3 and "nextIndex" not in body
+    page = next(q["sql"] for q in queries if q["sql"].count("ORDER BY") == 2)  # the ids, inside the rows
+    inner_order = page.rsplit(" LIMIT ", 1)[0].rsplit("ORDER BY", 1)[1]
+    assert '"created_at" ASC' in inner_order  # newest first, so the last page is read from the oldest end
