@@ -30,8 +30,18 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from contacts.models import Contact, ContactItem, DuplicateDismissal, Initial, MergeRecord, normalize_phone
+from contacts.models import (
+    ChangeAction,
+    Contact,
+    ContactChange,
+    ContactItem,
+    DuplicateDismissal,
+    Initial,
+    MergeRecord,
+    normalize_phone,
+)
 from contacts.selectors import AnyUser, contact_list, contact_visibility_q, contact_visible_q
+from contacts.services.trash import MERGED_INTO
 
 SCORES = {"email": 100, "phone": 80, "name_company": 70, "similar_name": 40}
 REASONS = {
@@ -242,6 +252,24 @@ def merge_get(*, user: AnyUser, pk: int) -> MergeRecord | None:
 
 
 def merge_recent(*, contact: Contact) -> list[MergeRecord]:
-    """The merges into the contact of the last MERGE_BANNER_DAYS days that were not undone, newest first."""
+    """The merges into the contact of the last MERGE_BANNER_DAYS days that were not undone, newest
+    first, each with `undoable`: whether all its merged-away contacts are still there (in the trash,
+    or restored) for the undo to bring back (two queries)."""
     since = timezone.now() - timedelta(days=MERGE_BANNER_DAYS)
-    return list(MergeRecord.objects.filter(survivor_id=contact.pk, undone_at=None, created_at__gte=since)[:3])
+    records = list(MergeRecord.objects.filter(survivor_id=contact.pk, undone_at=None, created_at__gte=since)[:3])
+    wanted = {pk for record in records for pk in record.merged_ids}
+    there = set(Contact.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+    for record in records:
+        record.undoable = all(pk in there for pk in record.merged_ids)
+    return records
+
+
+def merged_into_names(*, contact_ids: Iterable[int]) -> dict[int, str]:
+    """For trashed contacts a merge put there, the name of the contact they were merged into (as their
+    latest `deleted` history entry says), by id; one query over the history's (contact, at) index."""
+    names: dict[int, str] = {}
+    entries = ContactChange.objects.filter(contact_id__in=list(contact_ids), action=ChangeAction.DELETED)
+    for contact_id, changes in entries.order_by("contact_id", "-at", "-id").values_list("contact_id", "changes"):
+        if contact_id not in names:
+            names[contact_id] = ((changes or {}).get(MERGED_INTO) or ["", ""])[-1]
+    return {pk: name for pk, name in names.items() if name}
