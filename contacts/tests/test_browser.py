@@ -247,7 +247,7 @@ def test_create_edit_note_tag_and_delete_a_contact(page, alice, project, license
 
     page.get_by_role("link", name="Delete", exact=True).click()
     page.get_by_role("button", name="Delete Ada Lovelace").click()
-    expect(page.locator("#messages")).to_contain_text("Ada Lovelace was deleted.")
+    expect(page.locator("#messages")).to_contain_text("Ada Lovelace was moved to the trash.")
     assert Contact.objects.get(pk=contact.pk).deleted_at is not None
 
 
