@@ -460,4 +460,4 @@ def test_merge_a_firm_into_a_duplicate_picked_with_the_mouse(page, alice):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Merge").click()
     expect(page.locator("#messages")).to_contain_text("Acme was merged into ACME.")
-    assert not Contact.objects.filter(pk=source.pk).exists()
+    assert Contact.objects.get(pk=source.pk).deleted_at is not None  # merged away: in the trash
