@@ -11,10 +11,11 @@ Two contacts are likely duplicates when they share (score in brackets):
 A pair is shown once, with its best score and every reason it matched. The page never compares
 contacts pairwise: each rule is one GROUP BY over an index (the items' (kind, normalized, contact),
 the contacts' lower(display_name) with the company, or lower(last_name) with the first initial),
-keeping the values shared by 2 to MAX_GROUP visible contacts, then one indexed read of the members
-of those groups. A value shared by more contacts than MAX_GROUP (a switchboard number, a common
-name) says nothing about duplicates and is left out. Pairs someone marked "not a duplicate" are
-left out too (`DuplicateDismissal`).
+keeping the values shared by 2 to MAX_GROUP contacts with the ids of those contacts, then one read by
+primary key of the members the user can see (a visibility test per grouped row would cost a look-up
+of every row's contact). A value shared by more contacts than MAX_GROUP (a switchboard number, a
+common name) says nothing about duplicates and is left out, whoever sees them. Pairs someone marked
+"not a duplicate" are left out too (`DuplicateDismissal`).
 """
 
 from __future__ import annotations
@@ -26,12 +27,23 @@ from itertools import combinations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Aggregate, CharField, Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from contacts.models import Contact, ContactItem, DuplicateDismissal, Initial, MergeRecord, normalize_phone
-from contacts.selectors import AnyUser, contact_list, contact_visibility_q, contact_visible_q
+from contacts.models import (
+    LIVE,
+    ChangeAction,
+    Contact,
+    ContactChange,
+    ContactItem,
+    DuplicateDismissal,
+    Initial,
+    MergeRecord,
+    normalize_phone,
+)
+from contacts.selectors import AnyUser, contact_list, contact_visibility_q
+from contacts.services.trash import MERGED_INTO
 
 SCORES = {"email": 100, "phone": 80, "name_company": 70, "similar_name": 40}
 REASONS = {
@@ -67,71 +79,85 @@ class DuplicatePair:
         return (self.first, self.second)
 
 
-def _items(*, user: AnyUser, kind: str) -> QuerySet[ContactItem]:
-    items = ContactItem.objects.filter(kind=kind).exclude(normalized="")
-    return items.filter(contact_visible_q(user=user, contact_ref="contact_id"))
+class GroupIds(Aggregate):
+    """The ids of a group as one text, "3,17,42" (SQLite's GROUP_CONCAT, PostgreSQL's STRING_AGG):
+    the grouping query itself names each group's members, so no second read by key is needed."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra,
+        )
 
 
-def _item_groups(*, user: AnyUser, kind: str) -> list[list[int]]:
-    """Contacts sharing an item's normalized value, group by group (two queries)."""
-    items = _items(user=user, kind=kind)
-    keys = list(
-        items.order_by("normalized")
-        .values("normalized")
-        .annotate(n=Count("contact_id", distinct=True))
+def _grouped_ids(rows: QuerySet, *keys: str, member: str) -> list[list[int]]:
+    """One GROUP BY over `keys` (in the order of the index they are read from: the index gives the
+    groups one after the other, with no sort, and the LIMIT stops the scan early), keeping the groups
+    of 2 to MAX_GROUP members, each with its members' ids. No ORDER BY: which groups come first does
+    not matter, and on SQLite sorting by the indexed expression again costs more than the grouping."""
+    groups = (
+        rows.order_by()
+        .values(*keys)
+        .annotate(n=Count(member), ids=GroupIds(member))
         .filter(n__gte=2, n__lte=MAX_GROUP)
-        .values_list("normalized", flat=True)[:MAX_GROUPS]
+        .values_list("ids", flat=True)[:MAX_GROUPS]
     )
-    groups: dict[str, set[int]] = {}
-    if keys:
-        for value, contact_id in items.filter(normalized__in=keys).values_list("normalized", "contact_id"):
-            groups.setdefault(value, set()).add(contact_id)
-    return [sorted(members) for members in groups.values()]
+    return [sorted({int(pk) for pk in ids.split(",")}) for ids in groups]
 
 
-def _name_groups(*, user: AnyUser, rule: str) -> list[list[int]]:
-    """Contacts sharing a name key (see the module docstring), group by group (two queries)."""
-    contacts = Contact.objects.filter(contact_visibility_q(user=user))
+def _item_groups(*, kind: str) -> list[list[int]]:
+    """Contacts sharing an item's normalized value, group by group (one query over the index)."""
+    items = ContactItem.objects.filter(kind=kind).exclude(normalized="")
+    # Items are counted, not distinct contacts: a DISTINCT aggregate costs a temporary b-tree per
+    # value. A contact holding a value twice is one member once its ids are read.
+    return [group for group in _grouped_ids(items, "normalized", member="contact_id") if len(group) > 1]
+
+
+def _name_groups(*, rule: str) -> list[list[int]]:
+    """Live contacts sharing a name key (see the module docstring), group by group (one query over
+    the partial index of live contacts)."""
+    contacts = Contact.objects.filter(LIVE)
     if rule == "name_company":
-        contacts = contacts.filter(Q(is_company=True) | Q(company__isnull=False)).annotate(k1=Lower("display_name"))
-        key_names = ("k1", "company_id")
+        contacts = contacts.filter(Q(is_company=True) | Q(company__isnull=False))
+        # Both keys as annotations, so the GROUP BY lists them in the index's order.
+        contacts = contacts.annotate(k1=Lower("display_name"), k2=F("company_id"))
     else:
         contacts = contacts.filter(is_company=False).exclude(last_name="")
         contacts = contacts.annotate(k1=Lower("last_name"), k2=Lower(Initial("first_name")))
-        key_names = ("k1", "k2")
-    keys = list(
-        contacts.order_by(*key_names)
-        .values(*key_names)
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2, n__lte=MAX_GROUP)
-        .values_list(*key_names)[:MAX_GROUPS]
-    )
-    if not keys:
-        return []
-    match = Q()
-    for key in keys:
-        match |= Q(**dict(zip(key_names, key, strict=True)))
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for *key, pk in contacts.filter(match).order_by("pk").values_list(*key_names, "pk"):
-        groups.setdefault(tuple(key), []).append(pk)
-    return list(groups.values())
+    return _grouped_ids(contacts, "k1", "k2", member="pk")
+
+
+def _visible(*, user: AnyUser, ids: set[int]) -> set[int]:
+    """The ids among `ids` of contacts the user can see (one read by primary key)."""
+    if not ids:
+        return set()
+    visible = Contact.objects.filter(contact_visibility_q(user=user), pk__in=ids).order_by()
+    return set(visible.values_list("pk", flat=True))
 
 
 def duplicate_pairs(*, user: AnyUser) -> list[DuplicatePair]:
     """The likely duplicate pairs among the contacts the user can see, best score first.
 
-    At most MAX_PAIRS, in a fixed number of queries (two per rule, one for the dismissed pairs).
+    At most MAX_PAIRS, in six queries: one per rule, one for which of their members the user can see,
+    one for the dismissed pairs.
     """
     pairs: dict[tuple[int, int], DuplicatePair] = {}
     rules: list[tuple[str, list[list[int]]]] = [
-        ("email", _item_groups(user=user, kind=ContactItem.Kind.EMAIL)),
-        ("phone", _item_groups(user=user, kind=ContactItem.Kind.TEL)),
-        ("name_company", _name_groups(user=user, rule="name_company")),
-        ("similar_name", _name_groups(user=user, rule="similar_name")),
+        ("email", _item_groups(kind=ContactItem.Kind.EMAIL)),
+        ("phone", _item_groups(kind=ContactItem.Kind.TEL)),
+        ("name_company", _name_groups(rule="name_company")),
+        ("similar_name", _name_groups(rule="similar_name")),
     ]
+    visible = _visible(user=user, ids={pk for _, groups in rules for members in groups for pk in members})
     for rule, groups in rules:
         for members in groups:
-            for first, second in combinations(sorted(set(members)), 2):
+            for first, second in combinations([pk for pk in members if pk in visible], 2):
                 pairs.setdefault((first, second), DuplicatePair(first, second)).add(rule)
     if pairs:
         ids = {pk for pair in pairs for pk in pair}
@@ -242,6 +268,24 @@ def merge_get(*, user: AnyUser, pk: int) -> MergeRecord | None:
 
 
 def merge_recent(*, contact: Contact) -> list[MergeRecord]:
-    """The merges into the contact of the last MERGE_BANNER_DAYS days that were not undone, newest first."""
+    """The merges into the contact of the last MERGE_BANNER_DAYS days that were not undone, newest
+    first, each with `undoable`: whether all its merged-away contacts are still there (in the trash,
+    or restored) for the undo to bring back (two queries)."""
     since = timezone.now() - timedelta(days=MERGE_BANNER_DAYS)
-    return list(MergeRecord.objects.filter(survivor_id=contact.pk, undone_at=None, created_at__gte=since)[:3])
+    records = list(MergeRecord.objects.filter(survivor_id=contact.pk, undone_at=None, created_at__gte=since)[:3])
+    wanted = {pk for record in records for pk in record.merged_ids}
+    there = set(Contact.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+    for record in records:
+        record.undoable = all(pk in there for pk in record.merged_ids)
+    return records
+
+
+def merged_into_names(*, contact_ids: Iterable[int]) -> dict[int, str]:
+    """For trashed contacts a merge put there, the name of the contact they were merged into (as their
+    latest `deleted` history entry says), by id; one query over the history's (contact, at) index."""
+    names: dict[int, str] = {}
+    entries = ContactChange.objects.filter(contact_id__in=list(contact_ids), action=ChangeAction.DELETED)
+    for contact_id, changes in entries.order_by("contact_id", "-at", "-id").values_list("contact_id", "changes"):
+        if contact_id not in names:
+            names[contact_id] = ((changes or {}).get(MERGED_INTO) or ["", ""])[-1]
+    return {pk: name for pk, name in names.items() if name}

@@ -1056,7 +1056,7 @@ class MergeRecord(models.Model):
 
     `before` holds the survivor's values the merge changed (fields by name, custom values as
     `cf_<field id>`); `moved` the ids of the rows that moved to the survivor, by kind, with where
-    each came from; `removed` what the merged-away contacts need to come back (see
+    each came from. The merged-away contacts themselves wait in the trash (see
     contacts/services/merge.py). Contacts are named by id, not by foreign key, so deleting a
     contact anywhere in the CRM costs no look-up in this table.
     """
@@ -1069,7 +1069,6 @@ class MergeRecord(models.Model):
     merged_names = models.JSONField(default=list)
     before = models.JSONField(default=dict)
     moved = models.JSONField(default=dict)
-    removed = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     undone_at = models.DateTimeField(null=True, blank=True)
 

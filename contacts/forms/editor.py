@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_countries import countries
@@ -22,11 +23,11 @@ from django_countries.fields import LazyTypedChoiceField
 
 from contacts.duplicates import DuplicateMatch, duplicate_matches, match_values
 from contacts.forms.fields import (
+    COMPANY_ERRORS,
     DATE_INPUT,
     CompanyField,
     UserChoiceField,
     UserMultipleChoiceField,
-    company_named,
     user_choices,
 )
 from contacts.models import (
@@ -42,10 +43,12 @@ from contacts.models import (
     Visibility,
 )
 from contacts.selectors import (
+    companies_named,
     company_choices,
     contact_tags,
 )
 from contacts.services import (
+    company_for_name,
     contact_create,
     contact_update,
     split_tag_list,
@@ -214,6 +217,12 @@ class ContactForm(forms.Form):
     )
     # Sent by the "Save anyway" button of the duplicate warning.
     save_anyway = forms.BooleanField(required=False)
+    # Sent by the picker's "Create company 'X' and save" button (offered when the typed company
+    # name is unknown): the confirmation to create that company with the contact.
+    create_company = forms.CharField(max_length=255, required=False, widget=forms.HiddenInput)
+    # Set by clean(): the unknown company name typed (to offer creating it), or the one to create.
+    unknown_company = ""
+    company_to_create = ""
 
     PERSON_ONLY = (
         "salutation",
@@ -222,6 +231,7 @@ class ContactForm(forms.Form):
         "last_name",
         "company",
         "company_search",
+        "create_company",
         "job_title",
         "department",
         "birthday",
@@ -296,7 +306,14 @@ class ContactForm(forms.Form):
         if not text:
             data["company"] = None
         elif company is None or company.display_name.strip().lower() != text.lower():
-            data["company"] = company_named(self, field="company_search", user=self.user, name=text)
+            found = companies_named(user=self.user, name=text)
+            confirmed = data.get("create_company", "").strip().lower() == text.lower()
+            data["company"] = found[0] if len(found) == 1 else None
+            if not found and confirmed:
+                self.company_to_create = text  # created with the contact, in its transaction
+            elif len(found) != 1:
+                self.unknown_company = "" if found else text
+                self.add_error("company_search", COMPANY_ERRORS[bool(found)].format(name=text))
         return data
 
     def custom_bound_fields(self) -> list[tuple[CustomField, forms.BoundField | None]]:
@@ -404,12 +421,19 @@ class ContactEditor:
             if self.duplicates:
                 return None
         try:
-            if self.contact is None:
-                kwargs["fields"] = fields | {"is_company": self.is_company}
-                return contact_create(**kwargs, projects=projects)
-            kept = [p for p in self.contact.projects.all() if p not in self.form.fields["projects"].queryset]
-            expected = [data["version"]] if data.get("version") else None
-            return contact_update(contact=self.contact, **kwargs, projects=projects + kept, expected_versions=expected)
+            with transaction.atomic():
+                if self.form.company_to_create:
+                    kwargs["fields"] = fields = fields | {
+                        "company": company_for_name(user=self.user, name=self.form.company_to_create)
+                    }
+                if self.contact is None:
+                    kwargs["fields"] = fields | {"is_company": self.is_company}
+                    return contact_create(**kwargs, projects=projects)
+                kept = [p for p in self.contact.projects.all() if p not in self.form.fields["projects"].queryset]
+                expected = [data["version"]] if data.get("version") else None
+                return contact_update(
+                    contact=self.contact, **kwargs, projects=projects + kept, expected_versions=expected
+                )
         except ContactChanged as exc:
             self._report_conflict(exc.contact)
         except PermissionDenied as exc:

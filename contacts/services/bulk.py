@@ -63,7 +63,7 @@ ACTIONS = {
     "untag": "Removed {target} from {n}.",
     "project": "Added {n} to {target}.",
     "unproject": "Removed {n} from {target}.",
-    "delete": "Deleted {n}.",
+    "delete": "Moved {n} to the trash.",
 }
 NO_TARGET = {"assign": "nobody", "type": "no type", "stage": "no stage"}
 # The Contact column each field action sets, and the label its history entries carry.

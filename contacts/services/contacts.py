@@ -710,9 +710,14 @@ def contact_unlink_project_many(*, contacts: Iterable[Contact], project: Project
 
 @transaction.atomic
 def contact_update_many(*, contacts: Iterable[Contact], user: AbstractBaseUser, **changes: Any) -> None:
-    """The same `contact_update` on several contacts: all of them, or none when one is refused."""
+    """The same `contact_update` on several contacts: all of them, or none when one is refused.
+
+    The history gets one entry per contact changed, each with that contact's own old values, in
+    one insert for them all (`history_record_each`)."""
+    by_contact: dict[int, Changes] = {}
     for contact in contacts:
-        contact_update(contact=contact, user=user, **changes)
+        by_contact[contact.pk] = _update(contact=contact, user=user, **changes)
+    history_record_each(changes_by_contact=by_contact, user=user, action=ChangeAction.UPDATED)
 
 
 @transaction.atomic

@@ -9,24 +9,26 @@
 - Everything the others had is kept: items (an exact duplicate of one the survivor already has
   stays behind), addresses, notes, custom values (the picked one where several have one), tags,
   projects and access entries; a merged company's employees move to the survivor.
-- The others are removed (`merge_remove`), and a `MergeRecord` keeps what `merge_undo` needs to
-  bring them back with what they had, move every row back and give the survivor its old values.
+- The others move to the trash (`contacts/services/trash.py`) with what did not move (an item the
+  survivor already had, a custom value not picked, their own tags, projects, access entries and
+  history), their `deleted` entry saying whom they were merged into. A `MergeRecord` keeps what
+  `merge_undo` needs: the survivor's old values and the ids of the rows that moved, with where each
+  came from. Undo takes the others out of the trash and moves every row back; once one of them is
+  purged from the trash (TRASH_DAYS after the merge), the merge can no longer be undone.
+- Restoring a merged-away contact from the trash brings it back as it is there (what it kept, not
+  what moved to the survivor); the merge can still be undone afterwards, which moves the rest back.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from contacts.history import history_channel, history_record, history_record_many
@@ -42,6 +44,7 @@ from contacts.models import (
     TaggedContact,
 )
 from contacts.selectors import contact_can_delete, contact_can_edit
+from contacts.services.trash import MERGED_INTO, trash_move
 
 AnyUser = AbstractBaseUser | AnonymousUser | None
 
@@ -104,6 +107,9 @@ def _check(*, user: AnyUser, survivor: Contact, others: Sequence[Contact]) -> No
         raise ValidationError("A contact cannot be merged into itself.")
     if len(set(ids)) != len(ids):
         raise ValidationError("Each contact can be merged only once.")
+    trashed = next((c for c in [survivor, *others] if c.deleted_at is not None), None)
+    if trashed is not None:
+        raise ValidationError(f"{trashed} is in the trash: restore it before merging.")
     if any(c.is_company != survivor.is_company for c in others):
         raise ValidationError("A person and a company cannot be merged.")
     if (
@@ -159,7 +165,6 @@ def contact_merge(
     _merge_custom_values(survivor=survivor, others=others, picks=picks, moved=moved, before=before)
     _merge_relations(survivor=survivor, others=others, moved=moved)
     names = [c.display_name for c in others]
-    removed = merge_remove(contacts=others, user=user)
     survivor.clean()
     survivor.save()
     record = MergeRecord.objects.create(
@@ -169,7 +174,6 @@ def contact_merge(
         merged_names=names,
         before=before,
         moved=dict(moved),
-        removed=removed,
     )
     changes = {"Merged from": ["", ", ".join(names)]}
     for name in fields:
@@ -177,6 +181,7 @@ def contact_merge(
             changes[_label(name)] = [_display(survivor, name, labels_before[name]), _display(survivor, name)]
     with history_channel("merge"):
         history_record(contact=survivor, user=user, action=ChangeAction.MERGED, changes=changes)
+        trash_move(contacts=others, user=user, changes={MERGED_INTO: ["", survivor.display_name]})
         # The people of a merged company changed company too: one insert per company they left.
         left: dict[int, list[int]] = defaultdict(list)
         for pk, company_id in moved["people"]:
@@ -263,60 +268,26 @@ def _merge_relations(*, survivor: Contact, others: Sequence[Contact], moved: dic
         moved[name] = sorted(theirs)
 
 
-# Removing the merged-away contacts and bringing them back. Until contacts have a trash, a merged-away
-# contact is deleted and the rows its deletion takes with it (what it kept: duplicate items, custom
-# values not picked, its tags, projects, access entries, history) are kept, serialized, in the merge
-# record, so undo can write them back as they were, with the same ids. With a trash, these two
-# functions become "move to the trash" and "restore".
-
-
-def merge_remove(*, contacts: Sequence[Contact], user: AnyUser) -> list[dict[str, Any]]:
-    """Remove merged-away contacts; returns what `merge_restore` needs to bring them back."""
-    using = router.db_for_write(Contact)
-    collector = NestedObjects(using=using)
-    collector.collect(list(contacts))
-    collector.sort()
-    rows: list[Any] = []
-    for model, instances in reversed(list(collector.data.items())):
-        if model._meta.auto_created:  # many-to-many rows are serialized with their contact
-            continue
-        rows += serializers.serialize("python", sorted(instances, key=lambda obj: obj.pk))
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
-    return json.loads(json.dumps(rows, cls=ExactJSONEncoder))
-
-
-class ExactJSONEncoder(DjangoJSONEncoder):
-    """Django's encoder (uuids, decimals as text), with times to the microsecond: Django's
-    keeps milliseconds only, and a contact that comes back must be exactly as it was."""
-
-    def default(self, o: Any) -> Any:
-        if isinstance(o, datetime.datetime | datetime.time):
-            return o.isoformat()
-        return super().default(o)
-
-
-def merge_restore(*, record: MergeRecord) -> list[Contact]:
-    """Bring back the contacts a merge removed, as they were."""
-    for obj in serializers.deserialize("python", record.removed):
-        obj.save()
-    return list(Contact.objects.filter(pk__in=record.merged_ids).order_by("pk"))
-
-
 @transaction.atomic
 def merge_undo(*, user: AnyUser, record: MergeRecord) -> Contact:
-    """Undo a merge: the merged-away contacts come back with what they had, every moved row goes back
-    to where it came from, and the survivor's fields and custom values the merge changed get their
-    old values. The user must be allowed to edit the survivor and delete the contacts coming back."""
+    """Undo a merge: the merged-away contacts come out of the trash with what they kept, every moved
+    row goes back to where it came from, and the survivor's fields and custom values the merge changed
+    get their old values. The user must be allowed to edit the survivor and delete the contacts coming
+    back. Once one of them was purged from the trash, the merge can no longer be undone."""
     if record.undone_at is not None:
         raise ValidationError("This merge was already undone.")
-    survivor = Contact.objects.filter(pk=record.survivor_id).first()
+    survivor = Contact.objects.filter(pk=record.survivor_id, deleted_at__isnull=True).first()
     if survivor is None:
-        raise ValidationError("The contact this merge made no longer exists.")
+        raise ValidationError("The contact this merge made is in the trash or no longer exists.")
     if user is None or not contact_can_edit(user=user, contact=survivor):
         raise PermissionDenied("You may not undo this merge.")
-    restored = merge_restore(record=record)
-    if len(restored) != len(record.merged_ids) or not all(contact_can_delete(user=user, contact=c) for c in restored):
+    merged = list(Contact.objects.filter(pk__in=record.merged_ids).order_by("pk").select_for_update())
+    if len(merged) != len(record.merged_ids):
+        raise ValidationError("This merge can no longer be undone: the merged contacts were purged from the trash.")
+    if not all(contact_can_delete(user=user, contact=c) for c in merged):
         raise PermissionDenied("You may not undo this merge.")
+    trashed = [c for c in merged if c.deleted_at is not None]
+    Contact.objects.filter(pk__in=[c.pk for c in trashed]).update(deleted_at=None, deleted_by=None)
     moved = record.moved
     for model, key in ((ContactItem, "items"), (Address, "addresses")):
         _move_back(model, survivor=survivor, rows=moved.get(key, []), primary=True)
@@ -344,8 +315,7 @@ def merge_undo(*, user: AnyUser, record: MergeRecord) -> Contact:
     record.save(update_fields=["undone_at"])
     with history_channel("merge"):
         history_record(contact=survivor, user=user, action=ChangeAction.UPDATED, changes=changes)
-        for contact in restored:
-            history_record(contact=contact, user=user, action=ChangeAction.RESTORED)
+        history_record_many(contact_ids=[c.pk for c in trashed], user=user, action=ChangeAction.RESTORED)
     return survivor
 
 

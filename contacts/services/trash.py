@@ -9,11 +9,15 @@ link, which no face shows until the company is restored.
 
 Purging deletes the rows, and by cascade everything that hangs off them; the people of a purged
 company lose the link. Who may restore or purge a contact: whoever could delete it.
+
+A merge (contacts/services/merge.py) puts the merged-away contacts here too, with what did not
+move to the survivor; restoring one brings it back as it is here, and purging one (by hand or
+after TRASH_DAYS) ends the chance to undo the merge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -26,18 +30,27 @@ from contacts.history import history_record_many
 from contacts.models import ChangeAction, Contact
 from contacts.services.base import _require_rights
 
+# The label of the change a merged-away contact's `deleted` entry carries: the survivor's name.
+MERGED_INTO = "Merged into"
+
 # Contacts purged per statement: a bounded delete, whatever the size of the trash.
 PURGE_CHUNK = 500
 
 
-def trash_move(*, contacts: Sequence[Contact], user: AbstractBaseUser | AnonymousUser | None) -> None:
+def trash_move(
+    *,
+    contacts: Sequence[Contact],
+    user: AbstractBaseUser | AnonymousUser | None,
+    changes: Mapping[str, list[str]] | None = None,
+) -> None:
     """Put the contacts in the trash, in one UPDATE and one history insert (the caller has checked
-    the rights and holds the transaction). The instances are stamped too."""
+    the rights and holds the transaction). The instances are stamped too. `changes` go with the
+    `deleted` entry (a merge says whom the contacts were merged into)."""
     now = timezone.now()
     deleted_by = user if user is not None and user.is_authenticated else None
     ids = [c.pk for c in contacts]
     Contact.objects.filter(pk__in=ids, deleted_at__isnull=True).update(deleted_at=now, deleted_by=deleted_by)
-    history_record_many(contact_ids=ids, user=user, action=ChangeAction.DELETED)
+    history_record_many(contact_ids=ids, user=user, action=ChangeAction.DELETED, changes=changes)
     for contact in contacts:
         contact.deleted_at, contact.deleted_by = now, deleted_by
 

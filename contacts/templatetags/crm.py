@@ -43,10 +43,13 @@ def hue(value: Any) -> int:
 
 
 @register.simple_tag(takes_context=True)
-def nav_current(context: Any, prefix: str) -> SafeString:
-    """`aria-current="page"` on the navigation link of the section being shown."""
+def nav_current(context: Any, prefix: str, *inner: str) -> SafeString:
+    """`aria-current="page"` on the navigation link of the section being shown; `inner` are the
+    prefixes of sections under this one with their own link (the trash under the contacts), which
+    take the mark instead."""
     path = context["request"].path
     current = path == "/" if prefix == "/" else path.startswith(prefix)
+    current = current and not any(path.startswith(other) for other in inner)
     return mark_safe('aria-current="page"' if current else "")  # noqa: S308 (a constant)
 
 

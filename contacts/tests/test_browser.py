@@ -247,7 +247,7 @@ def test_create_edit_note_tag_and_delete_a_contact(page, alice, project, license
 
     page.get_by_role("link", name="Delete", exact=True).click()
     page.get_by_role("button", name="Delete Ada Lovelace").click()
-    expect(page.locator("#messages")).to_contain_text("Ada Lovelace was deleted.")
+    expect(page.locator("#messages")).to_contain_text("Ada Lovelace was moved to the trash.")
     assert Contact.objects.get(pk=contact.pk).deleted_at is not None
 
 
@@ -460,4 +460,4 @@ def test_merge_a_firm_into_a_duplicate_picked_with_the_mouse(page, alice):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Merge").click()
     expect(page.locator("#messages")).to_contain_text("Acme was merged into ACME.")
-    assert not Contact.objects.filter(pk=source.pk).exists()
+    assert Contact.objects.get(pk=source.pk).deleted_at is not None  # merged away: in the trash

@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from contacts.duplicates import MAX_GROUP, _item_groups, _name_groups, duplicate_matches, duplicate_pairs
-from contacts.models import ContactItem, DuplicateDismissal
+from contacts.models import Contact, ContactItem, DuplicateDismissal
 from contacts.services import contact_create
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,24 @@ def test_a_value_shared_by_too_many_contacts_is_no_sign_of_a_duplicate(alice):
     assert duplicate_pairs(user=alice) == []
 
 
+def test_a_value_many_contacts_share_is_no_sign_even_when_the_user_sees_only_two(alice, bob):
+    for n in range(MAX_GROUP + 1):
+        person(alice, f"P{n}", f"L{n}", items=[{"kind": "tel", "value": "+1 415 555 0199"}], visibility="private")
+    Contact.objects.filter(last_name__in=["L0", "L1"]).update(visibility="public")
+    assert duplicate_pairs(user=bob) == []
+
+
+def test_trashed_contacts_make_no_pairs(alice):
+    from contacts.services import contact_delete
+
+    a = person(alice, "Ada", "Lovelace", items=[{"kind": "email", "value": "ada@example.com"}])
+    b = person(alice, "Ann", "Other", items=[{"kind": "email", "value": "ada@example.com"}])
+    person(alice, "Zed", "Lovelace", company=None)
+    assert (a.pk, b.pk) in pairs_of(alice)
+    contact_delete(contact=b, user=alice)
+    assert pairs_of(alice) == {}
+
+
 def test_a_pair_marked_not_a_duplicate_stops_showing(alice_client, alice):
     a = person(alice, "Ada", "Lovelace", items=[{"kind": "email", "value": "ada@example.com"}])
     b = person(alice, "Ann", "Other", items=[{"kind": "email", "value": "ada@example.com"}])
@@ -119,8 +137,9 @@ def test_the_duplicates_page_costs_the_same_queries_for_1_or_30_pairs(
     for n in range(pairs):
         person(alice, f"A{n}", f"B{n}", items=[{"kind": "email", "value": f"x{n}@example.com"}])
         person(alice, f"C{n}", f"D{n}", items=[{"kind": "email", "value": f"x{n}@example.com"}])
-    # Session and user, at most 2 per rule, the dismissed pairs, the page's contacts and their items.
-    with django_assert_max_num_queries(2 + 8 + 1 + 2):
+    # Session and user, one per rule, the members the user sees, the dismissed pairs, the page's
+    # contacts and their items.
+    with django_assert_max_num_queries(2 + 4 + 1 + 1 + 2):
         response = alice_client.get(reverse("contacts:duplicate-list"))
     assert response.status_code == 200
     assert response.content.decode().count("Not a duplicate</button>") == min(pairs, 25)
@@ -196,9 +215,9 @@ def plan(queryset_sql: tuple[str, Any]) -> str:
 @pytest.mark.parametrize(
     ("group", "index"),
     [
-        (lambda user: _item_groups(user=user, kind=ContactItem.Kind.EMAIL), "item_duplicate_idx"),
-        (lambda user: _name_groups(user=user, rule="name_company"), "contact_name_company_idx"),
-        (lambda user: _name_groups(user=user, rule="similar_name"), "contact_last_initial_idx"),
+        (lambda user: _item_groups(kind=ContactItem.Kind.EMAIL), "item_duplicate_idx"),
+        (lambda user: _name_groups(rule="name_company"), "contact_name_company_idx"),
+        (lambda user: _name_groups(rule="similar_name"), "contact_last_initial_idx"),
     ],
 )
 def test_each_rule_groups_over_its_index(group, index, admin_user, alice):

@@ -109,8 +109,16 @@ def test_merge_of_persons_keeps_every_row_of_every_contact(trio, alice, bob, lic
     assert after["tags"] == ["fair", "poet", "vip"]
     assert trio["sales"].pk in after["projects"]
     assert after["access"] == [bob.pk]
-    assert not Contact.objects.filter(pk__in=[twin.pk, third.pk]).exists()
     assert record.merged_ids == [twin.pk, third.pk]
+    # The others wait in the trash with what did not move: the twin's duplicate email, its own
+    # custom value that was not picked, its tags, projects and access entries.
+    gone = Contact.objects.filter(pk__in=[twin.pk, third.pk], deleted_at__isnull=False, deleted_by=alice)
+    assert gone.count() == 2
+    kept = state([twin.pk])[twin.pk]
+    assert [v for _, _, v, _ in kept["items"]] == ["ada@example.com"]
+    assert [value for *_, value in kept["custom"]] == ["Basic"]
+    assert kept["tags"] == ["fair"] and kept["access"] == [bob.pk] and len(kept["projects"]) == 2
+    assert kept["notes"] == [] and kept["addresses"] == []
 
 
 def test_merge_fills_the_survivors_empty_fields_by_default_and_follows_the_picks(trio, alice, license_field):
@@ -191,11 +199,11 @@ def test_merge_needs_the_right_to_edit_the_survivor_and_delete_the_others(make_c
     survivor, other = make_contact(), make_contact(first_name="Eve")
     with pytest.raises(PermissionDenied):
         contact_merge(user=bob, survivor=survivor, others=[other])  # bob is a member: may edit, not delete
-    assert Contact.objects.filter(pk=other.pk).exists()
+    assert Contact.objects.get(pk=other.pk).deleted_at is None
     record = contact_merge(user=alice, survivor=survivor, others=[other])
     with pytest.raises(PermissionDenied):
         merge_undo(user=bob, record=record)
-    assert not Contact.objects.filter(pk=other.pk).exists()
+    assert Contact.objects.get(pk=other.pk).deleted_at is not None
     assert MergeRecord.objects.get().undone_at is None
 
 
@@ -209,11 +217,13 @@ def test_undo_after_the_survivor_lost_a_moved_item_still_brings_the_others_back(
     assert list(survivor.items.values_list("value", flat=True)) == ["a@example.com"]
 
 
-def test_merge_costs_a_bounded_number_of_queries(make_contact, alice, django_assert_max_num_queries):
+def test_merge_and_undo_cost_a_bounded_number_of_queries(make_contact, alice, django_assert_max_num_queries):
     survivor = make_contact()
     others = [make_contact(items=[{"kind": "email", "value": f"x{n}@example.com"}]) for n in range(2)]
-    with django_assert_max_num_queries(60):
-        contact_merge(user=alice, survivor=survivor, others=others)
+    with django_assert_max_num_queries(40):
+        record = contact_merge(user=alice, survivor=survivor, others=others)
+    with django_assert_max_num_queries(20):
+        merge_undo(user=alice, record=record)
 
 
 def test_a_contact_created_as_private_keeps_its_access_list_through_a_merge_and_undo(alice, bob):
@@ -239,3 +249,70 @@ def test_a_contact_brought_back_by_undo_is_found_by_search_again(make_contact, a
     found = contact_list(user=admin_user, filters={"search": "byron"}).values_list("pk", flat=True)
     assert list(found) == [other.pk]
     assert list(contact_list(user=admin_user, filters={"search": "gus@"}).values_list("pk", flat=True)) == [other.pk]
+
+
+def test_merged_away_contacts_are_in_the_trash_and_out_of_lists_search_and_counts(trio, alice, admin_user):
+    from contacts.selectors import contact_count, contact_list, trash_list
+
+    survivor, twin, third = trio["survivor"], trio["twin"], trio["third"]
+    contact_merge(user=alice, survivor=survivor, others=[twin, third])
+    visible = contact_list(user=admin_user)
+    assert list(visible.values_list("pk", flat=True)) == [survivor.pk]
+    assert contact_count(visible) == 1
+    assert list(contact_list(user=admin_user, filters={"search": "king"})) == []
+    assert sorted(trash_list(user=alice).values_list("pk", flat=True)) == sorted([twin.pk, third.pk])
+    entry = ContactChange.objects.get(contact=twin.pk, action=ChangeAction.DELETED)
+    assert entry.channel == "merge" and entry.changes == {"Merged into": ["", "Ada Lovelace"]}
+
+
+def test_undo_after_the_merged_contacts_were_purged_is_refused_with_a_clear_message(trio, alice, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contacts.services import trash_purge_expired
+
+    survivor, twin = trio["survivor"], trio["twin"]
+    record = contact_merge(user=alice, survivor=survivor, others=[twin])
+    later = timezone.now() + timedelta(days=settings.TRASH_DAYS + 1)
+    assert trash_purge_expired(now=later) == 1
+    before = state([survivor.pk])
+    with pytest.raises(ValidationError, match="can no longer be undone: the merged contacts were purged"):
+        merge_undo(user=alice, record=record)
+    assert state([survivor.pk]) == before
+    record.refresh_from_db()
+    assert record.undone_at is None
+
+
+def test_restoring_a_merged_away_contact_brings_it_back_as_it_is_and_undo_still_moves_the_rest_back(
+    trio, alice, license_field
+):
+    from contacts.services import contact_restore
+
+    survivor, twin = trio["survivor"], trio["twin"]
+    ids = [survivor.pk, twin.pk]
+    before = state(ids)
+    record = contact_merge(user=alice, survivor=survivor, others=[twin])
+    contact_restore(contact=Contact.objects.get(pk=twin.pk), user=alice)
+    restored = state([twin.pk])[twin.pk]
+    assert [v for _, _, v, _ in restored["items"]] == ["ada@example.com"]
+    assert restored["notes"] == [] and restored["tags"] == ["fair"]
+    merge_undo(user=alice, record=record)
+    assert state(ids) == before
+
+
+def test_merge_refuses_a_contact_in_the_trash(make_contact, alice):
+    from contacts.services import contact_delete
+
+    survivor, other = make_contact(), make_contact(first_name="Eve")
+    contact_delete(contact=other, user=alice)
+    with pytest.raises(ValidationError, match="is in the trash"):
+        contact_merge(user=alice, survivor=survivor, others=[other])
+    assert not MergeRecord.objects.exists()
+
+
+def test_a_merge_whose_contacts_are_gone_for_good_cannot_be_undone(make_contact, alice):
+    survivor = make_contact()
+    record = MergeRecord.objects.create(survivor_id=survivor.pk, merged_ids=[10**9], merged_names=["Gone"])
+    with pytest.raises(ValidationError, match="can no longer be undone"):
+        merge_undo(user=alice, record=record)

@@ -45,7 +45,7 @@ def test_pick_fields_merge_and_undo(page, alice, project):  # noqa: F811 (the fi
     expect(page.get_by_role("heading", name="Ada King")).to_be_visible()
     expect(page.locator(".merge-banner")).to_contain_text("Merged from Ada King")
     expect(page.locator("#reach-h + ul")).to_contain_text("+44 20 7946 0000")
-    assert not Contact.objects.filter(pk=twin.pk).exists()
+    assert Contact.objects.get(pk=twin.pk).deleted_at is not None
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(".merge-banner").get_by_role("button", name="Undo").click()
     expect(page.locator(".messages")).to_contain_text("The merge was undone")

@@ -46,7 +46,7 @@ def test_merging_from_the_page_follows_the_picks_and_lands_on_the_survivor(alice
     assert response.status_code == 302 and response.url == twin.get_absolute_url()
     twin.refresh_from_db()
     assert (twin.display_name, twin.job_title) == ("Ada Lovelace", "Countess")
-    assert not Contact.objects.filter(pk=ada.pk).exists()
+    assert Contact.objects.get(pk=ada.pk).deleted_at is not None
     assert sorted(ContactItem.objects.filter(contact=twin).values_list("value", flat=True)) == [
         "+44 20 7946 0000",
         "ada@example.com",
@@ -92,7 +92,7 @@ def test_merging_needs_the_right_to_delete_the_others(client, bob, pair):
     client.force_login(bob)  # a project member: may edit, not delete
     response = client.post(reverse("contacts:contact-merge"), {"ids": [ada.pk, twin.pk]})
     assert response.status_code == 403
-    assert Contact.objects.filter(pk=twin.pk).exists()
+    assert Contact.objects.filter(pk=twin.pk, deleted_at=None).exists()
 
 
 def test_contacts_the_user_cannot_see_are_left_out_of_the_merge(client, outsider, alice, pair):
@@ -113,7 +113,7 @@ def test_a_bad_pick_is_refused_with_a_message_not_a_500(alice_client, pair, make
     data = {"ids": [ada.pk, twin.pk], "pick_last_name": stranger.pk, "pick_nonsense": "x"}
     response = alice_client.post(reverse("contacts:contact-merge"), data)
     assert response.status_code == 400
-    assert Contact.objects.filter(pk=twin.pk).exists()
+    assert Contact.objects.filter(pk=twin.pk, deleted_at=None).exists()
 
 
 def test_undo_of_a_merge_whose_survivor_the_user_cannot_see_is_a_404(client, outsider, alice, pair):
@@ -129,3 +129,25 @@ def test_the_merge_page_costs_a_fixed_number_of_queries(alice_client, make_conta
     contacts = [make_contact(items=[{"kind": "email", "value": f"a{n}@example.com"}]) for n in range(4)]
     with django_assert_max_num_queries(14):
         assert alice_client.get(merge_url(*contacts)).status_code == 200
+
+
+def test_the_trash_page_says_whom_a_merged_away_contact_was_merged_into(alice_client, pair):
+    ada, twin = pair
+    alice_client.post(reverse("contacts:contact-merge"), {"ids": [ada.pk, twin.pk]})
+    page = alice_client.get(reverse("contacts:trash-list")).content.decode()
+    assert "Ada King" in page and "merged into Ada Lovelace" in page
+    assert "Ada King" not in alice_client.get(reverse("contacts:contact-list")).content.decode()
+
+
+def test_once_the_merged_contacts_are_purged_the_banner_and_the_undo_say_it_cannot_be_undone(alice_client, alice, pair):
+    from contacts.services import contact_purge
+
+    ada, twin = pair
+    record = contact_merge(user=alice, survivor=ada, others=[twin])
+    contact_purge(contact=Contact.objects.get(pk=twin.pk), user=alice)
+    page = alice_client.get(ada.get_absolute_url()).content.decode()
+    assert "this merge can no longer be undone" in page
+    assert reverse("contacts:merge-undo", args=[record.pk]) not in page
+    response = alice_client.post(reverse("contacts:merge-undo", args=[record.pk]), follow=True)
+    assert "can no longer be undone: the merged contacts were purged from the trash" in response.content.decode()
+    assert MergeRecord.objects.get().undone_at is None

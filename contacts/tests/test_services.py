@@ -7,13 +7,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contacts.models import Address, Contact, ContactItem, CustomField, CustomValue, Note, Tag
+from contacts.models import (
+    Address,
+    ChangeAction,
+    Contact,
+    ContactChange,
+    ContactItem,
+    CustomField,
+    CustomValue,
+    Note,
+    Tag,
+)
 from contacts.selectors import contact_get
 from contacts.services import (
     company_for_name,
     contact_create,
     contact_delete,
     contact_update,
+    contact_update_many,
     note_create,
     tag_merge,
     tag_rename,
@@ -302,3 +313,41 @@ def test_an_update_based_on_an_old_version_is_refused_and_changes_nothing(make_c
     contact_update(contact=contact, user=alice, fields={"first_name": "Augusta"}, expected_versions=[current])
     assert Contact.objects.get(pk=contact.pk).first_name == "Augusta"
     assert contact_version(contact) != current
+
+
+def history_inserts(queries: CaptureQueriesContext) -> int:
+    table = ContactChange._meta.db_table
+    return sum(
+        1 for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(f'INSERT INTO "{table}"'.upper())
+    )
+
+
+@pytest.mark.parametrize("size", [3, 12])
+def test_a_bulk_update_is_one_history_insert_whatever_the_number_of_contacts(size, make_contact, alice, bob):
+    contacts = [make_contact(first_name=f"P{n}", job_title=f"Job {n % 2}") for n in range(size)]
+    with CaptureQueriesContext(connection) as queries:
+        contact_update_many(contacts=contacts, user=alice, fields={"job_title": "CTO"}, access_list=[bob])
+    assert history_inserts(queries) == 1
+    entries = ContactChange.objects.filter(action=ChangeAction.UPDATED).order_by("contact_id")
+    assert [e.contact_id for e in entries] == [c.pk for c in contacts]
+    for n, entry in enumerate(entries):
+        # Each contact's own old value is kept.
+        assert entry.changes == {"Job title": [f"Job {n % 2}", "CTO"], "Access list": ["", "Bob Tester"]}
+        assert entry.user == alice
+
+
+def test_a_bulk_update_that_changes_nothing_records_nothing(make_contact, alice):
+    contacts = [make_contact(job_title="CTO") for _ in range(2)]
+    contact_update_many(contacts=contacts, user=alice, fields={"job_title": "CTO"})
+    assert not ContactChange.objects.filter(action=ChangeAction.UPDATED).exists()
+
+
+def test_a_bulk_update_refused_for_one_contact_changes_none(make_contact, alice, outsider):
+    mine = make_contact(job_title="A")
+    theirs = contact_create(
+        user=outsider, fields={"first_name": "O", "job_title": "B", "visibility": "private"}, projects=[]
+    )
+    with pytest.raises(PermissionDenied):
+        contact_update_many(contacts=[mine, theirs], user=alice, fields={"job_title": "CTO"})
+    assert Contact.objects.get(pk=mine.pk).job_title == "A"
+    assert not ContactChange.objects.filter(action=ChangeAction.UPDATED).exists()

@@ -89,7 +89,7 @@ def test_contact_merge_keeps_the_targets_custom_values_and_drops_duplicate_items
     contact_merge(user=alice, survivor=target, others=[source])
     assert sorted(target.items.values_list("value", flat=True)) == ["a@example.com", "b@example.com"]
     assert list(target.custom_values.values_list("value", flat=True)) == ["Pro"]
-    assert not Contact.objects.filter(pk=source.pk).exists()
+    assert Contact.objects.get(pk=source.pk).deleted_at is not None  # merged away: in the trash
 
 
 def test_contact_merge_refuses_a_contact_into_itself(make_contact, alice):

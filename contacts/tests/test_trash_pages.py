@@ -61,8 +61,9 @@ def test_the_trash_page_costs_the_same_queries_for_3_or_25_contacts(
     count, alice_client, make_contact, alice, django_assert_num_queries
 ):
     contact_delete_many(contacts=[make_contact(first_name=f"P{n}") for n in range(count)], user=alice)
-    # the user, the count, and the page with who deleted each (the session is in the cache)
-    with django_assert_num_queries(3):
+    # the user, the count, the page with who deleted each, and the page's "merged into" labels
+    # (the session is in the cache)
+    with django_assert_num_queries(4):
         body(alice_client.get(TRASH))
 
 
@@ -112,6 +113,17 @@ def test_the_navigation_links_to_the_trash(alice_client):
     assert f'href="{TRASH}"' in body(alice_client.get(reverse("home")))
 
 
+def test_the_trash_link_and_not_the_contacts_link_is_current_on_the_trash_pages(alice_client, gone):
+    contacts_link = f'<a href="{reverse("contacts:contact-list")}" aria-current="page">Contacts</a>'
+    for page in (
+        body(alice_client.get(TRASH)),
+        body(alice_client.post(reverse("contacts:trash-purge"), {"ids": [gone.pk]})),
+    ):
+        assert f'<a href="{TRASH}" aria-current="page">Trash</a>' in page
+        assert contacts_link not in page
+    assert contacts_link in body(alice_client.get(reverse("contacts:contact-list")))
+
+
 # Deleting from the UI
 
 
@@ -129,8 +141,37 @@ def test_bulk_delete_moves_to_the_trash(alice_client, make_contact):
     ids = [c.pk for c in contacts]
     confirm = body(alice_client.post(reverse("contacts:contact-bulk"), {"action": "delete", "ids": ids}))
     assert "They move to the trash" in confirm
-    alice_client.post(reverse("contacts:contact-bulk"), {"action": "delete", "ids": ids, "confirmed": "1"})
+    data = {"action": "delete", "ids": ids, "confirmed": "1"}
+    page = body(alice_client.post(reverse("contacts:contact-bulk"), data, follow=True))
     assert all(trashed(c) for c in contacts)
+    assert "Moved 2 contacts to the trash." in page and "Deleted" not in page
+
+
+def test_the_message_after_a_delete_says_moved_to_the_trash_and_its_undo_restores(alice_client, make_contact):
+    contact = make_contact(first_name="Grace", last_name="Hopper")
+    page = body(alice_client.post(reverse("contacts:contact-delete", args=[contact.pk]), follow=True))
+    assert "Grace Hopper was moved to the" in page and f'<a href="{TRASH}">trash</a>' in page
+    assert "was deleted" not in page
+    assert f'action="{reverse("contacts:trash-restore")}"' in page and f'name="ids" value="{contact.pk}"' in page
+    # The Undo in the message: the same post the form makes, with its own CSRF token.
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    alice_client.handler.enforce_csrf_checks = True
+    undo = {"csrfmiddlewaretoken": token, "ids": contact.pk, "next": contact.get_absolute_url()}
+    response = alice_client.post(reverse("contacts:trash-restore"), undo)
+    assert response.status_code == 302 and response.url == contact.get_absolute_url()
+    assert not trashed(contact)
+    assert "1 contact restored." in body(alice_client.get(contact.get_absolute_url()))
+
+
+def test_deleting_a_company_with_people_says_they_keep_the_link(alice_client, make_contact):
+    acme = make_contact(is_company=True, name="Acme")
+    make_contact(first_name="Grace", company=acme)
+    make_contact(first_name="Alan", company=acme)
+    url = reverse("contacts:contact-delete", args=[acme.pk])
+    assert "Its 2 people keep the link to it" in body(alice_client.get(url))
+    page = body(alice_client.post(url, follow=True))
+    assert "Acme was moved to the" in page and "Its 2 people keep the link, shown again once it is restored." in page
+    assert trashed(acme)
 
 
 # Every page leaves the trash out

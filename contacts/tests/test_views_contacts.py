@@ -412,7 +412,7 @@ def test_bulk_delete_skips_the_contacts_the_user_may_not_delete_and_says_so(make
     response = client.post(
         reverse("contacts:contact-bulk"), {"action": "delete", "ids": [own.pk, other.pk], "confirmed": "1"}, follow=True
     )
-    assert "Deleted 1 contact. 1 skipped: you may not delete them." in response.getvalue().decode()
+    assert "Moved 1 contact to the trash. 1 skipped: you may not delete them." in response.getvalue().decode()
     assert list(Contact.objects.filter(deleted_at__isnull=True)) == [other]
 
 

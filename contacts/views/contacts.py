@@ -6,7 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from contacts.forms import (
@@ -16,6 +20,7 @@ from contacts.forms import (
 )
 from contacts.models import Contact
 from contacts.selectors import (
+    company_people,
     company_suggest,
     contact_can_delete,
     contact_can_edit,
@@ -85,11 +90,36 @@ def contact_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     contact = visible_contact(request, pk)
     if not contact_can_delete(user=request.user, contact=contact):
         raise PermissionDenied("You may not delete this contact.")
+    people = company_people(user=request.user, company=contact).count() if contact.is_company else 0
     if request.method == "POST":
         contact_delete(contact=contact, user=request.user)
-        messages.success(request, f"{contact} was deleted.")
+        messages.success(request, trashed_message(request, contact=contact, people=people))
         return redirect("contacts:contact-list")
-    return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})
+    return render(request, "contacts/contact_confirm_delete.html", {"contact": contact, "people": people})
+
+
+def trashed_message(request: HttpRequest, *, contact: Contact, people: int = 0) -> SafeString:
+    """ "X was moved to the trash", with a link to the trash and an Undo that restores it at once."""
+    kept = ""
+    if people:
+        kept = format_html(
+            " Its {} {} keep{} the link, shown again once it is restored.",
+            people,
+            "person" if people == 1 else "people",
+            "s" if people == 1 else "",
+        )
+    return format_html(
+        '{} was moved to the <a href="{}">trash</a>.{} <form method="post" action="{}" class="inline-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="ids" value="{}">'
+        '<input type="hidden" name="next" value="{}"><button type="submit" class="btn-small">Undo</button></form>',
+        contact.display_name,
+        reverse("contacts:trash-list"),
+        kept,
+        reverse("contacts:trash-restore"),
+        get_token(request),
+        contact.pk,
+        contact.get_absolute_url(),
+    )
 
 
 @login_required

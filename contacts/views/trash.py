@@ -1,7 +1,8 @@
 """The trash page: deleted contacts the user could delete, searchable and paged; restore or purge them.
 
 A contact in the trash is seen by whoever could delete it (superusers, its author, managers of
-one of its projects) and by nobody else; the same people restore it or purge it for good.
+one of its projects) and by nobody else; the same people restore it or purge it for good. A
+contact a merge put here says whom it was merged into.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from contacts.duplicates import merged_into_names
 from contacts.models import Contact
 from contacts.selectors import ContactPages, trash_list, trash_list_by_ids
 from contacts.services import contact_purge_many, contact_restore_many
@@ -30,6 +32,9 @@ def trash_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     contacts = trash_list(user=request.user, search=query)
     page = Paginator(ContactPages(contacts), TRASH_PAGE_SIZE).get_page(request.GET.get("page"))
+    merged_into = merged_into_names(contact_ids=[c.pk for c in page.object_list])
+    for contact in page.object_list:
+        contact.merged_into = merged_into.get(contact.pk, "")
     template = "contacts/trash_list_results.html" if is_htmx(request) else "contacts/trash_list.html"
     return render(request, template, {"page": page, "q": query})
 

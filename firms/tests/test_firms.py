@@ -39,7 +39,7 @@ def test_merge_moves_people_items_notes_and_tags(make_contact, alice):
     assert person.company == b
     assert list(b.items.values_list("value", flat=True)) == ["https://acme.example"]
     assert list(b.tags.names()) == ["x"]
-    assert not Contact.objects.filter(pk=a.pk).exists()
+    assert Contact.objects.get(pk=a.pk).deleted_at is not None  # merged away: in the trash
 
 
 def test_merge_refuses_persons(make_contact, alice):

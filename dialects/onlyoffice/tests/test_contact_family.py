@@ -64,7 +64,7 @@ def test_merge_moves_everything_onto_the_target_without_duplicating_items(api, m
     values = dict(CustomValue.objects.filter(contact=target).values_list("field__name", "value"))
     assert values == {"License": "Pro", "Birthday": "1990-01-02"}
     assert list(target.notes.values_list("content", flat=True)) == ["Met"]
-    assert not Contact.objects.filter(pk=source.pk).exists()
+    assert Contact.objects.get(pk=source.pk).deleted_at is not None  # in the trash
 
 
 def test_merge_of_companies_moves_their_people(api, make_contact):
