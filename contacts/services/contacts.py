@@ -78,7 +78,7 @@ def contact_create(
     starts with a `created` entry holding the values given.
     """
     with transaction.atomic():
-        contact, changes = _create(
+        draft = contact_draft(
             user=user,
             fields=fields,
             items=items,
@@ -89,8 +89,7 @@ def contact_create(
             access_list=access_list,
             check_permissions=check_permissions,
         )
-        history_record(contact=contact, user=user, action=ChangeAction.CREATED, changes=changes)
-    return contact
+        return contact_draft_save(draft=draft)
 
 
 def _create(
