@@ -16,6 +16,13 @@ primary key of the members the user can see (a visibility test per grouped row w
 of every row's contact). A value shared by more contacts than MAX_GROUP (a switchboard number, a
 common name) says nothing about duplicates and is left out, whoever sees them. Pairs someone marked
 "not a duplicate" are left out too (`DuplicateDismissal`).
+
+The groups are found by a scan over every live contact, which costs O(contacts) (seconds at a
+million), so it runs as a background task and its groups are kept (`DuplicateScan`); the page reads
+the latest scan and costs O(groups) at any size. A scan is stale, and the page queues a new one,
+once a contact changed or an item was added after it began, or after RESCAN_AFTER. Contacts trashed,
+merged or hidden since are left out when the page reads the scan's members, so removals show at once;
+new pairs show once the next scan is done. The editor's warning (`duplicate_matches`) is always live.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from django.db.models import Aggregate, CharField, Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from contacts.history import MERGED_INTO
 from contacts.models import (
     LIVE,
     ChangeAction,
@@ -38,12 +46,12 @@ from contacts.models import (
     ContactChange,
     ContactItem,
     DuplicateDismissal,
+    DuplicateScan,
     Initial,
     MergeRecord,
     normalize_phone,
 )
 from contacts.selectors import AnyUser, contact_list, contact_visibility_q
-from contacts.services.trash import MERGED_INTO
 
 SCORES = {"email": 100, "phone": 80, "name_company": 70, "similar_name": 40}
 REASONS = {
@@ -141,22 +149,55 @@ def _visible(*, user: AnyUser, ids: set[int]) -> set[int]:
     return set(visible.values_list("pk", flat=True))
 
 
-def duplicate_pairs(*, user: AnyUser) -> list[DuplicatePair]:
-    """The likely duplicate pairs among the contacts the user can see, best score first.
+def duplicate_groups() -> dict[str, list[list[int]]]:
+    """Each rule's groups of contact ids over every live contact (one query per rule): what a scan
+    keeps. Visibility is not applied here: the page applies it when it reads them."""
+    return {
+        "email": _item_groups(kind=ContactItem.Kind.EMAIL),
+        "phone": _item_groups(kind=ContactItem.Kind.TEL),
+        "name_company": _name_groups(rule="name_company"),
+        "similar_name": _name_groups(rule="similar_name"),
+    }
 
-    At most MAX_PAIRS, in six queries: one per rule, one for which of their members the user can see,
-    one for the dismissed pairs.
+
+# A scan older than this is run again, whatever changed (a contact restored from the trash, say).
+RESCAN_AFTER = timedelta(days=1)
+
+
+def duplicate_scan_latest() -> DuplicateScan | None:
+    """The newest finished duplicate scan, or None before the first."""
+    return DuplicateScan.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
+
+
+def duplicate_last_item_id() -> int:
+    """The id of the newest contact item (0 when there is none): a scan notes it when it begins."""
+    return ContactItem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def duplicate_scan_stale(scan: DuplicateScan | None) -> bool:
+    """Whether the scan may miss pairs: there is none, it is older than RESCAN_AFTER, or a contact
+    changed (its `updated_at`; editing items touches it too) or an item was added since it began.
+    Two reads of an index's last entry."""
+    if scan is None or timezone.now() - scan.started_at > RESCAN_AFTER:
+        return True
+    newest = Contact.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    if newest is not None and newest > scan.started_at:
+        return True
+    return duplicate_last_item_id() > scan.last_item_id
+
+
+def duplicate_pairs(*, user: AnyUser, groups: dict[str, list[list[int]]]) -> list[DuplicatePair]:
+    """The likely duplicate pairs among the contacts the user can see, best score first, from a scan's
+    `groups` (`duplicate_groups`).
+
+    At most MAX_PAIRS, in two queries: which of the groups' members the user can see (live ones
+    only), and the dismissed pairs.
     """
     pairs: dict[tuple[int, int], DuplicatePair] = {}
-    rules: list[tuple[str, list[list[int]]]] = [
-        ("email", _item_groups(kind=ContactItem.Kind.EMAIL)),
-        ("phone", _item_groups(kind=ContactItem.Kind.TEL)),
-        ("name_company", _name_groups(rule="name_company")),
-        ("similar_name", _name_groups(rule="similar_name")),
-    ]
-    visible = _visible(user=user, ids={pk for _, groups in rules for members in groups for pk in members})
-    for rule, groups in rules:
-        for members in groups:
+    rules = [(rule, groups.get(rule, [])) for rule in SCORES]
+    visible = _visible(user=user, ids={pk for _, found in rules for members in found for pk in members})
+    for rule, found in rules:
+        for members in found:
             for first, second in combinations([pk for pk in members if pk in visible], 2):
                 pairs.setdefault((first, second), DuplicatePair(first, second)).add(rule)
     if pairs:

@@ -283,6 +283,8 @@ TAGS = "Tags"
 PROJECTS = "Projects"
 ACCESS_LIST = "Access list"
 MERGED_FROM = "Merged from"
+# The change a merged-away contact's `deleted` entry carries: the survivor's name.
+MERGED_INTO = "Merged into"
 
 
 def contact_snapshot(contact: Contact) -> dict[str, str]:

@@ -1101,6 +1101,26 @@ class DuplicateDismissal(models.Model):
         return f"#{self.first_id} and #{self.second_id} are not duplicates"
 
 
+class DuplicateScan(models.Model):
+    """One run of the duplicate rules over every live contact (contacts.duplicates): the groups of
+    contact ids each rule found. The duplicates page reads the latest finished scan, so its cost does
+    not grow with the number of contacts; a scan runs as a background task when the page finds the
+    latest one older than the newest change (see `duplicate_scan_stale`)."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The newest item when the scan began: a later item (a phone added in bulk, say) makes it stale.
+    last_item_id = models.BigIntegerField(default=0)
+    # {"email": [[3, 17], ...], "phone": [...], "name_company": [...], "similar_name": [...]}
+    groups = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["finished_at", "id"], name="duplicatescan_finished_idx")]
+
+    def __str__(self) -> str:
+        return f"Duplicate scan of {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class SavedView(models.Model):
     """A named filter and sort of the contacts list, kept as the list's query string.
 

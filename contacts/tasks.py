@@ -19,14 +19,15 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from contacts.duplicates import duplicate_scan_latest, duplicate_scan_stale
 from contacts.exporters import EXPORT_LABELS, write_export
 from contacts.history import history_channel
 from contacts.importers import import_run, source_open
 from contacts.importers.uploads import import_file_path, import_result
 from contacts.jobs import job_finish, job_progress, job_run
-from contacts.models import Channel, Contact, WebForm
+from contacts.models import Channel, Contact, DuplicateScan, WebForm
 from contacts.selectors import contact_count, contact_list, contact_list_selection
-from contacts.services import trash_purge_expired
+from contacts.services import duplicate_scan_run, trash_purge_expired
 from contacts.services.bulk import contact_bulk_apply
 from projects.models import Membership
 
@@ -122,6 +123,41 @@ def trash_purge_schedule(*, run_after: datetime | None = None) -> bool:
             return False
     trash_purge.using(run_after=run_after or timezone.now()).enqueue()
     return True
+
+
+@task()
+def duplicates_scan() -> int:
+    """Look for duplicates among every live contact and keep what was found (`duplicate_scan_run`);
+    returns the number of groups found (kept as the task's result)."""
+    scan = duplicate_scan_run()
+    return sum(len(groups) for groups in scan.groups.values())
+
+
+def duplicates_scan_request() -> bool:
+    """Queue a duplicate scan unless one already waits or runs in the database queue; returns
+    whether one was queued (on the immediate backend it has then already run)."""
+    backend = duplicates_scan.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        queued = DBTaskResult.objects.filter(
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+            backend_name=backend.alias,
+            task_path=duplicates_scan.module_path,
+        )
+        if queued.exists():
+            return False
+    duplicates_scan.enqueue()
+    return True
+
+
+def duplicates_scan_current() -> tuple[DuplicateScan | None, bool]:
+    """The scan the duplicates page shows, and whether a newer one is on its way: a stale scan
+    (`duplicate_scan_stale`) queues the next one, which a worker runs while the page shows this one."""
+    scan = duplicate_scan_latest()
+    if not duplicate_scan_stale(scan):
+        return scan, False
+    duplicates_scan_request()
+    newest = duplicate_scan_latest()
+    return newest, newest is None or (scan is not None and newest.pk == scan.pk)
 
 
 @task()

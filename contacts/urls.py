@@ -39,6 +39,7 @@ urlpatterns = [
     path("duplicates/", duplicates.duplicate_list, name="duplicate-list"),
     path("duplicates/check", duplicates.duplicate_check, name="duplicate-check"),
     path("duplicates/dismiss/", duplicates.duplicate_dismiss_view, name="duplicate-dismiss"),
+    path("duplicates/scan/", duplicates.duplicate_scan_view, name="duplicate-scan"),
     path("merge/", merge.contact_merge_view, name="contact-merge"),
     path("merges/<int:pk>/undo/", merge.merge_undo_view, name="merge-undo"),
 ]

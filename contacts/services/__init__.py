@@ -69,6 +69,7 @@ from contacts.services.keys import (
 from contacts.services.merge import (
     contact_merge,
     duplicate_dismiss,
+    duplicate_scan_run,
     merge_undo,
 )
 from contacts.services.nested import (
@@ -150,6 +151,7 @@ __all__ = [
     "contact_purge",
     "contact_purge_many",
     "duplicate_dismiss",
+    "duplicate_scan_run",
     "merge_undo",
     "contact_remove_tags",
     "contact_remove_tags_many",

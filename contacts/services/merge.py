@@ -29,9 +29,11 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from contacts.history import history_channel, history_record, history_record_many
+from contacts.duplicates import RESCAN_AFTER, duplicate_groups, duplicate_last_item_id
+from contacts.history import MERGED_INTO, history_channel, history_record, history_record_many
 from contacts.models import (
     Address,
     ChangeAction,
@@ -39,12 +41,13 @@ from contacts.models import (
     ContactItem,
     CustomValue,
     DuplicateDismissal,
+    DuplicateScan,
     MergeRecord,
     Note,
     TaggedContact,
 )
 from contacts.selectors import contact_can_delete, contact_can_edit
-from contacts.services.trash import MERGED_INTO, trash_move
+from contacts.services.trash import trash_move
 
 AnyUser = AbstractBaseUser | AnonymousUser | None
 
@@ -328,6 +331,19 @@ def _move_back(model: Any, *, survivor: Contact, rows: list[list[Any]], primary:
         model.objects.filter(pk__in=pks, contact=survivor).update(contact_id=owner)
     if primary:
         model.objects.filter(pk__in=[row[0] for row in rows if row[2]]).update(is_primary=True)
+
+
+def duplicate_scan_run() -> DuplicateScan:
+    """Run the duplicate rules over every live contact (`duplicate_groups`, seconds at a million
+    contacts: a background task's work) and keep their groups as the latest scan; older scans go."""
+    scan = DuplicateScan.objects.create(last_item_id=duplicate_last_item_id())
+    scan.groups = duplicate_groups()
+    scan.finished_at = timezone.now()
+    scan.save(update_fields=["groups", "finished_at"])
+    # Finished ones before it, and any left unfinished by a worker that died long ago.
+    older = DuplicateScan.objects.filter(started_at__lte=scan.started_at).exclude(pk=scan.pk)
+    older.filter(Q(finished_at__isnull=False) | Q(started_at__lt=scan.started_at - RESCAN_AFTER)).delete()
+    return scan
 
 
 @transaction.atomic

@@ -30,9 +30,6 @@ from contacts.history import history_record_many
 from contacts.models import ChangeAction, Contact
 from contacts.services.base import _require_rights
 
-# The label of the change a merged-away contact's `deleted` entry carries: the survivor's name.
-MERGED_INTO = "Merged into"
-
 # Contacts purged per statement: a bounded delete, whatever the size of the trash.
 PURGE_CHUNK = 500
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from contacts.duplicates import duplicate_matches, duplicate_pair_contacts, duplicate_pairs
 from contacts.selectors import contact_list_by_ids
 from contacts.services import duplicate_dismiss
+from contacts.tasks import duplicates_scan_current, duplicates_scan_request
 from contacts.views.common import error_text, safe_next
 from crm.ids import parse_id
 
@@ -24,11 +25,24 @@ MAX_CHECK_LENGTH = 255
 
 @login_required
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    pairs = duplicate_pairs(user=request.user)
+    scan, checking = duplicates_scan_current()
+    pairs = duplicate_pairs(user=request.user, groups=scan.groups if scan else {})
     page = Paginator(pairs, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
     contacts = duplicate_pair_contacts(user=request.user, pairs=page.object_list)
     rows = [(pair, contacts[pair.first], contacts[pair.second]) for pair in page.object_list]
-    return render(request, "contacts/duplicate_list.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "scan": scan, "checking": checking}
+    return render(request, "contacts/duplicate_list.html", context)
+
+
+@login_required
+@require_POST
+def duplicate_scan_view(request: HttpRequest) -> HttpResponse:
+    """Look for duplicates again now (in the background)."""
+    if duplicates_scan_request():
+        messages.success(request, "Looking for duplicates again.")
+    else:
+        messages.info(request, "A look for duplicates is already under way.")
+    return redirect("contacts:duplicate-list")
 
 
 @login_required
