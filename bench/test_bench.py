@@ -37,9 +37,11 @@ def test_the_harness_runs_on_a_tiny_database_and_prints_one_table(tmp_path):
         "vcard export peak memory",
         "import of 300 contacts with 1,200 items (CSV)",
         "web form posts, 8 posters, 2 workers",
+        "web form post in process: SQL queries, CPU per post",
     ):
         assert figure in table, figure
     assert re.search(r"web form posts.*\| \d+ posts/s \(\d+ in", table), table
+    assert re.search(r"web form post in process.*\| \d+ queries, [\d.]+ ms CPU \(n=\d+\)", table), table
     assert list((tmp_path / "cache").glob("bench-300-*.sqlite3"))
 
 

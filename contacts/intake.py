@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
 
 from contacts.history import history_channel
@@ -181,6 +181,7 @@ class _Lead:
     values: dict[str, str]
     custom: dict[int, Any]
     form_fields: list[CustomField]
+    all_fields: list[CustomField]
     emails: list[str]
     company_name: str
     company: Contact | None = None  # the company of that name, found before the lock
@@ -189,11 +190,16 @@ class _Lead:
 
 def _lead(*, webform: WebForm, fields: Mapping[str, Any], custom_values: Mapping[int | str, Any]) -> _Lead:
     values = _allowed_values(webform, fields)
-    form_fields = list(webform.custom_fields.all())
+    # Every custom field in one read, each marked whether the form offers it: the form's own
+    # take the post's values, and the new contact's checks need them all (defaults, required).
+    on_form = WebForm.custom_fields.through.objects.filter(webform_id=webform.pk, customfield_id=OuterRef("pk"))
+    all_fields = list(CustomField.objects.annotate(on_form=Exists(on_form)))
+    form_fields = [field for field in all_fields if field.on_form]
     lead = _Lead(
         values=values,
         custom=_allowed_custom_values(form_fields, custom_values),
         form_fields=form_fields,
+        all_fields=all_fields,
         emails=sorted({email.lower() for email in split_tag_list(values.get("email", ""))}),
         company_name=values.get("company", "").strip(),
     )
@@ -219,6 +225,7 @@ def _lead_draft(*, webform: WebForm, lead: _Lead, company: Contact | None) -> Co
         custom_values=lead.custom,
         tags=[*split_tag_list(webform.tags), *split_tag_list(lead.values.get("tag_list", ""))],
         check_permissions=False,
+        custom_fields=lead.all_fields,
     )
 
 

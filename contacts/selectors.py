@@ -14,6 +14,7 @@ contacts, so the visibility rule below exists once:
 from __future__ import annotations
 
 import heapq
+import json
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,11 +26,13 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Prefetch,
@@ -37,6 +40,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce, Lower
@@ -442,23 +446,6 @@ def webform_for_key(*, key: str) -> WebForm | None:
 def tag_can_manage(*, user: AnyUser) -> bool:
     """Tags are shared by the whole CRM, so renaming and merging them is for staff."""
     return user.is_authenticated and user.is_staff
-
-
-def contact_type_and_stage_choices() -> tuple[list[ContactType], list[ContactStage]]:
-    """Every contact type and every stage, each in its own order, read in one query (a list's
-    menus offer both)."""
-    columns = ("pk", "name", "description", "color", "position", "type_code", "is_type")
-    types = ContactType.objects.order_by().annotate(type_code=F("code"), is_type=Value(True)).values_list(*columns)
-    stages = ContactStage.objects.order_by().annotate(type_code=Value(""), is_type=Value(False)).values_list(*columns)
-    found: tuple[list[ContactType], list[ContactStage]] = ([], [])
-    rows = types.union(stages, all=True).order_by("position", "name")  # the models' own order
-    for pk, name, description, color, position, code, is_type in rows:
-        if is_type:
-            found[0].append(ContactType(pk=pk, code=code, name=name, description=description, color=color,
-                                        position=position))  # fmt: skip
-        else:
-            found[1].append(ContactStage(pk=pk, name=name, description=description, color=color, position=position))
-    return found
 
 
 def contact_counts(*, user: AnyUser) -> dict[str, int]:
@@ -1248,6 +1235,115 @@ def saved_view_get(*, user: AnyUser, pk: Any) -> SavedView | None:
     """One saved view the user sees, or None."""
     pk = parse_id(pk)
     return saved_view_list(user=user).filter(pk=pk).first() if pk is not None else None
+
+
+@dataclass
+class ListMenus:
+    """What the contacts list's menus offer the user (see `list_menus`)."""
+
+    tags: list[str]
+    projects: list[Project]  # each with `role`, as `project_list_with_role`
+    types: list[ContactType]
+    stages: list[ContactStage]
+    users: list[AbstractBaseUser]  # active ones, by user name
+    custom_fields: list[CustomField]  # all but headings, in their order
+    saved_views: list[SavedView]  # as `saved_view_list`, each with `can_manage` and its project's name
+
+
+# The rows of `list_menus`: what each arm of its one UNION ALL puts in its generic columns.
+_MENU_COLUMNS = ("menu", "pk", "label", "text1", "text2", "text3", "text4", "number1", "number2")
+_TYPE, _STAGE, _USER, _TAG, _PROJECT, _FIELD, _VIEW = range(7)
+
+
+def _menu_rows(queryset: QuerySet, menu: int, label: Any, *texts: Any, numbers: tuple[Any, ...] = ()) -> QuerySet:
+    """`queryset` as rows of `_MENU_COLUMNS`: blank texts and zero numbers where an arm has none."""
+    text = [Cast(t, CharField()) if not isinstance(t, str) else Cast(F(t), CharField()) for t in texts]
+    text += [Value("", output_field=CharField())] * (4 - len(text))
+    number = [*numbers, *[Value(0)] * (2 - len(numbers))]
+    values = dict(zip(_MENU_COLUMNS, [Value(menu), F("pk"), Cast(label, CharField()), *text, *number], strict=True))
+    return (
+        queryset.order_by()
+        .annotate(**{f"menu_{k}": v for k, v in values.items()})
+        .values_list(*(f"menu_{k}" for k in _MENU_COLUMNS))
+    )
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def list_menus(*, user: AnyUser) -> ListMenus:
+    """The contacts list's menus in one query: the tags on contacts the user may see, the projects
+    they see (with their role), contact types, stages, active users, custom fields and the saved
+    views they see. The list page then costs the same few queries whatever its menus hold."""
+    if not user.is_authenticated:
+        return ListMenus([], [], [], [], [], [], [])
+    visible = Contact.objects.filter(contact_visibility_q(user=user)).values("pk")
+    used = TaggedContact.objects.filter(tag_id=OuterRef("pk"), content_object_id__in=visible)
+    role = Membership.objects.filter(user_id=user.pk, project_id=OuterRef("pk")).values("role")[:1]
+    arms = [
+        _menu_rows(ContactType.objects.all(), _TYPE, F("name"), "description", "color", "code",
+                   numbers=(F("position"),)),
+        _menu_rows(ContactStage.objects.all(), _STAGE, F("name"), "description", "color", numbers=(F("position"),)),
+        _menu_rows(get_user_model().objects.filter(is_active=True), _USER, F("username"), "first_name", "last_name"),
+        _menu_rows(Tag.objects.filter(Exists(used)), _TAG, F("name")),
+        _menu_rows(project_list(user=user), _PROJECT, F("name"), "identifier",
+                   Coalesce(Subquery(role), Value("")), numbers=(_flag(Q(is_public=True)),)),
+        _menu_rows(CustomField.objects.exclude(field_format=CustomField.Format.HEADING), _FIELD, F("name"),
+                   "field_format", "choices", "default", "applies_to",
+                   numbers=(F("position"), _flag(Q(is_required=True)))),
+        _menu_rows(saved_view_list(user=user), _VIEW, F("name"), "query", Coalesce(F("project__name"), Value("")),
+                   numbers=(Coalesce(F("project_id"), Value(0)), _flag(Q(can_manage=True)))),
+    ]  # fmt: skip
+    rows: dict[int, list[tuple[Any, ...]]] = {menu: [] for menu in range(7)}
+    # Ordered by the database (its collation, as each menu's own query orders); the menus kept
+    # in their position are then sorted by it, which keeps that order among equal positions.
+    for row in arms[0].union(*arms[1:], all=True).order_by("menu_menu", "menu_label", "menu_pk"):
+        rows[row[0]].append(row[1:])
+    return ListMenus(
+        tags=[label for _, label, *_ in rows[_TAG]],
+        projects=_menu_projects(rows[_PROJECT], superuser=user.is_superuser),
+        types=sorted(
+            (ContactType(pk=pk, name=name, description=d, color=c, code=code, position=n)
+             for pk, name, d, c, code, _, n, _ in rows[_TYPE]),
+            key=lambda t: t.position,
+        ),
+        stages=sorted(
+            (ContactStage(pk=pk, name=name, description=d, color=c, position=n)
+             for pk, name, d, c, _, _, n, _ in rows[_STAGE]),
+            key=lambda s: s.position,
+        ),
+        users=[
+            get_user_model()(pk=pk, username=name, first_name=first, last_name=last, is_active=True)
+            for pk, name, first, last, *_ in rows[_USER]
+        ],
+        custom_fields=sorted(
+            (CustomField(pk=pk, name=name, field_format=fmt, choices=json.loads(choices) if choices else [],
+                         default=default, applies_to=applies, position=position, is_required=bool(required))
+             for pk, name, fmt, choices, default, applies, position, required in rows[_FIELD]),
+            key=lambda f: (f.position, f.pk),
+        ),
+        saved_views=_menu_views(rows[_VIEW]),
+    )  # fmt: skip
+
+
+def _menu_projects(rows: list[tuple[Any, ...]], *, superuser: bool) -> list[Project]:
+    projects = []
+    for pk, name, identifier, role, _, _, is_public, _ in rows:
+        project = Project(pk=pk, name=name, identifier=identifier, is_public=bool(is_public))
+        project.role = Membership.Role.MANAGER if superuser else (role or None)
+        projects.append(project)
+    return projects
+
+
+def _menu_views(rows: list[tuple[Any, ...]]) -> list[SavedView]:
+    views = []
+    for pk, name, query, project_name, _, _, project_id, can_manage in rows:
+        view = SavedView(pk=pk, name=name, query=query, project_id=project_id or None)
+        view.project = Project(pk=project_id, name=project_name) if project_id else None
+        view.can_manage = bool(can_manage)
+        views.append(view)
+    return views
 
 
 def saved_view_can_manage(*, user: AnyUser, view: SavedView) -> bool:

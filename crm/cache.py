@@ -26,14 +26,18 @@ class DatabaseCache(DjangoDatabaseCache):
         table, column, expires = quote(self._table), quote("cache_key"), quote("expires")
         now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0, tzinfo=None))
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        with transaction.atomic(using=db), connection.cursor() as cursor:
+        # No savepoint inside a caller's transaction (the web form counts a post in its own):
+        # nothing here fails after the read, and a missing key leaves the block before raising.
+        value = None
+        with transaction.atomic(using=db, savepoint=False), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {quote('value')} FROM {table} WHERE {column} = %s AND {expires} > %s{lock}", [key, now]
             )
             row = cursor.fetchone()
-            if row is None:
-                raise ValueError(f"Key '{key}' not found")
-            value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode())) + delta
-            stored = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-            cursor.execute(f"UPDATE {table} SET {quote('value')} = %s WHERE {column} = %s", [stored, key])
+            if row is not None:
+                value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode())) + delta
+                stored = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+                cursor.execute(f"UPDATE {table} SET {quote('value')} = %s WHERE {column} = %s", [stored, key])
+        if value is None:
+            raise ValueError(f"Key '{key}' not found")
         return value

@@ -18,9 +18,8 @@ from django.db.models.expressions import OrderBy
 from django.http import QueryDict
 from django.utils import timezone
 
-from contacts.forms.fields import user_choices
-from contacts.models import Contact, ContactItem, ContactStage, ContactType, CustomField, Visibility
-from contacts.selectors import contact_type_and_stage_choices, project_list_with_role, tag_counts
+from contacts.models import Contact, ContactItem, ContactStage, ContactType, CustomField, SavedView, Visibility
+from contacts.selectors import ListMenus, list_menus
 from projects.models import Project
 from projects.selectors import WRITE_ROLES
 
@@ -91,18 +90,22 @@ def user_label(user: AbstractBaseUser) -> str:
 
 
 class ListChoices:
-    """The choices of the list's menus, each read once (in one query) when first needed."""
+    """The choices of the list's menus, all read in one query when first needed (`list_menus`)."""
 
     def __init__(self, *, user: AbstractBaseUser) -> None:
         self.user = user
 
     @cached_property
-    def tags(self) -> list[str]:
-        return [tag.name for tag in tag_counts(user=self.user)]
+    def menus(self) -> ListMenus:
+        return list_menus(user=self.user)
 
-    @cached_property
+    @property
+    def tags(self) -> list[str]:
+        return self.menus.tags
+
+    @property
     def projects(self) -> list[Project]:
-        return project_list_with_role(user=self.user)
+        return self.menus.projects
 
     @cached_property
     def writable_projects(self) -> list[Project]:
@@ -112,25 +115,25 @@ class ListChoices:
     def member_projects(self) -> list[Project]:
         return [p for p in self.projects if p.role is not None]
 
-    @cached_property
-    def _types_and_stages(self) -> tuple[list[ContactType], list[ContactStage]]:
-        return contact_type_and_stage_choices()
-
     @property
     def types(self) -> list[ContactType]:
-        return self._types_and_stages[0]
+        return self.menus.types
 
     @property
     def stages(self) -> list[ContactStage]:
-        return self._types_and_stages[1]
+        return self.menus.stages
 
-    @cached_property
+    @property
     def users(self) -> list[AbstractBaseUser]:
-        return list(user_choices())
+        return self.menus.users
 
-    @cached_property
+    @property
     def custom_fields(self) -> list[CustomField]:
-        return list(CustomField.objects.exclude(field_format=CustomField.Format.HEADING))
+        return self.menus.custom_fields
+
+    @property
+    def saved_views(self) -> list[SavedView]:
+        return self.menus.saved_views
 
 
 def _pk_choices(objects: list[Any], label: Any = str) -> list[tuple[str, str]]:

@@ -39,6 +39,7 @@ from contacts.models import (
     Tag,
     TaggedContact,
     Visibility,
+    WebForm,
 )
 from contacts.selectors import companies_named, contact_can_delete, contact_can_edit
 from contacts.services.base import (
@@ -140,11 +141,13 @@ def contact_draft(
     projects: Iterable[Project] | None = None,
     access_list: Iterable[AbstractBaseUser] | None = None,
     check_permissions: bool = True,
+    custom_fields: Sequence[CustomField] | None = None,
 ) -> ContactDraft:
     """Every check and read of `contact_create` (same arguments), and no write.
 
     For a caller that holds a lock while it writes (the web form's intake): it checks and reads
-    before its transaction, and `contact_draft_save` inside it only inserts.
+    before its transaction, and `contact_draft_save` inside it only inserts. `custom_fields`:
+    every custom field, when the caller has them read already (the checks then skip that read).
     """
     projects = list(projects or [])
     author = user if user is not None and user.is_authenticated else None
@@ -166,6 +169,7 @@ def contact_draft(
         projects=projects,
         access_list=access_list,
         creating=True,
+        custom_fields=custom_fields,
     )
     return ContactDraft(user=user, plan=plan)
 
@@ -351,6 +355,7 @@ def _write_plan(
     access_list: Iterable[AbstractBaseUser] | None,
     creating: bool,
     expected_versions: Collection[str] | None = None,
+    custom_fields: Sequence[CustomField] | None = None,
 ) -> _WritePlan:
     """The checks and reads of `_write`, and no write (an update locks and re-reads its row)."""
     bag = ErrorBag()
@@ -370,6 +375,9 @@ def _write_plan(
         # clean() checks the company link with a clearer message than limit_choices_to.
         # A new contact's uuid is a fresh uuid4, unique without a read (its index enforces it).
         exclude = ["display_name", "visibility", "company", *(["uuid"] if creating else [])]
+        # A lead's form is the saved row its post was authenticated with: no read to prove it exists.
+        if isinstance(fields.get("source_webform"), WebForm) and fields["source_webform"].pk is not None:
+            exclude.append("source_webform")
         contact.full_clean(exclude=exclude)
     except ValidationError as exc:
         bag.add_exc("", exc)
@@ -394,7 +402,7 @@ def _write_plan(
         bag=bag,
         creating=creating,
     )
-    values = _prepare_custom_values(contact=contact, raw=custom_values, bag=bag, creating=creating)
+    values = _prepare_custom_values(contact=contact, raw=custom_values, bag=bag, creating=creating, known=custom_fields)
     tag_names = None if tags is None else _clean_tags(tags, bag)
     bag.raise_if_any()
 

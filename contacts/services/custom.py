@@ -23,11 +23,19 @@ from contacts.services.base import ErrorBag, _as_int, _require_perm
 
 
 def _prepare_custom_values(
-    *, contact: Contact, raw: Mapping[int | str, Any] | None, bag: ErrorBag, creating: bool
+    *,
+    contact: Contact,
+    raw: Mapping[int | str, Any] | None,
+    bag: ErrorBag,
+    creating: bool,
+    known: Sequence[CustomField] | None = None,
 ) -> list[tuple[CustomField, str]]:
-    """Validate custom values (keyed by field id) and fill defaults and required checks on create."""
+    """Validate custom values (keyed by field id) and fill defaults and required checks on create.
+
+    `known`: every custom field, when the caller has read them already (else one read here).
+    """
     raw = dict(raw or {})
-    fields = {f.pk: f for f in CustomField.objects.all()}
+    fields = {f.pk: f for f in (CustomField.objects.all() if known is None else known)}
     result: list[tuple[CustomField, str]] = []
     given: set[int] = set()
     for key, value in raw.items():

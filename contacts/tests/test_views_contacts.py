@@ -116,10 +116,9 @@ def test_list_page_costs_a_fixed_number_of_queries(count, make_contact, alice_cl
             items=[{"kind": "tel", "value": "+1 415 555 0100"}, {"kind": "email", "value": f"n{index}@example.com"}],
             addresses=[{"city": "Paris", "country": "FR"}],
         )
-    # The user; the menus' choices, read once for the filters, the bulk bar and the saved views
-    # (tags, projects with the user's role, types with stages in one query, users, custom fields);
-    # the saved views; the count and the page; the two relations the rows show (items, tags).
-    with django_assert_num_queries(11):
+    # The user; the menus' choices and the saved views, in one read for the filters, the bulk bar
+    # and the views menu; the count and the page; the two relations the rows show (items, tags).
+    with django_assert_num_queries(6):
         response = alice_client.get(LIST, {"per_page": "50"})
     assert len(response.context["page"].object_list) == count
 

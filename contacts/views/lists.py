@@ -27,7 +27,6 @@ from contacts.selectors import (
     contact_list_selection,
     contact_page,
     saved_view_get,
-    saved_view_list,
 )
 from contacts.services import (
     contact_bulk_start,
@@ -49,7 +48,7 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
         contact_list_for_display(user=user, filters=filter_form.filters(), related=LIST_RELATED)
     )
     page = Paginator(ContactPages(contacts), filter_form.page_size()).get_page(request.GET.get("page"))
-    views = list(saved_view_list(user=user))
+    views = choices.saved_views
     current = next((v for v in views if str(v.pk) == request.GET.get("view")), None)
     context = {
         "filter_form": filter_form,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("database_cache")
@@ -52,6 +52,22 @@ def test_incr_keeps_the_expiry_of_the_window():
 def test_incr_of_a_missing_key_raises_value_error():
     with pytest.raises(ValueError):
         cache.incr("nothing-here")
+
+
+@pytest.mark.django_db
+def test_incr_in_a_running_transaction_is_one_read_and_one_write(django_assert_num_queries):
+    cache.add("window", 0, timeout=3600)
+    with transaction.atomic(), django_assert_num_queries(2):  # no savepoint around them
+        assert cache.incr("window") == 1
+
+
+@pytest.mark.django_db
+def test_a_missing_key_in_a_running_transaction_leaves_it_usable():
+    with transaction.atomic():
+        with pytest.raises(ValueError):
+            cache.incr("nothing-here")
+        assert cache.add("nothing-here", 1, timeout=60)
+    assert cache.get("nothing-here") == 1
 
 
 @pytest.mark.django_db(transaction=True)
