@@ -55,6 +55,7 @@ SERVICE_LIMIT = ContactItem._meta.get_field("service").max_length
 KIND_ORDER = {kind: index for index, kind in enumerate(("tel", "email", "url", "skype", "messenger", "social"))}
 PERSON_WORDS = {"person", "persons", "people", "individual", "contact", "p"}
 COMPANY_WORDS = {"company", "companies", "organization", "organisation", "org", "firm", "business", "c"}
+KIND_WORDS = PERSON_WORDS | COMPANY_WORDS
 CONTEXT_WORDS = {"work": "work", "business": "work", "office": "work", "home": "home", "private": "home",
                  "personal": "home", "other": "other"}  # fmt: skip
 TEL_WORDS = {"cell": "cell", "mobile": "cell", "fax": "fax", "pager": "pager", "voice": "voice", "phone": "voice",
@@ -184,7 +185,7 @@ class RowPreparer:
 
     def _contact(self, row: PreparedRow, given: dict[str, str], errors: RowErrors) -> None:
         kind = given.get("kind", "").lower()
-        if kind and kind not in PERSON_WORDS | COMPANY_WORDS:
+        if kind and kind not in KIND_WORDS:
             errors.append((self.label("kind"), f"{given['kind']} is neither person nor company."))
         if given.get("full_name") and not (given.get("first_name") or given.get("last_name")):
             first, _, last = given["full_name"].rpartition(" ")

@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from types import SimpleNamespace
 from typing import Any
 
@@ -507,9 +508,9 @@ def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if full:
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * ROWS_PER_STATEMENT)
+            flat = chain.from_iterable
             params = [
-                [value for row in rows[start : start + ROWS_PER_STATEMENT] for value in row]
-                for start in range(0, full, ROWS_PER_STATEMENT)
+                list(flat(rows[start : start + ROWS_PER_STATEMENT])) for start in range(0, full, ROWS_PER_STATEMENT)
             ]
             if len(params) == 1:
                 cursor.execute(sql, params[0])
@@ -518,7 +519,7 @@ def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
         if full < len(rows):
             rest = rows[full:]
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(rest))
-            cursor.execute(sql, [value for row in rest for value in row])
+            cursor.execute(sql, list(chain.from_iterable(rest)))
 
 
 def _copy_rows(sql: str, rows: list[tuple]) -> None:
