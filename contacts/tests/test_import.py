@@ -302,3 +302,18 @@ def test_thousands_of_rows_are_written_in_one_chunk_of_queries(tmp_path, alice, 
         summary = run(file_of(4500), alice)
 
     assert summary.created == 4500 and summary.rejected == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite order of a chunk's inserts")
+def test_on_sqlite_a_chunks_contacts_go_in_before_their_items(tmp_path, alice):
+    path = write_csv(tmp_path / "a.csv", [["First name", "Last name", "Email"], ["Grace", "Hopper", "g@example.com"]])
+
+    with CaptureQueriesContext(connection) as captured:
+        summary = run(path, alice)
+
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT INTO")]
+    tables = [sql.split()[2].strip('"') for sql in inserts]
+    assert tables.index("contacts_contact") < tables.index("contacts_contactitem")
+    assert summary.created == 1
+    contact = Contact.objects.get(last_name="Hopper")
+    assert [item.normalized for item in contact.items.all()] == ["g@example.com"]
