@@ -517,13 +517,13 @@ def phone_parse(text: str, region: str) -> phonenumbers.PhoneNumber:
     return number
 
 
-def normalize_phone(value: str) -> str:
+def normalize_phone(value: str, *, region: str | None = None) -> str:
     """The form of a phone number used for search and duplicate checks.
 
     E.164 when phonenumbers reads a possible number (without a +country prefix, in
     settings.PHONE_DEFAULT_REGION; a leading 00 is the international prefix), otherwise the
     digits as written: short extensions (`411`) and local numbers are phone numbers too. Only
-    text without any digit is refused.
+    text without any digit is refused. `region` stands for the setting (a bulk caller reads it once).
     """
     if value.isascii():
         digits = NOT_DIGIT.sub("", value)
@@ -531,7 +531,7 @@ def normalize_phone(value: str) -> str:
         digits = "".join(str(unicodedata.decimal(c)) for c in value if unicodedata.decimal(c, None) is not None)
     if not digits:
         raise ValidationError({"value": f"{value} is not a valid phone number."})
-    region = getattr(settings, "PHONE_DEFAULT_REGION", "US")
+    region = region or getattr(settings, "PHONE_DEFAULT_REGION", "US")
     candidates = [value]
     if value.lstrip().startswith("00"):
         candidates.insert(0, "+" + value.lstrip()[2:])

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -54,6 +55,7 @@ SERVICE_LIMIT = ContactItem._meta.get_field("service").max_length
 KIND_ORDER = {kind: index for index, kind in enumerate(("tel", "email", "url", "skype", "messenger", "social"))}
 PERSON_WORDS = {"person", "persons", "people", "individual", "contact", "p"}
 COMPANY_WORDS = {"company", "companies", "organization", "organisation", "org", "firm", "business", "c"}
+KIND_WORDS = PERSON_WORDS | COMPANY_WORDS
 CONTEXT_WORDS = {"work": "work", "business": "work", "office": "work", "home": "home", "private": "home",
                  "personal": "home", "other": "other"}  # fmt: skip
 TEL_WORDS = {"cell": "cell", "mobile": "cell", "fax": "fax", "pager": "pager", "voice": "voice", "phone": "voice",
@@ -67,6 +69,13 @@ GOOGLE_SYSTEM_GROUPS = {"* mycontacts", "* starred", "* other contacts"}
 _EMAIL = EmailValidator()
 _EMAIL_USER = re.compile(_EMAIL.user_regex.pattern, _EMAIL.user_regex.flags).match
 _URL = URLValidator(schemes=["http", "https"])
+# Web addresses URLValidator always accepts (ASCII host labels, a letters-only top-level domain, a
+# plain path), matched by one regex; anything else goes to the validator itself.
+PLAIN_URL = re.compile(
+    r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+    r"\.[A-Za-z]{2,63}(?:/[A-Za-z0-9._~/-]*)?"
+)
+PLAIN_URL_LENGTH = 253  # a host name's limit: a plain address no longer than that has a host within it
 
 
 @dataclass(slots=True)
@@ -131,6 +140,8 @@ class RowPreparer:
             self.countries.setdefault(str(name).lower(), code)
         self.targets: dict[str, Target] = {}
         self.phones: dict[str, str | ValidationError] = {}
+        self.region = getattr(settings, "PHONE_DEFAULT_REGION", "US")
+        self.item_types: dict[tuple[str, str], tuple[str, str, str, bool]] = {}
         self.domains: dict[str, bool] = {}
 
     def label(self, code: str) -> str:
@@ -174,7 +185,7 @@ class RowPreparer:
 
     def _contact(self, row: PreparedRow, given: dict[str, str], errors: RowErrors) -> None:
         kind = given.get("kind", "").lower()
-        if kind and kind not in PERSON_WORDS | COMPANY_WORDS:
+        if kind and kind not in KIND_WORDS:
             errors.append((self.label("kind"), f"{given['kind']} is neither person nor company."))
         if given.get("full_name") and not (given.get("first_name") or given.get("last_name")):
             first, _, last = given["full_name"].rpartition(" ")
@@ -280,7 +291,13 @@ class RowPreparer:
             if not value:
                 continue
             label = slot["label"]
-            context, tel_type, service, primary = parse_item_type(slot.get("type") or slot["default"], kind=kind)
+            words = slot.get("type") or slot["default"]
+            parsed = self.item_types.get((words, kind))
+            if parsed is None:
+                if len(self.item_types) > 10_000:
+                    self.item_types.clear()
+                parsed = self.item_types[(words, kind)] = parse_item_type(words, kind=kind)
+            context, tel_type, service, primary = parsed
             if len(value) > ITEM_LIMIT:
                 errors.append((label, f"Too long ({ITEM_LIMIT} characters at most)."))
                 continue
@@ -298,9 +315,7 @@ class RowPreparer:
                     continue
                 normalized = value.lower()
             elif kind == "url":
-                try:
-                    _URL(with_scheme(value))
-                except ValidationError:
+                if not url_ok(value):
                     errors.append((label, f"{value} is not a valid web address."))
                     continue
                 normalized = value.lower()
@@ -314,7 +329,7 @@ class RowPreparer:
             if len(self.phones) > 50_000:
                 self.phones.clear()
             try:
-                found = normalize_phone(value)
+                found = normalize_phone(value, region=self.region)
             except ValidationError as exc:
                 found = exc
             self.phones[value] = found
@@ -389,6 +404,18 @@ class RowPreparer:
             elif custom.is_required and custom.field_format != CustomField.Format.HEADING:
                 errors.append((f"Custom: {custom.name}", f"{custom.name} cannot be blank."))
         return errors
+
+
+def url_ok(value: str) -> bool:
+    """Whether a website cell passes URLValidator (written with or without https://), plain ones by PLAIN_URL."""
+    url = with_scheme(value)
+    if len(url) <= PLAIN_URL_LENGTH and url.isascii() and PLAIN_URL.fullmatch(url):
+        return True
+    try:
+        _URL(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def applies_to(field: CustomField, *, is_company: bool) -> bool:

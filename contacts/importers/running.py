@@ -27,7 +27,7 @@ from contacts.importers.rows import PreparedRow, RowPreparer, labels_of
 from contacts.importers.writing import BulkWriter, bulk_cache
 from contacts.models import Channel, CustomField
 
-CHUNK = 2000
+CHUNK = 5000
 FORMULA_STARTS = frozenset("=+-@\t\r")
 MAX_LISTED = 200
 PREVIEW_ROWS = 10

@@ -12,8 +12,9 @@ The search index is kept by the database triggers (contacts.search). On PostgreS
 written before their contacts inside the transaction (foreign keys are checked at commit): their
 trigger then finds no contact to index, and the contacts' statement writes each document once,
 with its items. On SQLite, whose triggers run once per row, the two insert triggers are dropped
-while a chunk's new contacts and items go in, and the chunk's documents are then written by one
-INSERT ... SELECT over the same document query (contacts.search.SQLITE_DOCUMENTS).
+while a chunk's new contacts and items go in (contacts first, so that no item waits on a deferred
+foreign key), and the chunk's documents are then written by one INSERT ... SELECT over the same
+document query (contacts.search.SQLITE_DOCUMENTS).
 
 SQLite keeps a larger page cache on the importing connection for the import's duration: a chunk
 updates some twenty indexes at random places, and the default 2 MiB cache makes SQLite read
@@ -37,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from types import SimpleNamespace
 from typing import Any
 
@@ -307,12 +309,17 @@ class BulkWriter:
             tagged += [(pk, tag) for tag in self._tag_ids(row.tags)]
             links += [(pk, project) for project in dict.fromkeys([*row.projects, *self.projects])]
         links += [(pk, project) for pk in company_ids for project in self.projects]
-        # Items first: see the module docstring (one search document per contact).
         with self._insert_triggers_off():
-            insert_rows(ContactItem, ITEM_COLUMNS, items)
-            insert_rows(Contact, CONTACT_COLUMNS, contacts)
-            if self.vendor == "sqlite" and contacts:
-                self._index(first=contacts[0][0], last=contacts[-1][0])
+            if self.vendor == "sqlite":
+                # Contacts first: each item's foreign key then finds its contact at once, where items
+                # first would leave a deferred violation per item for every contact insert to look up.
+                insert_rows(Contact, CONTACT_COLUMNS, contacts)
+                insert_rows(ContactItem, ITEM_COLUMNS, items)
+                if contacts:
+                    self._index(first=contacts[0][0], last=contacts[-1][0])
+            else:  # items first: see the module docstring (one search document per contact)
+                insert_rows(ContactItem, ITEM_COLUMNS, items)
+                insert_rows(Contact, CONTACT_COLUMNS, contacts)
         insert_rows(Address, ADDRESS_COLUMNS, addresses)
         insert_rows(TaggedContact, ["content_object_id", "tag_id"], tagged)
         insert_rows(ContactLink, ["contact_id", "project_id"], links)
@@ -507,9 +514,9 @@ def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if full:
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * ROWS_PER_STATEMENT)
+            flat = chain.from_iterable
             params = [
-                [value for row in rows[start : start + ROWS_PER_STATEMENT] for value in row]
-                for start in range(0, full, ROWS_PER_STATEMENT)
+                list(flat(rows[start : start + ROWS_PER_STATEMENT])) for start in range(0, full, ROWS_PER_STATEMENT)
             ]
             if len(params) == 1:
                 cursor.execute(sql, params[0])
@@ -518,7 +525,7 @@ def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
         if full < len(rows):
             rest = rows[full:]
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(rest))
-            cursor.execute(sql, [value for row in rest for value in row])
+            cursor.execute(sql, list(chain.from_iterable(rest)))
 
 
 def _copy_rows(sql: str, rows: list[tuple]) -> None:

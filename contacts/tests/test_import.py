@@ -287,3 +287,33 @@ def test_an_import_on_sqlite_has_a_large_page_cache_and_gives_the_connection_its
     assert during[0] == before  # the call before the import starts
     assert set(during[1:]) == {-import_writing.SQLITE_IMPORT_CACHE_KIB} != {before}
     assert cache_size() == before
+
+
+def test_thousands_of_rows_are_written_in_one_chunk_of_queries(tmp_path, alice, django_assert_max_num_queries):
+    def file_of(count: int) -> Path:
+        rows = [["First name", "Last name", "Email", "Phone", "Website", "City"]]
+        rows += [[f"P{n}", "Doe", f"p{n}@example.com", f"+1 202 555 {n:04d}", f"p{n}.example.com", "Paris"]
+                 for n in range(count)]  # fmt: skip
+        return write_csv(tmp_path / f"rows-{count}.csv", rows)
+
+    with CaptureQueriesContext(connection) as few:
+        run(file_of(10), alice)
+    with django_assert_max_num_queries(len(few.captured_queries) + 4):  # executemany counts once per table
+        summary = run(file_of(4500), alice)
+
+    assert summary.created == 4500 and summary.rejected == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite order of a chunk's inserts")
+def test_on_sqlite_a_chunks_contacts_go_in_before_their_items(tmp_path, alice):
+    path = write_csv(tmp_path / "a.csv", [["First name", "Last name", "Email"], ["Grace", "Hopper", "g@example.com"]])
+
+    with CaptureQueriesContext(connection) as captured:
+        summary = run(path, alice)
+
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT INTO")]
+    tables = [sql.split()[2].strip('"') for sql in inserts]
+    assert tables.index("contacts_contact") < tables.index("contacts_contactitem")
+    assert summary.created == 1
+    contact = Contact.objects.get(last_name="Hopper")
+    assert [item.normalized for item in contact.items.all()] == ["g@example.com"]
