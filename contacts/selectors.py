@@ -165,9 +165,20 @@ def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Conta
     return contact_list(user=user, prefetch=prefetch).filter(pk=pk).first()
 
 
-def contact_count(qs: QuerySet) -> int:
-    """How many rows a list has: COUNT(*) over its filters only (no ordering, joins or prefetches)."""
-    return qs.order_by().values("pk").count()
+# The UI counts a list up to this many contacts and shows "10000+" beyond (as mail clients do):
+# an exact total costs a pass over every match, a capped one stops after this many.
+COUNTED_UP_TO = 10_000
+
+
+def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
+    """How many rows a list has: COUNT(*) over its filters only (no ordering, joins or prefetches).
+
+    With a `cap`, the count stops after `cap + 1` rows (a `LIMIT` inside the count), so the
+    answer is exact up to `cap` and `cap + 1` means "more than `cap`"; the cost is then
+    O(cap), not O(matches). The dialects that document a total ask without a cap.
+    """
+    ids = qs.order_by().values("pk")
+    return ids.count() if cap is None else ids[: cap + 1].count()
 
 
 def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = None) -> list[Any]:
@@ -216,23 +227,38 @@ def _ends_with_pk(qs: QuerySet) -> bool:
 
 
 class ContactPages:
-    """A list for django.core.paginator.Paginator that counts and pages with the helpers above."""
+    """A list for django.core.paginator.Paginator that counts and pages with the helpers above.
 
-    def __init__(self, qs: QuerySet) -> None:
+    With a `cap`, a list of more than `cap` rows counts as `cap` (`capped` is then true and
+    `label` reads "10000+"): the pages reach its first `cap` rows, read from the front.
+    """
+
+    def __init__(self, qs: QuerySet, *, cap: int | None = None) -> None:
         self.qs = qs
+        self.cap = cap
         self.total: int | None = None
+        self.capped = False
 
     def count(self) -> int:
         if self.total is None:
-            self.total = contact_count(self.qs)
+            total = contact_count(self.qs, cap=self.cap)
+            self.capped = self.cap is not None and total > self.cap
+            self.total = self.cap if self.capped else total
         return self.total
+
+    @property
+    def label(self) -> str:
+        """The count as the UI shows it: "42", or "10000+" when the list goes on past the cap."""
+        return f"{self.count()}+" if self.capped else str(self.count())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[Any]:
         start = window.start or 0
-        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=self.total)
+        # A capped total is not the list's end: reading from the other end would start elsewhere.
+        total = None if self.capped else self.total
+        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=total)
 
 
 def contact_tags(contact: Contact) -> list[Tag]:
