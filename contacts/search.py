@@ -27,11 +27,11 @@ table with pg_trgm GIN indexes. Both answer the same patterns: the term itself
 from __future__ import annotations
 
 import re
+import sqlite3
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Expression, F, Q
 
 SEARCH_TABLE = "contacts_contactsearch"
 PHONE_TERM = re.compile(r"[0-9+\-.()/]+")
@@ -89,13 +89,111 @@ def search_sql(terms: list[str], *, vendor: str) -> tuple[str, list[Any]]:
     return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {' AND '.join(conditions)}", params
 
 
+def probe_sql(terms: list[str], *, vendor: str, ref: str) -> tuple[str, list[Any]]:
+    """A condition on the one contact whose id is the SQL `ref`: it matches every term.
+
+    The same meaning as `search_sql`, checked on that contact's index row (read by its id)
+    instead of looking the terms up in the index: what a walk along a sort index calls per
+    contact. SQLite compares with ``crm_contains``, a substring test under the trigram
+    tokenizer's own case folding (`sqlite_fold`); PostgreSQL's document is lower-cased already.
+    """
+    conditions, params = [], []
+    for term in terms:
+        if vendor == "sqlite":
+            alternatives = ["crm_contains(s.doc, %s)"]
+            params.append(sqlite_fold(term_pattern(term)))
+            if digits := term_digits(term):
+                alternatives.append("crm_contains(s.digits, %s)")
+                params.append(term_pattern(digits))
+        else:
+            alternatives = ["s.doc LIKE lower(%s)"]
+            params.append(_like(term_pattern(term)))
+            if digits := term_digits(term):
+                alternatives.append("s.digits LIKE %s")
+                params.append(_like(term_pattern(digits)))
+        conditions.append("(" + " OR ".join(alternatives) + ")")
+    where = " AND ".join(conditions)
+    return f"EXISTS (SELECT 1 FROM {SEARCH_TABLE} s WHERE s.rowid = {ref} AND {where})", params
+
+
+class SearchMatch(Expression):
+    """The search condition on a contact's id, in one of two forms decided when it is compiled.
+
+    By default ``id IN (the index's matches)``: the index is read once, O(matches), which is
+    what a count needs and what a page of a rare term wants. A query whose attribute
+    ``search_probe`` is true (`contacts.selectors.contact_page` sets it for the first pages of a
+    common term) gets `probe_sql` instead, so the page walks its sort index and checks each
+    contact until the page is full, O(page), and never reads every match.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, ref: Any, *, terms: list[str]) -> None:
+        super().__init__()
+        self.ref = ref
+        self.terms = terms
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.ref]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.ref,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        ref, ref_params = compiler.compile(self.ref)
+        if getattr(compiler.query, "search_probe", False):
+            sql, params = probe_sql(self.terms, vendor=connection.vendor, ref=ref)
+            return sql, [*ref_params, *params]
+        sql, params = search_sql(self.terms, vendor=connection.vendor)
+        return f"{ref} IN ({sql})", [*ref_params, *params]
+
+
 def search_q(text: str) -> Q:
     """The condition a contact must meet to match a search text (everything when it has no terms)."""
     terms = search_terms(text)
     if not terms:
         return Q()
-    sql, params = search_sql(terms, vendor=connection.vendor)
-    return Q(pk__in=RawSQL(sql, params))
+    return Q(SearchMatch(F("pk"), terms=terms))
+
+
+def search_query_probes(query: Any) -> None:
+    """Make a query's search conditions (if any) check each contact instead of reading the index."""
+    query.search_probe = True
+
+
+_FOLD: dict[int, str] = {}
+
+
+def sqlite_fold(text: str) -> str:
+    """`text` case-folded as SQLite's trigram tokenizer folds it (which is not Python's ``lower``:
+    it keeps "İ", for one, and folds no letter that its Unicode tables predate).
+
+    The table is read from SQLite itself, once per process: every letter that has a case in
+    Python's tables is indexed in a scratch trigram table whose vocabulary then shows its folding.
+    """
+    if not _FOLD:
+        letters = [c for c in (*range(0xD800), *range(0xE000, 0x10000), *range(0x10400, 0x10450)) if _cased(chr(c))]
+        scratch = sqlite3.connect(":memory:")
+        try:
+            scratch.execute("CREATE VIRTUAL TABLE f USING fts5(doc, tokenize = 'trigram')")
+            scratch.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, 'instance')")
+            scratch.executemany("INSERT INTO f(rowid, doc) VALUES (?, ?)", [(c, chr(c) * 3) for c in letters])
+            _FOLD.update({doc: term[0] for term, doc in scratch.execute("SELECT term, doc FROM v")})
+        finally:
+            scratch.close()
+    return text.translate(_FOLD)
+
+
+def _cased(letter: str) -> bool:
+    return letter.lower() != letter or letter.casefold() != letter or letter.upper() != letter
+
+
+def sqlite_contains(text: str | None, pattern: str | None) -> bool | None:
+    """SQLite's ``crm_contains(text, pattern)``: whether the folded `text` holds `pattern` (folded already)."""
+    if text is None or pattern is None:
+        return None
+    return pattern in sqlite_fold(text)
 
 
 def sqlite_digits(value: str | None) -> str | None:
@@ -107,6 +205,7 @@ def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> No
     """Give every new SQLite connection the functions the search triggers call."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("crm_digits", 1, sqlite_digits, deterministic=True)
+        connection.connection.create_function("crm_contains", 2, sqlite_contains, deterministic=True)
 
 
 def search_rebuild() -> None:
