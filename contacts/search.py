@@ -22,6 +22,10 @@ phone, likewise). Database triggers, created by the migration
 SQL: on SQLite it is an FTS5 table with the trigram tokenizer, on PostgreSQL a
 table with pg_trgm GIN indexes. Both answer the same patterns: the term itself
 (3+ characters), or a space and the term (2), or two spaces and the term (1).
+
+A search is asked in one of two forms (`SearchMatch`): the contacts whose id is among the
+index's matches (one pass over the matches: counts, rare terms), or a check of one contact's
+own index row (`probe_sql`: the first pages of a common term, walked along a sort index).
 """
 
 from __future__ import annotations
@@ -157,9 +161,25 @@ def search_q(text: str) -> Q:
     return Q(SearchMatch(F("pk"), terms=terms))
 
 
-def search_query_probes(query: Any) -> None:
-    """Make a query's search conditions (if any) check each contact instead of reading the index."""
-    query.search_probe = True
+# A search matching at least PROBE_FROM contacts pages by walking the sort index, for pages
+# within its first 1 / PROBE_SHARE (see search_walk_page).
+PROBE_FROM = 2000
+PROBE_SHARE = 100
+
+
+def search_walk_page(query: Any, *, total: int, rows: int) -> None:
+    """Let the query of a page's ids walk its sort index, checking each contact against the
+    search (`probe_sql`), when that is cheaper than reading every match from the search index.
+
+    `total` is the list's count and `rows` how many rows the page reads from its end of the
+    list. The walk visits about rows × N / total contacts (N: the contacts the list's other
+    conditions let through); reading the index visits `total`. A common term (`total` ≥
+    PROBE_FROM) whose page lies within its first `total` / PROBE_SHARE rows is walked: at most
+    N / PROBE_SHARE contacts for any N. An order by an annotation (no sort index) is never
+    walked. A query without a search is left as it is either way.
+    """
+    if total >= PROBE_FROM and rows * PROBE_SHARE <= total and not query.annotations:
+        query.search_probe = True
 
 
 _FOLD: dict[int, str] = {}

@@ -63,7 +63,7 @@ from contacts.models import (
     WebForm,
     normalize_phone,
 )
-from contacts.search import search_q, search_query_probes
+from contacts.search import search_q, search_walk_page
 from crm.ids import MAX_ID, parse_id
 from projects.models import Membership, Project
 from projects.selectors import WRITE_ROLES, member_project_ids, project_list
@@ -204,27 +204,9 @@ def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = N
     else:
         start = offset
         ids = ids[offset : offset + limit]
-    if total is not None and _walks_to_page(qs, total=total, rows=start + limit):
-        search_query_probes(ids.query)
+    if total is not None:
+        search_walk_page(ids.query, total=total, rows=start + limit)
     return list(_rows_by_ids(qs, ids))
-
-
-# A search matching at least PROBE_FROM contacts pages by walking the sort index, for pages
-# within its first 1 / PROBE_SHARE (see below).
-PROBE_FROM = 2000
-PROBE_SHARE = 100
-
-
-def _walks_to_page(qs: QuerySet, *, total: int, rows: int) -> bool:
-    """Whether a page of a search is cheaper read by walking the list's sort index, checking
-    each contact against the search, than by reading every match from the search index.
-
-    The walk visits about rows × N / total contacts (N: the contacts the other conditions let
-    through), reading the index visits `total`. A common term (`total` ≥ PROBE_FROM) whose page
-    lies within its first `total` / PROBE_SHARE rows is walked: at most N / PROBE_SHARE contacts
-    for any N. An order that is not a plain column sort (an annotation) is never walked.
-    """
-    return total >= PROBE_FROM and rows * PROBE_SHARE <= total and not qs.query.annotations
 
 
 def _rows_by_ids(qs: QuerySet, ids: QuerySet) -> QuerySet:

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, ContactItem
+from contacts.rows import contact_rows
 from contacts.search import sqlite_fold
 from contacts.selectors import contact_count, contact_list, contact_page
 
@@ -69,8 +71,8 @@ def smiths(db: None) -> list[Contact]:
 
 
 def test_a_common_terms_first_pages_walk_the_sort_index(smiths, bob, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr("contacts.selectors.PROBE_FROM", 10)
-    monkeypatch.setattr("contacts.selectors.PROBE_SHARE", 2)
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
     Contact.objects.update(visibility="public")
     qs = contact_list(user=bob, filters={"search": "smith"}, prefetch=False)
     total = contact_count(qs)
@@ -81,8 +83,8 @@ def test_a_common_terms_first_pages_walk_the_sort_index(smiths, bob, monkeypatch
 
 
 def test_deep_pages_and_rare_terms_read_the_search_index(smiths, bob, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr("contacts.selectors.PROBE_FROM", 10)
-    monkeypatch.setattr("contacts.selectors.PROBE_SHARE", 2)
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
     Contact.objects.update(visibility="public")
     qs = contact_list(user=bob, filters={"search": "smith"}, prefetch=False)
     with django_assert_num_queries(1) as ctx:
@@ -93,6 +95,17 @@ def test_deep_pages_and_rare_terms_read_the_search_index(smiths, bob, monkeypatc
     with django_assert_num_queries(1) as ctx:
         assert [c.pk for c in contact_page(rare, offset=0, limit=10, total=1)] == [smiths[7].pk]
     assert "s.rowid" not in ctx.captured_queries[0]["sql"]
+
+
+def test_a_common_terms_first_rows_for_a_dialect_walk_the_sort_index(smiths, bob, monkeypatch):
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    Contact.objects.update(visibility="public")
+    qs = contact_list(user=bob, filters={"search": "smith"}, prefetch=False)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = contact_rows(qs, offset=0, limit=10, total=40)
+    assert [row.pk for row in rows] == [c.pk for c in smiths[:10]]
+    assert "WHERE s.rowid = " in ctx.captured_queries[0]["sql"]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
