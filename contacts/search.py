@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection
@@ -72,16 +73,20 @@ def _like(pattern: str) -> str:
     return f"%{escaped}%"
 
 
+def _fts_query(terms: list[str]) -> str:
+    clauses = []
+    for term in terms:
+        alternatives = [_fts_phrase("doc", term_pattern(term))]
+        if digits := term_digits(term):
+            alternatives.append(_fts_phrase("digits", term_pattern(digits)))
+        clauses.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(clauses)
+
+
 def search_sql(terms: list[str], *, vendor: str) -> tuple[str, list[Any]]:
     """A statement selecting the ids of the contacts matching every term."""
     if vendor == "sqlite":
-        clauses = []
-        for term in terms:
-            alternatives = [_fts_phrase("doc", term_pattern(term))]
-            if digits := term_digits(term):
-                alternatives.append(_fts_phrase("digits", term_pattern(digits)))
-            clauses.append("(" + " OR ".join(alternatives) + ")")
-        return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [" AND ".join(clauses)]
+        return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [_fts_query(terms)]
     conditions, params = [], []
     for term in terms:
         alternatives = ["doc LIKE lower(%s)"]
@@ -146,6 +151,8 @@ class SearchMatch(Expression):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         ref, ref_params = compiler.compile(self.ref)
+        if getattr(compiler.query, "search_driven", False):
+            return f"{ref} = s.rowid", ref_params
         if getattr(compiler.query, "search_probe", False):
             sql, params = probe_sql(self.terms, vendor=connection.vendor, ref=ref)
             return sql, [*ref_params, *params]
@@ -180,6 +187,44 @@ def search_walk_page(query: Any, *, total: int, rows: int) -> None:
     """
     if total >= PROBE_FROM and rows * PROBE_SHARE <= total and not query.annotations:
         query.search_probe = True
+
+
+def search_count_capped(query: Any, *, cap: int) -> int | None:
+    """`min(count, cap + 1)` of a query of contact ids that a search filters, on SQLite, reading
+    the search index in its own (rowid) order and stopping after `cap + 1` visible matches:
+    O(cap), where the usual form reads every match first. None when this does not apply (not
+    SQLite, or not exactly one search among the query's plain AND conditions)."""
+    if connection.vendor != "sqlite":
+        return None
+    found = list(_searches(query.where, plain=True))
+    if len(found) != 1 or not found[0][1]:
+        return None
+    match = found[0][0]
+    inner = query.clone()
+    inner.search_driven = True  # the search renders as "id = s.rowid": the index drives
+    inner_sql, inner_params = inner.get_compiler(connection=connection).as_sql()
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_TABLE} s WHERE s.{SEARCH_TABLE} MATCH %s "
+        f"AND EXISTS ({inner_sql}) LIMIT %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts_query(match.terms), *inner_params, cap + 1])
+        return cursor.fetchone()[0]
+
+
+def _searches(node: Any, *, plain: bool) -> Iterator[tuple[SearchMatch, bool]]:
+    """Every search condition under a WHERE node, each with whether only plain (not negated)
+    AND conditions lead to it."""
+    if isinstance(node, SearchMatch):
+        yield node, plain
+        return
+    plain = plain and not getattr(node, "negated", False) and getattr(node, "connector", "AND") == "AND"
+    children = getattr(node, "children", None)
+    if children is None:  # a lookup (`Exact(SearchMatch, True)`) or another expression
+        children = node.get_source_expressions() if hasattr(node, "get_source_expressions") else []
+    for child in children:
+        if child is not None:
+            yield from _searches(child, plain=plain)
 
 
 _FOLD: dict[int, str] = {}

@@ -63,7 +63,7 @@ from contacts.models import (
     WebForm,
     normalize_phone,
 )
-from contacts.search import search_q, search_walk_page
+from contacts.search import search_count_capped, search_q, search_walk_page
 from crm.ids import MAX_ID, parse_id
 from projects.models import Membership, Project
 from projects.selectors import WRITE_ROLES, member_project_ids, project_list
@@ -178,7 +178,10 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     O(cap), not O(matches). The dialects that document a total ask without a cap.
     """
     ids = qs.order_by().values("pk")
-    return ids.count() if cap is None else ids[: cap + 1].count()
+    if cap is None:
+        return ids.count()
+    driven = search_count_capped(ids.query, cap=cap)
+    return ids[: cap + 1].count() if driven is None else driven
 
 
 def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = None) -> list[Any]:

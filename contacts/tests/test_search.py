@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from contacts.models import Contact, ContactItem
 from contacts.search import search_rebuild, search_sql
-from contacts.selectors import contact_list, trash_list
+from contacts.selectors import contact_count, contact_list, trash_list
 from contacts.services import contact_create, contact_delete, contact_merge, contact_purge, contact_update
 
 pytestmark = pytest.mark.django_db
@@ -244,6 +244,8 @@ def test_indexed_search_returns_what_a_brute_force_search_returns(admin_user, pe
             expected = reference_search(rows, text)
             assert found(admin_user, text) == expected, text
             assert found_contact_by_contact(admin_user, text) == expected, text
+            searched = contact_list(user=admin_user, filters={"search": text}, prefetch=False)
+            assert contact_count(searched, cap=2) == min(len(expected), 3), text
         transaction.set_rollback(True)
 
 

@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import connection
 from django.urls import reverse
 
 from contacts.models import Contact
+from contacts.search import search_q
 from contacts.selectors import ContactPages, contact_count, contact_list
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +72,21 @@ def test_the_ui_list_shows_an_exact_count_under_the_cap(six_smiths, client: Any,
     body = client.get(reverse("contacts:contact-list"), {"q": "smith"}).content.decode()
     assert "6 contacts" in body
     assert "of 6 ·" in body
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's search index drives the capped count")
+def test_a_capped_search_count_reads_the_index_in_its_own_order_and_stops(six_smiths, bob, django_assert_num_queries):
+    Contact.objects.update(visibility="public")
+    qs = contact_list(user=bob, filters={"search": "smith"})
+    with django_assert_num_queries(1) as ctx:
+        assert contact_count(qs, cap=3) == 4
+    sql = ctx.captured_queries[0]["sql"]
+    assert "FROM contacts_contactsearch s WHERE s.contacts_contactsearch MATCH" in sql
+    assert sql.endswith("LIMIT 4)")
+
+
+def test_a_capped_count_of_a_negated_search_counts_the_usual_way(six_smiths, admin_user):
+    others = Contact.objects.bulk_create([Contact(first_name="Bo", last_name="Jones", display_name="Bo Jones")])
+    qs = contact_list(user=admin_user, prefetch=False).exclude(search_q("smith"))
+    assert contact_count(qs, cap=3) == 1
+    assert [c.pk for c in qs] == [others[0].pk]
