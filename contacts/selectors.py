@@ -184,7 +184,9 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     return ids[: cap + 1].count() if driven is None else driven
 
 
-def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = None) -> list[Any]:
+def contact_page(
+    qs: QuerySet, *, offset: int, limit: int, total: int | None = None, least: int | None = None
+) -> list[Any]:
     """One page of an ordered list of contacts (or of any model), in one statement.
 
     The inner `SELECT id ... ORDER BY ... LIMIT/OFFSET` walks only the sort index, and the
@@ -193,6 +195,9 @@ def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = N
     page lies in the second half, it is read from the other end in the reverse order, so the
     last page costs what the first does. The order must end with the primary key (as
     `contact_list(order_by=...)` and Contact's default order do) for pages to be exact.
+
+    With the `total` (or, from a capped count, the `least` the list holds), the first pages of
+    a common search walk the sort index instead of reading every match (`search_walk_page`).
     """
     offset, limit = max(offset, 0), max(limit, 0)
     if total is not None:
@@ -207,8 +212,8 @@ def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = N
     else:
         start = offset
         ids = ids[offset : offset + limit]
-    if total is not None:
-        search_walk_page(ids.query, total=total, rows=start + limit)
+    if (known := total if total is not None else least) is not None:
+        search_walk_page(ids.query, total=known, rows=start + limit)
     return list(_rows_by_ids(qs, ids))
 
 
@@ -264,8 +269,8 @@ class ContactPages:
     def __getitem__(self, window: slice) -> list[Any]:
         start = window.start or 0
         # A capped total is not the list's end: reading from the other end would start elsewhere.
-        total = None if self.capped else self.total
-        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=total)
+        total, least = (None, self.total) if self.capped else (self.total, None)
+        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=total, least=least)
 
 
 def contact_tags(contact: Contact) -> list[Tag]:

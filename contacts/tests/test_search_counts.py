@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Contact
@@ -90,3 +91,13 @@ def test_a_capped_count_of_a_negated_search_counts_the_usual_way(six_smiths, adm
     qs = contact_list(user=admin_user, prefetch=False).exclude(search_q("smith"))
     assert contact_count(qs, cap=3) == 1
     assert [c.pk for c in qs] == [others[0].pk]
+
+
+def test_capped_pages_of_a_common_search_walk_the_sort_index(six_smiths, admin_user, monkeypatch):
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 4)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    pages = Paginator(ContactPages(contact_list(user=admin_user, filters={"search": "smith"}), cap=4), 2)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(pages.page(1))
+    assert [c.pk for c in rows] == [c.pk for c in six_smiths[:2]]
+    assert any("WHERE s.rowid = " in query["sql"] for query in ctx.captured_queries)
