@@ -205,31 +205,60 @@ def search_terms(user: Any) -> list[tuple[str, str]]:
     ]
 
 
+def cpu_samples(fn: Callable[[], Any], *, runs: int, budget: float) -> tuple[list[float], list[float]]:
+    """Wall and CPU times (time.process_time, which load on a shared machine distorts less) of fn, in ms."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    deadline = time.perf_counter() + budget
+    while len(walls) < runs and (not walls or time.perf_counter() < deadline):
+        start, cpu = time.perf_counter(), time.process_time()
+        fn()
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - start) * 1000)
+    return walls, cpus
+
+
 def measure_reads(table: Table, user: Any, budget: float) -> None:
-    from contacts.selectors import contact_count, contact_list, contact_page
+    from django.core.paginator import Paginator
 
-    def page(filters: dict[str, str] | None = None, offset: int = 0) -> None:
+    from contacts.search import sqlite_fold
+    from contacts.selectors import COUNTED_UP_TO, ContactPages, contact_count, contact_list, contact_page
+
+    def ui_page(filters: dict[str, str]) -> None:
+        # As the UI list asks: a count capped at COUNTED_UP_TO ("10000+"), then the first page.
+        pages = Paginator(ContactPages(contact_list(user=user, filters=filters), cap=COUNTED_UP_TO), PAGE_SIZE)
+        list(pages.get_page(1))
+
+    def exact_page(filters: dict[str, str]) -> None:
+        # As the dialects that document a total ask: the exact count, then the first page.
         qs = contact_list(user=user, filters=filters)
-        qs.count()  # every list answer carries a total
-        list(qs[offset : offset + PAGE_SIZE])
+        contact_page(qs, offset=0, limit=PAGE_SIZE, total=contact_count(qs))
 
+    # A long-running server has its per-process caches filled: the search's case-folding table.
+    sqlite_fold("É")
     for label, term in search_terms(user):
-        times = samples(lambda term=term: page({"search": term}), runs=7, budget=budget)
-        value = f"p50 {statistics.median(times):.0f} / p95 {p95(times):.0f} ms (n={len(times)})"
-        table.add(f"search '{term}' ({label})", value, "p95 <= 20 ms", p95(times) <= 20)
+        for face, call in (("capped count", ui_page), ("exact count", exact_page)):
+            times, cpus = cpu_samples(lambda term=term, call=call: call({"search": term}), runs=7, budget=budget)
+            value = (f"p50 {statistics.median(times):.0f} / p95 {p95(times):.0f} ms, "
+                     f"cpu {statistics.median(cpus):.0f} ms (n={len(times)})")  # fmt: skip
+            table.add(f"search '{term}' ({label}), {face}", value, "p95 <= 20 ms", p95(times) <= 20)
 
     def counted_page(last: bool) -> None:
-        # As the UI and the dialects page: the count, then the page read from the nearer end.
+        # As the dialects page: the exact count, then the page read from the nearer end.
         qs = contact_list(user=user)
         total = contact_count(qs)
         contact_page(qs, offset=max(0, total - PAGE_SIZE) if last else 0, limit=PAGE_SIZE, total=total)
 
-    first = samples(lambda: counted_page(False), runs=7, budget=budget)
-    last = samples(lambda: counted_page(True), runs=7, budget=budget)
-    table.add("first page of 25 with its count (p50)", f"{statistics.median(first):.0f} ms", "<= 50 ms",
-              statistics.median(first) <= 50)  # fmt: skip
-    table.add("last page of 25 with its count (p50)", f"{statistics.median(last):.0f} ms", "<= 2x first page",
+    first, first_cpu = cpu_samples(lambda: counted_page(False), runs=7, budget=budget)
+    last, last_cpu = cpu_samples(lambda: counted_page(True), runs=7, budget=budget)
+    ui_first, ui_cpu = cpu_samples(lambda: ui_page({}), runs=7, budget=budget)
+    table.add("first page of 25 with its count (p50)", f"{statistics.median(first):.0f} ms, cpu "
+              f"{statistics.median(first_cpu):.0f} ms", "<= 50 ms", statistics.median(first) <= 50)  # fmt: skip
+    table.add("last page of 25 with its count (p50)", f"{statistics.median(last):.0f} ms, cpu "
+              f"{statistics.median(last_cpu):.0f} ms", "<= 2x first page",
               statistics.median(last) <= 2 * max(statistics.median(first), 1))  # fmt: skip
+    table.add("UI: first page of 25 with its capped count (p50)", f"{statistics.median(ui_first):.0f} ms, cpu "
+              f"{statistics.median(ui_cpu):.0f} ms", "<= 50 ms", statistics.median(ui_first) <= 50)  # fmt: skip
 
 
 def measure_duplicates(table: Table, app: Any, headers: dict[str, str], user: Any, budget: float) -> None:

@@ -37,6 +37,7 @@ from contacts.models import (
     TaggedContact,
     Visibility,
 )
+from contacts.search import search_walk_page
 
 # The contact's own columns a representation may read.
 CONTACT_FIELDS = (
@@ -215,8 +216,12 @@ def _page_ids(qs: QuerySet, *, offset: int, limit: int | None, total: int | None
     ends_with_pk = bool(ordering) and str(ordering[-1]).lstrip("-") in ("pk", "id")
     if total is not None and offset > total // 2 and ends_with_pk:
         start = total - offset - limit
-        return qs.reverse().values("pk")[start : start + limit]
-    return ids[offset : offset + limit]
+        ids = qs.reverse().values("pk")[start : start + limit]
+    else:
+        start, ids = offset, ids[offset : offset + limit]
+    if total is not None:
+        search_walk_page(ids.query, total=total, rows=start + limit)
+    return ids
 
 
 def contact_rows(

@@ -22,16 +22,21 @@ phone, likewise). Database triggers, created by the migration
 SQL: on SQLite it is an FTS5 table with the trigram tokenizer, on PostgreSQL a
 table with pg_trgm GIN indexes. Both answer the same patterns: the term itself
 (3+ characters), or a space and the term (2), or two spaces and the term (1).
+
+A search is asked in one of two forms (`SearchMatch`): the contacts whose id is among the
+index's matches (one pass over the matches: counts, rare terms), or a check of one contact's
+own index row (`probe_sql`: the first pages of a common term, walked along a sort index).
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Expression, F, Q
 
 SEARCH_TABLE = "contacts_contactsearch"
 PHONE_TERM = re.compile(r"[0-9+\-.()/]+")
@@ -68,16 +73,20 @@ def _like(pattern: str) -> str:
     return f"%{escaped}%"
 
 
+def _fts_query(terms: list[str]) -> str:
+    clauses = []
+    for term in terms:
+        alternatives = [_fts_phrase("doc", term_pattern(term))]
+        if digits := term_digits(term):
+            alternatives.append(_fts_phrase("digits", term_pattern(digits)))
+        clauses.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(clauses)
+
+
 def search_sql(terms: list[str], *, vendor: str) -> tuple[str, list[Any]]:
     """A statement selecting the ids of the contacts matching every term."""
     if vendor == "sqlite":
-        clauses = []
-        for term in terms:
-            alternatives = [_fts_phrase("doc", term_pattern(term))]
-            if digits := term_digits(term):
-                alternatives.append(_fts_phrase("digits", term_pattern(digits)))
-            clauses.append("(" + " OR ".join(alternatives) + ")")
-        return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [" AND ".join(clauses)]
+        return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [_fts_query(terms)]
     conditions, params = [], []
     for term in terms:
         alternatives = ["doc LIKE lower(%s)"]
@@ -89,13 +98,168 @@ def search_sql(terms: list[str], *, vendor: str) -> tuple[str, list[Any]]:
     return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {' AND '.join(conditions)}", params
 
 
+def probe_sql(terms: list[str], *, vendor: str, ref: str) -> tuple[str, list[Any]]:
+    """A condition on the one contact whose id is the SQL `ref`: it matches every term.
+
+    The same meaning as `search_sql`, checked on that contact's index row (read by its id)
+    instead of looking the terms up in the index: what a walk along a sort index calls per
+    contact. SQLite compares with ``crm_contains``, a substring test under the trigram
+    tokenizer's own case folding (`sqlite_fold`); PostgreSQL's document is lower-cased already.
+    """
+    conditions, params = [], []
+    for term in terms:
+        if vendor == "sqlite":
+            alternatives = ["crm_contains(s.doc, %s)"]
+            params.append(sqlite_fold(term_pattern(term)))
+            if digits := term_digits(term):
+                alternatives.append("crm_contains(s.digits, %s)")
+                params.append(term_pattern(digits))
+        else:
+            alternatives = ["s.doc LIKE lower(%s)"]
+            params.append(_like(term_pattern(term)))
+            if digits := term_digits(term):
+                alternatives.append("s.digits LIKE %s")
+                params.append(_like(term_pattern(digits)))
+        conditions.append("(" + " OR ".join(alternatives) + ")")
+    where = " AND ".join(conditions)
+    return f"EXISTS (SELECT 1 FROM {SEARCH_TABLE} s WHERE s.rowid = {ref} AND {where})", params
+
+
+class SearchMatch(Expression):
+    """The search condition on a contact's id, in one of two forms decided when it is compiled.
+
+    By default ``id IN (the index's matches)``: the index is read once, O(matches), which is
+    what a count needs and what a page of a rare term wants. A query whose attribute
+    ``search_probe`` is true (`contacts.selectors.contact_page` sets it for the first pages of a
+    common term) gets `probe_sql` instead, so the page walks its sort index and checks each
+    contact until the page is full, O(page), and never reads every match.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, ref: Any, *, terms: list[str]) -> None:
+        super().__init__()
+        self.ref = ref
+        self.terms = terms
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.ref]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.ref,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        ref, ref_params = compiler.compile(self.ref)
+        if getattr(compiler.query, "search_driven", False):
+            return f"{ref} = s.rowid", ref_params
+        if getattr(compiler.query, "search_probe", False):
+            sql, params = probe_sql(self.terms, vendor=connection.vendor, ref=ref)
+            return sql, [*ref_params, *params]
+        sql, params = search_sql(self.terms, vendor=connection.vendor)
+        return f"{ref} IN ({sql})", [*ref_params, *params]
+
+
 def search_q(text: str) -> Q:
     """The condition a contact must meet to match a search text (everything when it has no terms)."""
     terms = search_terms(text)
     if not terms:
         return Q()
-    sql, params = search_sql(terms, vendor=connection.vendor)
-    return Q(pk__in=RawSQL(sql, params))
+    return Q(SearchMatch(F("pk"), terms=terms))
+
+
+# A search matching at least PROBE_FROM contacts pages by walking the sort index, for pages
+# within its first 1 / PROBE_SHARE (see search_walk_page).
+PROBE_FROM = 2000
+PROBE_SHARE = 100
+
+
+def search_walk_page(query: Any, *, total: int, rows: int) -> None:
+    """Let the query of a page's ids walk its sort index, checking each contact against the
+    search (`probe_sql`), when that is cheaper than reading every match from the search index.
+
+    `total` is the list's count and `rows` how many rows the page reads from its end of the
+    list. The walk visits about rows × N / total contacts (N: the contacts the list's other
+    conditions let through); reading the index visits `total`. A common term (`total` ≥
+    PROBE_FROM) whose page lies within its first `total` / PROBE_SHARE rows is walked: at most
+    N / PROBE_SHARE contacts for any N. An order by an annotation (no sort index) is never
+    walked. A query without a search is left as it is either way.
+    """
+    if total >= PROBE_FROM and rows * PROBE_SHARE <= total and not query.annotations:
+        query.search_probe = True
+
+
+def search_count_capped(query: Any, *, cap: int) -> int | None:
+    """`min(count, cap + 1)` of a query of contact ids that a search filters, on SQLite, reading
+    the search index in its own (rowid) order and stopping after `cap + 1` visible matches:
+    O(cap), where the usual form reads every match first. None when this does not apply (not
+    SQLite, or not exactly one search among the query's plain AND conditions)."""
+    if connection.vendor != "sqlite":
+        return None
+    found = list(_searches(query.where, plain=True))
+    if len(found) != 1 or not found[0][1]:
+        return None
+    match = found[0][0]
+    inner = query.clone()
+    inner.search_driven = True  # the search renders as "id = s.rowid": the index drives
+    inner_sql, inner_params = inner.get_compiler(connection=connection).as_sql()
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_TABLE} s WHERE s.{SEARCH_TABLE} MATCH %s "
+        f"AND EXISTS ({inner_sql}) LIMIT %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts_query(match.terms), *inner_params, cap + 1])
+        return cursor.fetchone()[0]
+
+
+def _searches(node: Any, *, plain: bool) -> Iterator[tuple[SearchMatch, bool]]:
+    """Every search condition under a WHERE node, each with whether only plain (not negated)
+    AND conditions lead to it."""
+    if isinstance(node, SearchMatch):
+        yield node, plain
+        return
+    plain = plain and not getattr(node, "negated", False) and getattr(node, "connector", "AND") == "AND"
+    children = getattr(node, "children", None)
+    if children is None:  # a lookup (`Exact(SearchMatch, True)`) or another expression
+        children = node.get_source_expressions() if hasattr(node, "get_source_expressions") else []
+    for child in children:
+        if child is not None:
+            yield from _searches(child, plain=plain)
+
+
+_FOLD: dict[int, str] = {}
+
+
+def sqlite_fold(text: str) -> str:
+    """`text` case-folded as SQLite's trigram tokenizer folds it (which is not Python's ``lower``:
+    it keeps "İ", for one, and folds no letter that its Unicode tables predate).
+
+    The table is read from SQLite itself, once per process: every letter that has a case in
+    Python's tables is indexed in a scratch trigram table whose vocabulary then shows its folding.
+    """
+    if not _FOLD:
+        letters = [c for c in (*range(0xD800), *range(0xE000, 0x10000), *range(0x10400, 0x10450)) if _cased(chr(c))]
+        scratch = sqlite3.connect(":memory:")
+        try:
+            scratch.execute("CREATE VIRTUAL TABLE f USING fts5(doc, tokenize = 'trigram')")
+            scratch.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, 'instance')")
+            scratch.executemany("INSERT INTO f(rowid, doc) VALUES (?, ?)", [(c, chr(c) * 3) for c in letters])
+            _FOLD.update({doc: term[0] for term, doc in scratch.execute("SELECT term, doc FROM v")})
+        finally:
+            scratch.close()
+    # ASCII folds as Python's lower() does (and much faster than a translation).
+    return text.lower() if text.isascii() else text.translate(_FOLD)
+
+
+def _cased(letter: str) -> bool:
+    return letter.lower() != letter or letter.casefold() != letter or letter.upper() != letter
+
+
+def sqlite_contains(text: str | None, pattern: str | None) -> bool | None:
+    """SQLite's ``crm_contains(text, pattern)``: whether the folded `text` holds `pattern` (folded already)."""
+    if text is None or pattern is None:
+        return None
+    return pattern in sqlite_fold(text)
 
 
 def sqlite_digits(value: str | None) -> str | None:
@@ -107,6 +271,7 @@ def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> No
     """Give every new SQLite connection the functions the search triggers call."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("crm_digits", 1, sqlite_digits, deterministic=True)
+        connection.connection.create_function("crm_contains", 2, sqlite_contains, deterministic=True)
 
 
 def search_rebuild() -> None:

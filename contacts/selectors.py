@@ -67,7 +67,7 @@ from contacts.models import (
     WebForm,
     normalize_phone,
 )
-from contacts.search import search_q
+from contacts.search import search_count_capped, search_q, search_walk_page
 from crm.ids import MAX_ID, parse_id
 from projects.models import Membership, Project
 from projects.selectors import WRITE_ROLES, member_project_ids, project_list
@@ -169,12 +169,28 @@ def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Conta
     return contact_list(user=user, prefetch=prefetch).filter(pk=pk).first()
 
 
-def contact_count(qs: QuerySet) -> int:
-    """How many rows a list has: COUNT(*) over its filters only (no ordering, joins or prefetches)."""
-    return qs.order_by().values("pk").count()
+# The UI counts a list up to this many contacts and shows "10000+" beyond (as mail clients do):
+# an exact total costs a pass over every match, a capped one stops after this many.
+COUNTED_UP_TO = 10_000
 
 
-def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = None) -> list[Any]:
+def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
+    """How many rows a list has: COUNT(*) over its filters only (no ordering, joins or prefetches).
+
+    With a `cap`, the count stops after `cap + 1` rows (a `LIMIT` inside the count), so the
+    answer is exact up to `cap` and `cap + 1` means "more than `cap`"; the cost is then
+    O(cap), not O(matches). The dialects that document a total ask without a cap.
+    """
+    ids = qs.order_by().values("pk")
+    if cap is None:
+        return ids.count()
+    driven = search_count_capped(ids.query, cap=cap)
+    return ids[: cap + 1].count() if driven is None else driven
+
+
+def contact_page(
+    qs: QuerySet, *, offset: int, limit: int, total: int | None = None, least: int | None = None
+) -> list[Any]:
     """One page of an ordered list of contacts (or of any model), in one statement.
 
     The inner `SELECT id ... ORDER BY ... LIMIT/OFFSET` walks only the sort index, and the
@@ -183,6 +199,9 @@ def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = N
     page lies in the second half, it is read from the other end in the reverse order, so the
     last page costs what the first does. The order must end with the primary key (as
     `contact_list(order_by=...)` and Contact's default order do) for pages to be exact.
+
+    With the `total` (or, from a capped count, the `least` the list holds), the first pages of
+    a common search walk the sort index instead of reading every match (`search_walk_page`).
     """
     offset, limit = max(offset, 0), max(limit, 0)
     if total is not None:
@@ -190,11 +209,15 @@ def contact_page(qs: QuerySet, *, offset: int, limit: int, total: int | None = N
     if not limit:
         return []
     ids = qs.values("pk")
-    if total is not None and offset > total // 2 and _ends_with_pk(qs):
+    reverse = total is not None and offset > total // 2 and _ends_with_pk(qs)
+    if reverse:
         start = total - offset - limit
         ids = qs.reverse().values("pk")[start : start + limit]
     else:
+        start = offset
         ids = ids[offset : offset + limit]
+    if (known := total if total is not None else least) is not None:
+        search_walk_page(ids.query, total=known, rows=start + limit)
     return list(_rows_by_ids(qs, ids))
 
 
@@ -220,23 +243,38 @@ def _ends_with_pk(qs: QuerySet) -> bool:
 
 
 class ContactPages:
-    """A list for django.core.paginator.Paginator that counts and pages with the helpers above."""
+    """A list for django.core.paginator.Paginator that counts and pages with the helpers above.
 
-    def __init__(self, qs: QuerySet) -> None:
+    With a `cap`, a list of more than `cap` rows counts as `cap` (`capped` is then true and
+    `label` reads "10000+"): the pages reach its first `cap` rows, read from the front.
+    """
+
+    def __init__(self, qs: QuerySet, *, cap: int | None = None) -> None:
         self.qs = qs
+        self.cap = cap
         self.total: int | None = None
+        self.capped = False
 
     def count(self) -> int:
         if self.total is None:
-            self.total = contact_count(self.qs)
+            total = contact_count(self.qs, cap=self.cap)
+            self.capped = self.cap is not None and total > self.cap
+            self.total = self.cap if self.capped else total
         return self.total
+
+    @property
+    def label(self) -> str:
+        """The count as the UI shows it: "42", or "10000+" when the list goes on past the cap."""
+        return f"{self.count()}+" if self.capped else str(self.count())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[Any]:
         start = window.start or 0
-        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=self.total)
+        # A capped total is not the list's end: reading from the other end would start elsewhere.
+        total, least = (None, self.total) if self.capped else (self.total, None)
+        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=total, least=least)
 
 
 def contact_tags(contact: Contact) -> list[Tag]:

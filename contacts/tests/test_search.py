@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from contacts.models import Contact, ContactItem
 from contacts.search import search_rebuild, search_sql
-from contacts.selectors import contact_list, trash_list
+from contacts.selectors import contact_count, contact_list, trash_list
 from contacts.services import contact_create, contact_delete, contact_merge, contact_purge, contact_update
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def found(user: Any, text: str) -> set[int]:
     return set(contact_list(user=user, filters={"search": text}, prefetch=False).values_list("pk", flat=True))
+
+
+def found_contact_by_contact(user: Any, text: str) -> set[int]:
+    """`found`, each contact checked on its own index row (as a walked page checks them)."""
+    ids = contact_list(user=user, filters={"search": text}, prefetch=False).values_list("pk", flat=True)
+    ids.query.search_probe = True
+    return set(ids)
 
 
 @pytest.fixture
@@ -234,7 +241,11 @@ def test_indexed_search_returns_what_a_brute_force_search_returns(admin_user, pe
             {"pk": f.pk, "name": f.name, "company": "", "job_title": "", "emails": [], "phones": []} for f in firms
         ]
         for text in queries:
-            assert found(admin_user, text) == reference_search(rows, text), text
+            expected = reference_search(rows, text)
+            assert found(admin_user, text) == expected, text
+            assert found_contact_by_contact(admin_user, text) == expected, text
+            searched = contact_list(user=admin_user, filters={"search": text}, prefetch=False)
+            assert contact_count(searched, cap=2) == min(len(expected), 3), text
         transaction.set_rollback(True)
 
 

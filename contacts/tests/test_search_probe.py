@@ -1,0 +1,121 @@
+"""A search's page walked along the sort index, each contact checked on its own index row:
+the same contacts as reading the index, in the same order, for every term and spelling."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contacts.models import Contact, ContactItem
+from contacts.rows import contact_rows
+from contacts.search import sqlite_fold
+from contacts.selectors import contact_count, contact_list, contact_page
+
+pytestmark = pytest.mark.django_db
+
+
+def probed(user: Any, text: str) -> set[int]:
+    qs = contact_list(user=user, filters={"search": text}, prefetch=False).values_list("pk", flat=True)
+    qs.query.search_probe = True
+    return set(qs)
+
+
+def indexed(user: Any, text: str) -> set[int]:
+    return set(contact_list(user=user, filters={"search": text}, prefetch=False).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def spellings(db: None) -> list[Contact]:
+    names = ["İpek Yılmaz", "ΟΔΥΣΣΕΑΣ Παππάς", "Ꭰlpha Cherokee", "Straße Weiß", "ÉLODIE Durand", "Ada Lovelace"]
+    contacts = [Contact.objects.create(first_name=first, last_name=last) for first, last in map(str.split, names)]
+    ContactItem.objects.create(contact=contacts[-1], kind=ContactItem.Kind.TEL, value="+1 (383) 224-4242")
+    ContactItem.objects.create(contact=contacts[-1], kind=ContactItem.Kind.EMAIL, value="ADA@Engines.example")
+    return contacts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ipek", "İpek", "i̇pek", "yıl", "ΟΔΥ", "οδυσσεας", "σσε", "Ꭰlp", "ꭰlp", "straße", "STRASSE", "weiß",
+     "élodie", "ÉLO", "elodie", "lo", "l", "ada 4242", "383", "224-4242", "engines.ex", "ADA@", "π"],
+)  # fmt: skip
+def test_checking_each_contact_finds_what_the_index_finds(spellings, admin_user, text):
+    assert probed(admin_user, text) == indexed(admin_user, text)
+
+
+def test_the_fold_is_the_trigram_tokenizers_own(spellings, admin_user):
+    # Python lower-cases "İ" to "i̇" and Cherokee "Ꭰ" to "ꭰ"; the tokenizer keeps both.
+    assert sqlite_fold("İꭰÉΣ") == "İꭰéσ"
+    assert sqlite_fold("Ꭰ") == "Ꭰ"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's tokenizer")
+def test_the_fold_agrees_with_the_tokenizer_on_every_letter_of_the_common_scripts():
+    letters = [chr(c) for c in range(0x20, 0x3000) if not 0xD800 <= c < 0xE000]
+    scratch = sqlite3.connect(":memory:")
+    scratch.execute("CREATE VIRTUAL TABLE f USING fts5(doc, tokenize = 'trigram')")
+    scratch.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, 'instance')")
+    scratch.executemany("INSERT INTO f(rowid, doc) VALUES (?, ?)", [(ord(ch), ch * 3) for ch in letters])
+    folded = {doc: term[0] for term, doc in scratch.execute("SELECT term, doc FROM v")}
+    assert [ch for ch in letters if sqlite_fold(ch) != folded[ord(ch)]] == []
+
+
+@pytest.fixture
+def smiths(db: None) -> list[Contact]:
+    people = [Contact(first_name=f"Ann{i:02}", last_name="Smith", display_name=f"Ann{i:02} Smith") for i in range(40)]
+    others = [Contact(first_name=f"Bo{i:02}", last_name="Jones", display_name=f"Bo{i:02} Jones") for i in range(40)]
+    return Contact.objects.bulk_create(people + others)[:40]
+
+
+def test_a_common_terms_first_pages_walk_the_sort_index(smiths, bob, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    Contact.objects.update(visibility="public")
+    qs = contact_list(user=bob, filters={"search": "smith"}, prefetch=False)
+    total = contact_count(qs)
+    with django_assert_num_queries(1) as ctx:
+        page = contact_page(qs, offset=5, limit=10, total=total)
+    assert [c.pk for c in page] == [c.pk for c in smiths[5:15]]
+    assert "WHERE s.rowid = " in ctx.captured_queries[0]["sql"]
+
+
+def test_deep_pages_and_rare_terms_read_the_search_index(smiths, bob, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    Contact.objects.update(visibility="public")
+    qs = contact_list(user=bob, filters={"search": "smith"}, prefetch=False)
+    with django_assert_num_queries(1) as ctx:
+        page = contact_page(qs, offset=20, limit=10, total=40)
+    assert [c.pk for c in page] == [c.pk for c in smiths[20:30]]
+    assert "s.rowid" not in ctx.captured_queries[0]["sql"]
+    rare = contact_list(user=bob, filters={"search": "ann07"}, prefetch=False)
+    with django_assert_num_queries(1) as ctx:
+        assert [c.pk for c in contact_page(rare, offset=0, limit=10, total=1)] == [smiths[7].pk]
+    assert "s.rowid" not in ctx.captured_queries[0]["sql"]
+
+
+def test_a_common_terms_first_rows_for_a_dialect_walk_the_sort_index(smiths, bob, monkeypatch):
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    Contact.objects.update(visibility="public")
+    qs = contact_list(user=bob, filters={"search": "smith"}, prefetch=False)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = contact_rows(qs, offset=0, limit=10, total=40)
+    assert [row.pk for row in rows] == [c.pk for c in smiths[:10]]
+    assert "WHERE s.rowid = " in ctx.captured_queries[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_the_walked_page_reads_the_order_index_and_each_contacts_index_row(smiths, bob):
+    qs = contact_list(user=bob, filters={"search": "smith"}, prefetch=False).values("pk")[:10]
+    qs.query.search_probe = True
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        text = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "USING COVERING INDEX contact_order_idx" in text
+    assert "VIRTUAL TABLE INDEX 0:=" in text  # the index row by its rowid, not a MATCH over every match
+    assert "TEMP B-TREE" not in text
