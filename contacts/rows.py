@@ -253,9 +253,10 @@ def contact_rows(
         page = annotate(page)
     annotations = tuple(page.query.annotations)
     joins = tuple(join for join in JOINED if join[0] in set(joined))
-    keys = {*fields, *(fk for _, fk, _ in joins)}
+    keys = tuple(dict.fromkeys((*fields, *(fk for _, fk, _ in joins), *annotations)))
     columns = tuple(f"{key}__{name}" for key, _, names in joins for name in names)
-    rows = [_contact_row(values, joins) for values in page.values(*keys, *columns, *annotations)]
+    make = _row_maker(keys, joins)
+    rows = [make(values) for values in page.values_list(*keys, *columns)]
     _attach_related(rows, set(related))
     return rows
 
@@ -273,13 +274,28 @@ def _by_ids(qs: QuerySet[Contact], ids: QuerySet) -> QuerySet[Contact]:
     return rows
 
 
-def _contact_row(values: dict[str, Any], joins: Sequence[tuple[str, str, tuple[str, ...]]]) -> ContactRow:
+def _row_maker(
+    keys: tuple[str, ...], joins: Sequence[tuple[str, str, tuple[str, ...]]]
+) -> Callable[[tuple[Any, ...]], ContactRow]:
+    """The function that makes a ContactRow of one `values_list(*keys, *joined columns)` tuple:
+    positions worked out once per page, not looked up by name in a dict per row."""
+    width = count = len(keys)
+    spans = []
     for key, fk, names in joins:
-        parts = {name: values.pop(f"{key}__{name}") for name in names}
-        values[key] = None if values[fk] is None else _joined_row(key, values[fk], parts)
-    if "avatar" in values:
-        values["avatar"] = _avatar(values["avatar"])
-    return ContactRow(**values)
+        spans.append((key, keys.index(fk), names, width, width + len(names)))
+        width += len(names)
+    avatar = keys.index("avatar") if "avatar" in keys else None
+
+    def make(values: tuple[Any, ...]) -> ContactRow:
+        row = dict(zip(keys, values[:count], strict=True))
+        for key, fk, names, start, end in spans:
+            pk = values[fk]
+            row[key] = None if pk is None else _joined_row(key, pk, dict(zip(names, values[start:end], strict=True)))
+        if avatar is not None:
+            row["avatar"] = _avatar(values[avatar])
+        return ContactRow(**row)
+
+    return make
 
 
 def _joined_row(key: str, pk: int, parts: dict[str, Any]) -> Any:
