@@ -13,6 +13,10 @@ as it would read a model instance. `contact_row_of` builds the same row from a c
 read with its prefetches (the replies to writes), so every reply of a dialect is written by
 the same functions.
 
+The related reads have one shape per kind and number of ids, so each is built and compiled by
+the ORM once per shape and then run on a cursor with the page's ids as its parameters
+(`_related_rows`): building and compiling a queryset costs more than these small indexed reads.
+
 Visibility is the queryset's: callers pass a queryset from `contacts.selectors`.
 """
 
@@ -23,6 +27,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
+from django.db import connections, router
 from django.db.models import CharField, IntegerField, QuerySet, Value
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import get_language
@@ -253,9 +258,10 @@ def contact_rows(
         page = annotate(page)
     annotations = tuple(page.query.annotations)
     joins = tuple(join for join in JOINED if join[0] in set(joined))
-    keys = {*fields, *(fk for _, fk, _ in joins)}
+    keys = tuple(dict.fromkeys((*fields, *(fk for _, fk, _ in joins), *annotations)))
     columns = tuple(f"{key}__{name}" for key, _, names in joins for name in names)
-    rows = [_contact_row(values, joins) for values in page.values(*keys, *columns, *annotations)]
+    make = _row_maker(keys, joins)
+    rows = [make(values) for values in page.values_list(*keys, *columns)]
     _attach_related(rows, set(related))
     return rows
 
@@ -273,13 +279,28 @@ def _by_ids(qs: QuerySet[Contact], ids: QuerySet) -> QuerySet[Contact]:
     return rows
 
 
-def _contact_row(values: dict[str, Any], joins: Sequence[tuple[str, str, tuple[str, ...]]]) -> ContactRow:
+def _row_maker(
+    keys: tuple[str, ...], joins: Sequence[tuple[str, str, tuple[str, ...]]]
+) -> Callable[[tuple[Any, ...]], ContactRow]:
+    """The function that makes a ContactRow of one `values_list(*keys, *joined columns)` tuple:
+    positions worked out once per page, not looked up by name in a dict per row."""
+    width = count = len(keys)
+    spans = []
     for key, fk, names in joins:
-        parts = {name: values.pop(f"{key}__{name}") for name in names}
-        values[key] = None if values[fk] is None else _joined_row(key, values[fk], parts)
-    if "avatar" in values:
-        values["avatar"] = _avatar(values["avatar"])
-    return ContactRow(**values)
+        spans.append((key, keys.index(fk), names, width, width + len(names)))
+        width += len(names)
+    avatar = keys.index("avatar") if "avatar" in keys else None
+
+    def make(values: tuple[Any, ...]) -> ContactRow:
+        row = dict(zip(keys, values[:count], strict=True))
+        for key, fk, names, start, end in spans:
+            pk = values[fk]
+            row[key] = None if pk is None else _joined_row(key, pk, dict(zip(names, values[start:end], strict=True)))
+        if avatar is not None:
+            row["avatar"] = _avatar(values[avatar])
+        return ContactRow(**row)
+
+    return make
 
 
 def _joined_row(key: str, pk: int, parts: dict[str, Any]) -> Any:
@@ -289,6 +310,39 @@ def _joined_row(key: str, pk: int, parts: dict[str, Any]) -> Any:
         parts["avatar"] = _avatar(parts["avatar"])
         return ContactRow(pk=pk, company_id=None, access_list=[], **parts)
     return SimpleNamespace(pk=pk, code=parts.pop("code", ""), **parts)
+
+
+# Statements compiled for the pages' related reads, by (kind of read, number of ids, database):
+# the SQL, its parameters, and for each parameter the index of the id it stands for (or None).
+_STATEMENTS: dict[tuple[str, int, str], tuple[str, tuple[Any, ...], tuple[int | None, ...]]] = {}
+# Pages have at most a few hundred rows; longer id lists (whole lists) are compiled each time.
+MOST_CACHED_IDS = 256
+# Ids no row has, standing in for the page's ids while a statement is compiled.
+_PLACEHOLDER = -(2**62)
+
+
+def _related_rows(name: str, model: type, build: Callable[[list[int]], QuerySet], ids: list[int]) -> list[tuple]:
+    """The rows of `build(ids)` (a queryset of `model`'s rows filtered by the contact `ids`, as
+    `values_list`), compiled once per kind and number of ids. The values are the database's own:
+    the caller converts those that need it (booleans, JSON)."""
+    alias = router.db_for_read(model)
+    key = (name, len(ids), alias)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        placeholders = [_PLACEHOLDER - index for index in range(len(ids))]
+        sql, params = build(placeholders).query.get_compiler(alias).as_sql()
+        slots = tuple(
+            _PLACEHOLDER - param if type(param) is int and _PLACEHOLDER - len(ids) < param <= _PLACEHOLDER else None
+            for param in params
+        )
+        statement = (sql, tuple(params), slots)
+        if len(ids) <= MOST_CACHED_IDS:
+            _STATEMENTS[key] = statement
+    sql, params, slots = statement
+    values = [param if slot is None else ids[slot] for param, slot in zip(params, slots, strict=True)]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall()
 
 
 def _attach_related(rows: Sequence[ContactRow], related: set[str]) -> None:
@@ -308,36 +362,49 @@ def _attach_related(rows: Sequence[ContactRow], related: set[str]) -> None:
     if {"items", "addresses"} <= related:
         _attach_items_and_addresses(by_pk, ids)
     elif "items" in related:
-        items = ContactItem.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
-        for values in items.values_list(*ITEM_FIELDS):
-            by_pk[values[1]].items.append(ItemRow._make(values))
+        for values in _related_rows("items", ContactItem, _items, ids):
+            by_pk[values[1]].items.append(ItemRow(*values[:-1], bool(values[-1])))
     elif "addresses" in related:
-        addresses = Address.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id")
-        for values in addresses.values_list(*ADDRESS_FIELDS):
-            by_pk[values[1]].addresses.append(AddressRow._make(values))
+        for values in _related_rows("addresses", Address, _addresses, ids):
+            by_pk[values[1]].addresses.append(AddressRow(*values[:-1], bool(values[-1])))
     if "custom_values" in related:
         _attach_custom_values(by_pk, ids)
     if "tags" in related:
-        tagged = TaggedContact.objects.filter(content_object_id__in=ids).order_by("id")
-        for contact_id, name in tagged.values_list("content_object_id", "tag__name"):
+        for contact_id, name in _related_rows("tags", TaggedContact, _tags, ids):
             by_pk[contact_id].tags.append(name)
         for row in rows:
             row.tags.sort(key=str.lower)
     if "projects" in related:
-        links = Contact.projects.through.objects.filter(contact_id__in=ids).order_by("project__name", "project_id")
-        for contact_id, pk, name in links.values_list("contact_id", "project_id", "project__name"):
+        for contact_id, pk, name in _related_rows("projects", Contact.projects.through, _projects, ids):
             by_pk[contact_id].projects.append(ProjectRow(pk, name))
     if "access_list" in related:
         _attach_access_lists(rows)
 
 
-def _attach_items_and_addresses(by_pk: dict[int, ContactRow], ids: list[int]) -> None:
+# The related reads, as `_related_rows` compiles them: each a function of the contacts' ids.
+
+
+def _items(ids: list[int]) -> QuerySet:
+    return (
+        ContactItem.objects.filter(contact_id__in=ids)
+        .order_by("contact_id", "position", "id")
+        .values_list(*ITEM_FIELDS)
+    )
+
+
+def _addresses(ids: list[int]) -> QuerySet:
+    return (
+        Address.objects.filter(contact_id__in=ids).order_by("contact_id", "position", "id").values_list(*ADDRESS_FIELDS)
+    )
+
+
+def _items_and_addresses(ids: list[int]) -> QuerySet:
     """Items and addresses in one statement (UNION ALL): a part number, then the columns both
     kinds of row share (`pk`, `position`, six text columns, `context`, `is_primary`)."""
     text = [Value("", output_field=CharField())] * 2
     items = ContactItem.objects.filter(contact_id__in=ids).order_by()
     addresses = Address.objects.filter(contact_id__in=ids).order_by()
-    rows = items.values_list(
+    return items.values_list(
         "contact_id", Value(0, output_field=IntegerField()), "pk", "position",
         "kind", "tel_type", "service", "value", *text, "context", "is_primary",
     ).union(
@@ -347,13 +414,37 @@ def _attach_items_and_addresses(by_pk: dict[int, ContactRow], ids: list[int]) ->
         ),
         all=True,
     )  # fmt: skip
+
+
+def _custom_values(ids: list[int]) -> QuerySet:
+    values = CustomValue.objects.filter(contact_id__in=ids).order_by("contact_id", "field__position", "field_id")
+    return values.values_list("contact_id", "field_id", "value", *(f"field__{name}" for name in CUSTOM_FIELD_FIELDS))
+
+
+def _tags(ids: list[int]) -> QuerySet:
+    tagged = TaggedContact.objects.filter(content_object_id__in=ids).order_by("id")
+    return tagged.values_list("content_object_id", "tag__name")
+
+
+def _projects(ids: list[int]) -> QuerySet:
+    links = Contact.projects.through.objects.filter(contact_id__in=ids).order_by("project__name", "project_id")
+    return links.values_list("contact_id", "project_id", "project__name")
+
+
+def _access_lists(ids: list[int]) -> QuerySet:
+    through = Contact.access_list.through.objects.filter(contact_id__in=ids).order_by("contact_id", "user_id")
+    return through.values_list("contact_id", "user_id", *(f"user__{name}" for name in USER_FIELDS))
+
+
+def _attach_items_and_addresses(by_pk: dict[int, ContactRow], ids: list[int]) -> None:
+    rows = _related_rows("items_and_addresses", ContactItem, _items_and_addresses, ids)
     # Each contact's items, then its addresses, each by position and id (the models' order).
     for contact_id, part, pk, _, a, b, c, d, e, f, context, is_primary in sorted(rows, key=_union_order):
         row = by_pk[contact_id]
         if part == 0:
-            row.items.append(ItemRow(pk, contact_id, a, b, context, c, d, is_primary))
+            row.items.append(ItemRow(pk, contact_id, a, b, context, c, d, bool(is_primary)))
         else:
-            row.addresses.append(AddressRow(pk, contact_id, a, b, c, d, e, f, context, is_primary))
+            row.addresses.append(AddressRow(pk, contact_id, a, b, c, d, e, f, context, bool(is_primary)))
 
 
 def _union_order(values: tuple) -> tuple:
@@ -361,13 +452,15 @@ def _union_order(values: tuple) -> tuple:
 
 
 def _attach_custom_values(by_pk: dict[int, ContactRow], ids: list[int]) -> None:
-    values = CustomValue.objects.filter(contact_id__in=ids).order_by("contact_id", "field__position", "field_id")
     fields: dict[int, CustomField] = {}
-    names = tuple(f"field__{name}" for name in CUSTOM_FIELD_FIELDS)
-    for contact_id, field_id, value, *columns in values.values_list("contact_id", "field_id", "value", *names):
+    choices = CustomField._meta.get_field("choices")
+    connection = connections[router.db_for_read(CustomValue)]
+    for contact_id, field_id, value, *columns in _related_rows("custom_values", CustomValue, _custom_values, ids):
         field = fields.get(field_id)
         if field is None:
-            field = fields[field_id] = CustomField(pk=field_id, **dict(zip(CUSTOM_FIELD_FIELDS, columns, strict=True)))
+            values = dict(zip(CUSTOM_FIELD_FIELDS, columns, strict=True))
+            values["choices"] = choices.from_db_value(values["choices"], None, connection)
+            field = fields[field_id] = CustomField(pk=field_id, **values)
         by_pk[contact_id].custom_values.append(CustomValueRow(contact_id, field_id, value, field))
 
 
@@ -381,9 +474,9 @@ def _attach_access_lists(rows: Sequence[ContactRow]) -> None:
                 private.setdefault(contact.pk, []).append(contact)
     if not private:
         return
-    through = Contact.access_list.through.objects.filter(contact_id__in=list(private)).order_by("contact_id", "user_id")
-    names = tuple(f"user__{name}" for name in USER_FIELDS)
-    for contact_id, user_id, *columns in through.values_list("contact_id", "user_id", *names):
+    for contact_id, user_id, *columns in _related_rows(
+        "access_lists", Contact.access_list.through, _access_lists, list(private)
+    ):
         user = UserRow(user_id, *columns)
         for contact in private[contact_id]:
             contact.access_list.append(user)

@@ -59,6 +59,8 @@ _ATTR_SPECIAL = re.compile(f"[{re.escape(_INVALID_XML_CHARS + ''.join(_ATTR_ESCA
 # Set by the test suite (dialects/conftest.py): a key that a shape does not name raises
 # instead of being silently left out of the document.
 STRICT_KEYS = False
+# The kinds of child an element's writer walks (`Element.plan`).
+_LEAF, _ELEMENT, _ARRAY = range(3)
 _INT = re.compile(r"-?\d+")
 
 
@@ -112,6 +114,19 @@ class Element:
     @cached_property
     def children(self) -> tuple[Leaf | Element | Array, ...]:
         return tuple(f for f in self.fields if not (isinstance(f, Leaf) and f.attribute))
+
+    @cached_property
+    def plan(self) -> tuple[tuple[int, Leaf | Element | Array, str | None, str], ...]:
+        """The children as the writer walks them: (kind, node, key, tag), worked out once."""
+        return tuple(
+            (
+                _LEAF if isinstance(child, Leaf) else _ARRAY if isinstance(child, Array) else _ELEMENT,
+                child,
+                child.key,
+                child.name,
+            )
+            for child in self.children
+        )
 
     @cached_property
     def keys(self) -> frozenset[str]:
@@ -227,8 +242,28 @@ class XmlShape:
                 attributes += f' {leaf.name}="{self._attribute(attribute)}"'
         start = len(out)
         out.append("")
-        for child in node.children:
-            self._write_field(child, value, out)
+        # `_write_field` for each child, with the commonest case (a text leaf) written inline:
+        # a list's elements are most of a document.
+        for kind, child, key, name in node.plan:
+            if kind == _LEAF:
+                if key in value:
+                    text = value[key]
+                    if type(text) is not str:
+                        self._write_leaf(name, text, out)
+                        continue
+                    if _TEXT_SPECIAL.search(text):
+                        text = text.translate(_TEXT_TABLE)
+                    if text or not self.empty_string_self_closes:
+                        out.append(f"<{name}>{text}</{name}>")
+                    else:
+                        out.append(self._closed(name))
+            elif kind == _ELEMENT and key is None:
+                self._write_element(child, value, out)
+            elif key in value:
+                if kind == _ELEMENT:
+                    self._write_element(child, value[key], out)
+                else:
+                    self._write_array(child, value[key], value, out)
         if len(out) == start + 1:
             out[start] = self._closed(tag, attributes)
         else:

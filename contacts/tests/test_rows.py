@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from contacts import rows as rows_module
 from contacts.rows import RELATED, contact_row_of, contact_rows
 from contacts.selectors import (
     WRITE_PREFETCHES,
@@ -77,3 +78,41 @@ def test_a_row_says_what_the_contact_read_with_its_prefetches_says(rich, alice, 
     assert row.company.display_name == "Acme" and [user.pk for user in row.company.access_list] == [bob.pk]
     assert row.author.get_full_name() == "Alice Tester" and row.company_visible
     assert [project.name for project in row.projects] == ["Support"]
+
+
+def test_related_rows_carry_the_types_the_models_give(rich, bob):
+    (row,) = contact_rows(contact_list(user=bob, prefetch=False).filter(pk=rich.pk), related=RELATED)
+    assert [type(item.is_primary) for item in row.items] == [bool, bool]
+    assert [address.is_primary for address in row.addresses] == [False, True]
+    assert all(type(address.is_primary) is bool for address in row.addresses)
+    (value,) = row.custom_values
+    assert value.field.choices == ["Basic", "Pro"] and value.field.is_list
+
+
+def test_pages_of_one_size_share_a_compiled_statement_and_read_their_own_rows(make_contact, bob, monkeypatch):
+    statements = {}
+    monkeypatch.setattr(rows_module, "_STATEMENTS", statements)
+    for number in range(6):
+        make_contact(first_name=f"P{number}", items=[{"kind": "email", "value": f"p{number}@example.com"}])
+    qs = contact_list(user=bob, order_by=["first_name"], prefetch=False)
+    first = contact_rows(qs, offset=0, limit=3, related=("items",))
+    compiled = dict(statements)
+    second = contact_rows(qs, offset=3, limit=3, related=("items",))
+    assert statements == compiled and list(compiled) == [("items", 3, "default")]
+    assert [[item.value for item in row.items] for row in first + second] == [
+        [f"p{number}@example.com"] for number in range(6)
+    ]
+    assert [row.first_name for row in first + second] == [f"P{number}" for number in range(6)]
+
+
+def test_long_lists_of_ids_are_compiled_each_time_not_kept(make_contact, bob, monkeypatch):
+    statements = {}
+    monkeypatch.setattr(rows_module, "_STATEMENTS", statements)
+    monkeypatch.setattr(rows_module, "MOST_CACHED_IDS", 2)
+    for number in range(3):
+        make_contact(first_name=f"L{number}", tags=[f"t{number}"])
+    qs = contact_list(user=bob, order_by=["first_name"], prefetch=False)
+    assert [row.tags for row in contact_rows(qs, related=("tags",))] == [["t0"], ["t1"], ["t2"]]
+    assert statements == {}
+    assert [row.tags for row in contact_rows(qs, limit=2, related=("tags",))] == [["t0"], ["t1"]]
+    assert list(statements) == [("tags", 2, "default")]

@@ -14,6 +14,7 @@ its items, addresses, custom values, tags and the access lists of private contac
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from contacts.models import Address, Contact, ContactItem, CustomField, CustomValue, Tag, Visibility
@@ -95,6 +96,15 @@ def address(row: Address) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=512)
+def item_codes(kind: str, tel_type: str, context: str, service: str) -> tuple[int, int, str]:
+    """An item's InfoType, Category and CategoryName, which depend on these four values alone:
+    worked out once per combination, not once per item of every page."""
+    item = ItemRow(0, 0, kind, tel_type, context, service, "", False)
+    number, name = item_category(item)
+    return item_info_type(item), number, name
+
+
 def contact_info(row: ContactItem | ItemRow | Address | AddressRow) -> dict[str, Any]:
     """One CommonData row. Address rows (InfoType 7) appear only under `contact/{id}/data`, with
     their ids negated so items and addresses share one id space."""
@@ -108,9 +118,9 @@ def contact_info(row: ContactItem | ItemRow | Address | AddressRow) -> dict[str,
             "IsPrimary": row.is_primary,
             "id": -row.pk,
         }
-    number, name = item_category(row)
+    info_type, number, name = item_codes(row.kind, row.tel_type, row.context, row.service)
     return {
-        "InfoType": item_info_type(row),
+        "InfoType": info_type,
         "Category": number,
         "Data": row.value,
         "CategoryName": name,

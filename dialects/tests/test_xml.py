@@ -220,3 +220,10 @@ def test_text_and_attributes_escape_what_xml_cannot_carry():
     shape = XmlShape(root=Element("note", "note", (Leaf("by", attribute=True), Leaf("text"))))
     body = shape.render({"note": {"by": 'A "B"\n\tC', "text": "a < b & c > d\r\x01e"}}).decode()
     assert body == f'{DECL}<note by="A &quot;B&quot;&#10;&#9;C"><text>a &lt; b &amp; c &gt; d&#13;e</text></note>'
+
+
+def test_text_left_empty_by_dropped_characters_is_written_as_an_empty_string():
+    shape = XmlShape(
+        root=Element(None, "result", (Leaf("City"), Leaf("Zip"))), empty_string_self_closes=True, declaration=""
+    )
+    assert shape.render({"City": "\x01\x02", "Zip": "1 < 2"}) == b"<result><City/><Zip>1 &lt; 2</Zip></result>"

@@ -85,3 +85,23 @@ def test_a_list_costs_the_same_queries_for_a_page_of_1_or_of_100(api, project, r
     assert all(
         record.findtext("contact_addresses/contact_address/city") == "Paris" for record in tree.findall(resource[:-1])
     )
+
+
+@pytest.mark.parametrize("resource", ["contacts", "firms"])
+def test_a_deep_page_costs_what_the_first_does_and_a_page_past_the_end_skips_only_the_related_read(
+    api, project, resource, django_assert_num_queries
+):
+    make_many(project, 250, is_company=resource == "firms")
+    api.get(f"{resource}.xml")  # the key's first use of the day is recorded once
+    with django_assert_num_queries(6):
+        first = api.get(f"{resource}.xml?page=1")
+    with django_assert_num_queries(6):
+        last = api.get(f"{resource}.xml?page=3")
+    assert (
+        len(parse_tree(first.content).findall(resource[:-1])),
+        len(parse_tree(last.content).findall(resource[:-1])),
+    ) == (100, 50)
+    # Past the end the page is empty, so there are no items or addresses to read.
+    with django_assert_num_queries(5):
+        past = api.get(f"{resource}.xml?page=4")
+    assert past.status_code == 200 and parse_tree(past.content).findall(resource[:-1]) == []

@@ -369,6 +369,22 @@ def test_filter_costs_the_same_queries_for_a_page_of_1_or_100(
     assert len(private) == 50 and all(len(row["AccessList"]) == 1 for row in private)
 
 
+def test_filter_in_xml_costs_the_same_queries_for_a_page_of_1_or_100(
+    api, alice, bob, project, license_field, django_assert_num_queries
+):
+    rich_contacts(n=120, author=alice, project=project, field=license_field, sharer=bob)
+    # As in JSON: the rows are the same, only the renderer differs.
+    with django_assert_num_queries(7):
+        one = api("GET", "crm/contact/filter.xml", {"count": 1, "tags": "bulk"})
+    with django_assert_num_queries(7):
+        many = api("GET", "crm/contact/filter.xml", {"count": 100, "startIndex": 10, "tags": "bulk"})
+    assert one.status_code == many.status_code == 200
+    assert (one.content.count(b"<DisplayName>Bulk Corp</DisplayName>"), many.content.count(b"<City>Riga</City>")) == (
+        1,
+        100,
+    )
+
+
 def test_a_page_past_the_middle_is_read_from_the_nearer_end(api, people):
     with CaptureQueriesContext(connection) as queries:
         body = api("GET", "crm/contact/filter", {"startIndex": 2, "count": 1}).json()
