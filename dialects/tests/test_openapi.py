@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -32,12 +32,13 @@ MOUNTS: dict[str, tuple[ModuleType, str]] = {
     "incwo": (incwo_urls, "/incwo/1/"),
     "incoplax": (incoplax_urls, "/rest/v1/addressbook/"),
 }
-UNDOCUMENTED = {"not-found", "openapi", "openapi-docs"}
+UNDOCUMENTED = {"not-found", "openapi", "openapi-docs", "webform-openapi"}
 METHODS = ("get", "post", "put", "patch", "delete", "lookup")
 SUFFIX = re.compile(r"\.?<drf_format_suffix[^>]*>$")
 CONVERTER = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 GROUP = re.compile(r"\(\?P<([^>]+)>[^)]*\)")
 ANY_NAME = re.compile(r"\{[^}]+\}")
+FORMS = redmine_urls.webform_patterns
 
 
 def fetch(path: str) -> dict[str, Any]:
@@ -363,3 +364,21 @@ def test_onlyoffice_authentication_needs_no_credentials_and_the_rest_do() -> Non
     assert "security" not in document["paths"]["/crm/contact/filter"]["get"]
     shown = document["paths"]["/crm/contact/{contactid}/data/{infoid}"]["get"]["responses"]["200"]
     assert "oneOf" in shown["content"]["application/json"]["schema"]
+
+
+def test_the_web_forms_own_route_is_documented_on_its_own_and_valid() -> None:
+    doc = fetch("/forms/openapi.json")
+    validate(doc)
+    assert doc["servers"] == [{"url": "/forms"}]
+    served = {path: methods | {"options"} for path, (methods, _) in routes(SimpleNamespace(urlpatterns=FORMS)).items()}
+    assert (
+        {ANY_NAME.sub("{}", path): set(item) for path, item in doc["paths"].items()}
+        == served
+        == {"/{}/": {"post", "options"}}
+    )
+    submit = doc["paths"]["/{key}/"]["post"]
+    assert submit["security"] == []
+    assert {"application/json", "application/x-www-form-urlencoded", "multipart/form-data"} == set(
+        submit["requestBody"]["content"]
+    )
+    assert "text/html" in submit["responses"]["404"]["content"]
