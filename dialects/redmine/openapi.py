@@ -509,9 +509,13 @@ WEBFORM_EXTRAS = {
     "redirect_on_success": STRING,
 }
 WEBFORM_PAGE = {HTML: STRING}
-# The Redmine errors a post can get, each also as a page for a browser's own post.
+# The Redmine errors a post can get; those a browser's own post gets as a page say so. (A wrong
+# key is a page of 404 for a browser, a 401 with an empty body for a script.)
+WEBFORM_PAGES = (400, 404, 413, 415, 422, 429)
 WEBFORM_ERRORS = {
     code: {**answer, "content": {**answer.get("content", {}), **content(WEBFORM_PAGE)}}
+    if code in WEBFORM_PAGES
+    else answer
     for code, answer in ERRORS.items()
     if code != 412
 }
