@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Tests run on every core (pytest-xdist); PYTEST_ARGS= runs them in one process.
 PYTEST_ARGS ?= -n auto
-# Generated cases per operation of the dialects' OpenAPI documents (`make fuzz`; `make test` runs 10).
+# Generated cases per operation of the dialects' and the web form's OpenAPI documents (`make fuzz`;
+# `make test` runs 10; CI runs 50, see .ci/run), on two workers, one served instance each.
 FUZZ_EXAMPLES ?= 10
 FUZZ_ARGS ?= -n 2
 
@@ -51,7 +52,7 @@ run: demo
 test: install-dev chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## Fuzz every operation of every dialect's OpenAPI document against a served instance
+## Fuzz every operation of every dialect's OpenAPI document, and the web form's, against a served instance
 fuzz: install-dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz $(FUZZ_ARGS) dialects/tests/test_openapi_fuzz.py
 

@@ -10,7 +10,7 @@ the XML document as declared, the JSON as the same keys. Every route also answer
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rest_framework.serializers import Serializer
@@ -43,6 +43,8 @@ XML = "text/xml"
 SUFFIXES = {"x-format-suffixes": [".json", ".xml"]}
 ENTITIES = ("contact", "person", "company")
 GROUPS = ("person", "company")
+# An operation awaiting its method: the key it is written under in its path item.
+Operation = Callable[[str], dict[str, Any]]
 
 # The view's shape of `response`, by name: the component schemas are named after them.
 SHAPES: dict[str, XmlShape] = {
@@ -146,38 +148,53 @@ def op(
     summary: str,
     *,
     tag: str,
-    method: str,
     reply: str,
     path_params: Iterable[dict[str, Any]] = (),
     inputs: Iterable[type[Serializer]] = (),
     paged: bool = False,
     multipart: bool = False,
     description: str | None = None,
-) -> dict[str, Any]:
-    """One operation: its parameters (path, then the inputs: query for GET and DELETE, else a
-    body), its success reply (201 for POST) in JSON and XML, and the error replies."""
-    parameters = list(path_params)
+    security: list[dict[str, Any]] | None = None,
+) -> Operation:
+    """One operation, built for the method it is written under in its path item (`path_item`):
+    its parameters (path, then the inputs: query for GET and DELETE, else a body), its success
+    reply (201 for POST) in JSON and XML, and the error replies. `security` overrides the
+    document's (`[]`: no credentials)."""
+    path_params = tuple(path_params)
     inputs = tuple(inputs)
-    request_body = None
-    if method in ("get", "delete"):
-        parameters += params_of(inputs)
-    elif inputs:
-        schema = serializer_schema(*inputs)
-        media = {MULTIPART: schema} if multipart else {JSON: schema, FORM: schema}
-        request_body = body(media, required=bool(schema.get("required")))
-    if paged:
-        parameters += PAGE_PARAMS
-    status = 201 if method == "post" else 200
-    return operation(
-        operation_id,
-        summary,
-        tag=tag,
-        description=description,
-        parameters=parameters,
-        request_body=request_body,
-        responses={status: response("The reply.", {JSON: ref(f"{reply}Reply"), XML: ref(f"{reply}ReplyXml")})},
-        errors=ERRORS,
-    )
+
+    def at(method: str) -> dict[str, Any]:
+        parameters = list(path_params)
+        request_body = None
+        if method in ("get", "delete"):
+            parameters += params_of(inputs)
+        elif inputs:
+            schema = serializer_schema(*inputs)
+            media = {MULTIPART: schema} if multipart else {JSON: schema, FORM: schema}
+            request_body = body(media, required=bool(schema.get("required")))
+        if paged:
+            parameters += PAGE_PARAMS
+        status = 201 if method == "post" else 200
+        answer = operation(
+            operation_id,
+            summary,
+            tag=tag,
+            description=description,
+            parameters=parameters,
+            request_body=request_body,
+            responses={status: response("The reply.", {JSON: ref(f"{reply}Reply"), XML: ref(f"{reply}ReplyXml")})},
+            errors=ERRORS,
+        )
+        if security is not None:
+            answer["security"] = security
+        return answer
+
+    return at
+
+
+def path_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A path item with each operation built for its method; other keys are kept as they are."""
+    return {key: value(key) if callable(value) else value for key, value in item.items()}
 
 
 def entity_paths(entity: str) -> dict[str, dict[str, Any]]:
@@ -190,7 +207,6 @@ def entity_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"list{name}CustomFields",
                 f"Custom fields of {entity}s",
                 tag="Custom fields",
-                method="get",
                 reply="CustomFields",
             ),
         },
@@ -199,7 +215,6 @@ def entity_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"reorder{name}CustomFields",
                 "Reorder custom fields (administrators)",
                 tag="Custom fields",
-                method="put",
                 reply="CustomFields",
                 inputs=[inputs.FieldIdsSerializer],
             ),
@@ -209,7 +224,6 @@ def entity_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"create{name}CustomField",
                 "Create a custom field (administrators)",
                 tag="Custom fields",
-                method="post",
                 reply="CustomField",
                 inputs=[inputs.CustomFieldInputSerializer],
             ),
@@ -219,7 +233,6 @@ def entity_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"update{name}CustomField",
                 "Change a custom field (administrators)",
                 tag="Custom fields",
-                method="put",
                 reply="CustomField",
                 path_params=[field_id],
                 inputs=[inputs.CustomFieldInputSerializer],
@@ -228,7 +241,6 @@ def entity_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"delete{name}CustomField",
                 "Delete a custom field (administrators)",
                 tag="Custom fields",
-                method="delete",
                 reply="CustomField",
                 path_params=[field_id],
             ),
@@ -238,7 +250,6 @@ def entity_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"list{name}CustomValues",
                 "A contact's custom values",
                 tag="Custom fields",
-                method="get",
                 reply="CustomValues",
                 path_params=[CONTACT_ID],
             ),
@@ -248,7 +259,6 @@ def entity_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"set{name}CustomValue",
                 "Set a contact's custom value",
                 tag="Custom fields",
-                method="post",
                 reply="CustomValue",
                 path_params=[CONTACT_ID, field_id],
                 inputs=[inputs.FieldValueSerializer],
@@ -266,7 +276,6 @@ def group_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"tag{name}Group",
                 f"Tag a {entity} and its circle",
                 tag="Tags",
-                method="post",
                 reply="String",
                 path_params=[CONTACT_ID],
                 inputs=[inputs.TagNameSerializer],
@@ -275,7 +284,6 @@ def group_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"untag{name}Group",
                 f"Untag a {entity} and its circle",
                 tag="Tags",
-                method="delete",
                 reply="String",
                 path_params=[CONTACT_ID],
                 inputs=[inputs.TagNameSerializer],
@@ -286,7 +294,6 @@ def group_paths(entity: str) -> dict[str, dict[str, Any]]:
                 f"set{name}Status",
                 f"Set a {entity}'s status",
                 tag="Contacts",
-                method="put",
                 reply="Contact",
                 path_params=[CONTACT_ID],
                 inputs=[inputs.ContactStatusInputSerializer],
@@ -301,24 +308,20 @@ def paths() -> dict[str, dict[str, Any]]:
     filter_inputs = (filters.ContactFilterSerializer,)
     contact_paths: dict[str, dict[str, Any]] = {
         "/authentication": {
-            "post": {
-                **op(
-                    "authenticate",
-                    "A token for a user name and password",
-                    tag="Authentication",
-                    method="post",
-                    reply="Token",
-                    inputs=[inputs.AuthenticationInputSerializer],
-                ),
-                "security": [],
-            },
+            "post": op(
+                "authenticate",
+                "A token for a user name and password",
+                tag="Authentication",
+                reply="Token",
+                inputs=[inputs.AuthenticationInputSerializer],
+                security=[],
+            ),
         },
         "/crm/contact": {
             "put": op(
                 "deleteContacts",
                 "Delete contacts by id (ONLYOFFICE's bulk delete is a PUT)",
                 tag="Contacts",
-                method="put",
                 reply="Contacts",
                 inputs=[inputs.BulkIdsSerializer],
             ),
@@ -328,7 +331,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "filterContacts",
                 "Contacts matching the filters",
                 tag="Contacts",
-                method="get",
                 reply="Contacts",
                 inputs=filter_inputs,
                 paged=True,
@@ -338,7 +340,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "deleteFilteredContacts",
                 "Delete every contact the filters match",
                 tag="Contacts",
-                method="delete",
                 reply="Contacts",
                 inputs=filter_inputs,
             ),
@@ -348,7 +349,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "tagFilteredContacts",
                 "Tag every contact the filters match",
                 tag="Tags",
-                method="post",
                 reply="String",
                 inputs=[*filter_inputs, inputs.TagNameSerializer],
             ),
@@ -358,7 +358,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "setFilteredAccess",
                 "Set the access of every contact the filters match",
                 tag="Contacts",
-                method="put",
                 reply="Contacts",
                 inputs=[filters.ContactFilterAccessSerializer, inputs.AccessInputSerializer],
             ),
@@ -368,7 +367,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "contactsByInfo",
                 "Contacts with a matching item of contact information",
                 tag="Contacts",
-                method="get",
                 reply="Contacts",
                 inputs=[filters.ContactByInfoSerializer, filters.ContactSortSerializer],
                 paged=True,
@@ -379,7 +377,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "mergeContacts",
                 "Merge two persons or two companies",
                 tag="Contacts",
-                method="put",
                 reply="Contact",
                 inputs=[inputs.MergeInputSerializer],
             ),
@@ -389,7 +386,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "createPerson",
                 "Create a person",
                 tag="Contacts",
-                method="post",
                 reply="Contact",
                 inputs=[inputs.PersonInputSerializer],
             ),
@@ -399,7 +395,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "createPersonsQuick",
                 "Create persons from name pairs",
                 tag="Contacts",
-                method="post",
                 reply="Contacts",
                 inputs=[inputs.QuickPersonsInputSerializer],
             ),
@@ -409,7 +404,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "createCompaniesQuick",
                 "Create companies from names",
                 tag="Contacts",
-                method="post",
                 reply="Contacts",
                 inputs=[inputs.QuickCompaniesInputSerializer],
             ),
@@ -419,7 +413,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "updatePerson",
                 "Change a person",
                 tag="Contacts",
-                method="put",
                 reply="Contact",
                 path_params=[person_id],
                 inputs=[inputs.PersonInputSerializer],
@@ -430,7 +423,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "createCompany",
                 "Create a company",
                 tag="Contacts",
-                method="post",
                 reply="Contact",
                 inputs=[inputs.CompanyInputSerializer],
             ),
@@ -440,7 +432,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "updateCompany",
                 "Change a company",
                 tag="Contacts",
-                method="put",
                 reply="Contact",
                 path_params=[company_id],
                 inputs=[inputs.CompanyInputSerializer],
@@ -451,7 +442,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "listCompanyPersons",
                 "A company's people",
                 tag="Contacts",
-                method="get",
                 reply="Contacts",
                 path_params=[company_id],
                 inputs=[filters.ContactSortSerializer],
@@ -461,7 +451,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "addCompanyPerson",
                 "Add a person to a company",
                 tag="Contacts",
-                method="post",
                 reply="Contact",
                 path_params=[company_id],
                 inputs=[inputs.PersonIdSerializer],
@@ -470,7 +459,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "removeCompanyPerson",
                 "Remove a person from a company",
                 tag="Contacts",
-                method="delete",
                 reply="Contact",
                 path_params=[company_id],
                 inputs=[inputs.PersonIdSerializer],
@@ -481,7 +469,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "listProjectContacts",
                 "A project's contacts",
                 tag="Contacts",
-                method="get",
                 reply="Contacts",
                 path_params=[PROJECT_ID],
                 inputs=[filters.ContactSortSerializer],
@@ -491,7 +478,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "linkProjectContacts",
                 "Add contacts to a project",
                 tag="Contacts",
-                method="post",
                 reply="Contacts",
                 path_params=[PROJECT_ID],
                 inputs=[inputs.ContactIdsSerializer],
@@ -500,21 +486,17 @@ def paths() -> dict[str, dict[str, Any]]:
                 "unlinkProjectContacts",
                 "Remove contacts from a project",
                 tag="Contacts",
-                method="delete",
                 reply="Contacts",
                 path_params=[PROJECT_ID],
                 inputs=[inputs.ContactIdsSerializer],
             ),
         },
         "/crm/contact/{contactid}": {
-            "get": op(
-                "showContact", "A contact", tag="Contacts", method="get", reply="Contact", path_params=[CONTACT_ID]
-            ),
+            "get": op("showContact", "A contact", tag="Contacts", reply="Contact", path_params=[CONTACT_ID]),
             "delete": op(
                 "deleteContact",
                 "Delete a contact (to the trash); replies with it",
                 tag="Contacts",
-                method="delete",
                 reply="Contact",
                 path_params=[CONTACT_ID],
             ),
@@ -524,7 +506,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "linkContactProject",
                 "Add a contact to a project",
                 tag="Contacts",
-                method="post",
                 reply="Contact",
                 path_params=[CONTACT_ID, PROJECT_ID],
             ),
@@ -532,7 +513,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "unlinkContactProject",
                 "Remove a contact from a project",
                 tag="Contacts",
-                method="delete",
                 reply="Contact",
                 path_params=[CONTACT_ID, PROJECT_ID],
             ),
@@ -542,7 +522,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "setContactsAccess",
                 "Set the access of several contacts",
                 tag="Contacts",
-                method="put",
                 reply="Contacts",
                 inputs=[inputs.ContactAccessManyInputSerializer],
             ),
@@ -552,7 +531,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "setContactAccess",
                 "Set a contact's access",
                 tag="Contacts",
-                method="put",
                 reply="Contact",
                 path_params=[CONTACT_ID],
                 inputs=[inputs.AccessInputSerializer],
@@ -563,7 +541,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "setContactStatus",
                 "Set a contact's status",
                 tag="Contacts",
-                method="put",
                 reply="Contact",
                 path_params=[CONTACT_ID],
                 inputs=[inputs.ContactStatusInputSerializer],
@@ -574,7 +551,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "changePhoto",
                 "Upload a contact's photo",
                 tag="Contacts",
-                method="put",
                 reply="String",
                 path_params=[CONTACT_ID],
                 inputs=[inputs.PhotoInputSerializer],
@@ -587,20 +563,18 @@ def paths() -> dict[str, dict[str, Any]]:
                 "changePhotoByUrl",
                 "Set a photo from a URL (refused: the CRM fetches nothing)",
                 tag="Contacts",
-                method="put",
                 reply="String",
                 path_params=[CONTACT_ID],
             ),
         },
         "/crm/contact/data/infoType": {
-            "get": op("listInfoTypes", "The InfoType names", tag="Contact information", method="get", reply="Strings"),
+            "get": op("listInfoTypes", "The InfoType names", tag="Contact information", reply="Strings"),
         },
         "/crm/contact/data/{infotype}/category": {
             "get": op(
                 "listInfoCategories",
                 "The categories of an InfoType",
                 tag="Contact information",
-                method="get",
                 reply="Strings",
                 path_params=[parameter("infotype", "path", STRING, description="An InfoType name or number.")],
             ),
@@ -610,7 +584,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "listContactInfo",
                 "A contact's contact information",
                 tag="Contact information",
-                method="get",
                 reply="ContactInfos",
                 path_params=[CONTACT_ID],
             ),
@@ -618,7 +591,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "addContactInfo",
                 "Add an item of contact information",
                 tag="Contact information",
-                method="post",
                 reply="ContactInfo",
                 path_params=[CONTACT_ID],
                 inputs=[inputs.ContactInfoInputSerializer],
@@ -630,7 +602,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "updateContactInfo",
                 "Change an item of contact information",
                 tag="Contact information",
-                method="put",
                 reply="ContactInfo",
                 path_params=[CONTACT_ID, parameter("infoid", "path", INTEGER, description="The item's id.")],
                 inputs=[inputs.ContactInfoInputSerializer],
@@ -639,7 +610,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "deleteContactInfo",
                 "Delete an item of contact information",
                 tag="Contact information",
-                method="delete",
                 reply="ContactInfo",
                 path_params=[CONTACT_ID, parameter("infoid", "path", INTEGER, description="The item's id.")],
             ),
@@ -647,15 +617,12 @@ def paths() -> dict[str, dict[str, Any]]:
         "/crm/contact/{contactid}/tag": contact_tags("contactTags"),
         "/crm/contact/tag/{contactid}": contact_tags("contactTagsAlt"),
         "/crm/contact/tag": {
-            "get": op("listTags", "Every tag, with how many contacts carry it", tag="Tags", method="get", reply="Tags"),
-            "post": op(
-                "createTag", "Add a tag", tag="Tags", method="post", reply="String", inputs=[inputs.TagNameSerializer]
-            ),
+            "get": op("listTags", "Every tag, with how many contacts carry it", tag="Tags", reply="Tags"),
+            "post": op("createTag", "Add a tag", tag="Tags", reply="String", inputs=[inputs.TagNameSerializer]),
             "delete": op(
                 "deleteTag",
                 "Delete a tag",
                 tag="Tags",
-                method="delete",
                 reply="String",
                 inputs=[inputs.TagNameSerializer],
             ),
@@ -665,7 +632,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "deleteUnusedTags",
                 "Delete the tags no contact carries (administrators)",
                 tag="Tags",
-                method="delete",
                 reply="Strings",
             ),
         },
@@ -674,7 +640,6 @@ def paths() -> dict[str, dict[str, Any]]:
                 "tagContacts",
                 "Tag several contacts",
                 tag="Tags",
-                method="post",
                 reply="String",
                 inputs=[inputs.TagListInputSerializer],
             ),
@@ -686,10 +651,10 @@ def paths() -> dict[str, dict[str, Any]]:
         contact_paths |= group_paths(entity)
     for entity in ENTITIES:
         contact_paths |= entity_paths(entity)
-    return {path: {**SUFFIXES, **item} for path, item in contact_paths.items()}
+    return {path: {**SUFFIXES, **path_item(item)} for path, item in contact_paths.items()}
 
 
-def show_contact_info() -> dict[str, Any]:
+def show_contact_info() -> Operation:
     """GET contact/{id}/data/{infoid}: a number is an item id, an InfoType name a type (urls.py)."""
     info_id = parameter(
         "infoid",
@@ -697,35 +662,36 @@ def show_contact_info() -> dict[str, Any]:
         {"oneOf": [INTEGER, {"type": "string", "enum": INFO_TYPES}]},
         description="An item's id (addresses have negative ones), or an InfoType name.",
     )
-    answer = op(
+    shown = op(
         "showContactInfo",
         "One item of contact information, or the values of one InfoType",
         tag="Contact information",
-        method="get",
         reply="ContactInfo",
         path_params=[CONTACT_ID, info_id],
         description="With an InfoType name, the reply's `response` is the list of that type's values.",
     )
-    answer["responses"]["200"] = response(
-        "The item, or the values of the InfoType.",
-        {
-            JSON: {"oneOf": [ref("ContactInfoReply"), ref("StringsReply")]},
-            XML: {"oneOf": [ref("ContactInfoReplyXml"), ref("StringsReplyXml")]},
-        },
-    )
-    return answer
+
+    def at(method: str) -> dict[str, Any]:
+        answer = shown(method)
+        answer["responses"]["200"] = response(
+            "The item, or the values of the InfoType.",
+            {
+                JSON: {"oneOf": [ref("ContactInfoReply"), ref("StringsReply")]},
+                XML: {"oneOf": [ref("ContactInfoReplyXml"), ref("StringsReplyXml")]},
+            },
+        )
+        return answer
+
+    return at
 
 
-def contact_tags(prefix: str) -> dict[str, Any]:
+def contact_tags(prefix: str) -> dict[str, Operation]:
     return {
-        "get": op(
-            f"list{prefix}", "A contact's tags", tag="Tags", method="get", reply="Strings", path_params=[CONTACT_ID]
-        ),
+        "get": op(f"list{prefix}", "A contact's tags", tag="Tags", reply="Strings", path_params=[CONTACT_ID]),
         "post": op(
             f"add{prefix}",
             "Tag a contact",
             tag="Tags",
-            method="post",
             reply="String",
             path_params=[CONTACT_ID],
             inputs=[inputs.TagNameSerializer],
@@ -734,7 +700,6 @@ def contact_tags(prefix: str) -> dict[str, Any]:
             f"remove{prefix}",
             "Untag a contact",
             tag="Tags",
-            method="delete",
             reply="String",
             path_params=[CONTACT_ID],
             inputs=[inputs.TagNameSerializer],
@@ -748,25 +713,21 @@ def dictionary_paths(kind: str, name: str, label: str) -> dict[str, dict[str, An
     item_inputs = [inputs.ListItemInputSerializer]
     return {
         f"/crm/contact/{kind}": {
-            "get": op(f"list{name}s", f"Every {label}", tag="Dictionaries", method="get", reply="ListItems"),
+            "get": op(f"list{name}s", f"Every {label}", tag="Dictionaries", reply="ListItems"),
             "post": op(
                 f"create{name}",
                 f"Add a {label} (administrators)",
                 tag="Dictionaries",
-                method="post",
                 reply="ListItem",
                 inputs=item_inputs,
             ),
         },
         f"/crm/contact/{kind}/{{pk}}": {
-            "get": op(
-                f"show{name}", f"A {label}", tag="Dictionaries", method="get", reply="ListItem", path_params=[pk]
-            ),
+            "get": op(f"show{name}", f"A {label}", tag="Dictionaries", reply="ListItem", path_params=[pk]),
             "put": op(
                 f"update{name}",
                 f"Change a {label} (administrators)",
                 tag="Dictionaries",
-                method="put",
                 reply="ListItem",
                 path_params=[pk],
                 inputs=item_inputs,
@@ -775,7 +736,6 @@ def dictionary_paths(kind: str, name: str, label: str) -> dict[str, dict[str, An
                 f"delete{name}",
                 f"Delete a {label} (administrators)",
                 tag="Dictionaries",
-                method="delete",
                 reply="ListItem",
                 path_params=[pk],
             ),

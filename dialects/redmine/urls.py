@@ -23,6 +23,7 @@ api_patterns = [
 
 # Mounted at /forms/ by the root URLs: a web form's own, neutral route.
 webform_patterns = [
+    path("openapi.json", OpenApiView.as_view(build=openapi.build_webform), name="webform-openapi"),
     path("<str:key>/", views.WebFormView.as_view(), name="webform-submit"),
 ]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,6 +19,8 @@ from openapi_spec_validator import validate
 
 from dialects.incoplax import urls as incoplax_urls
 from dialects.incwo import urls as incwo_urls
+from dialects.onlyoffice import inputs as onlyoffice_inputs
+from dialects.onlyoffice import openapi as onlyoffice_openapi
 from dialects.onlyoffice import urls as onlyoffice_urls
 from dialects.redmine import urls as redmine_urls
 
@@ -30,12 +32,13 @@ MOUNTS: dict[str, tuple[ModuleType, str]] = {
     "incwo": (incwo_urls, "/incwo/1/"),
     "incoplax": (incoplax_urls, "/rest/v1/addressbook/"),
 }
-UNDOCUMENTED = {"not-found", "openapi", "openapi-docs"}
+UNDOCUMENTED = {"not-found", "openapi", "openapi-docs", "webform-openapi"}
 METHODS = ("get", "post", "put", "patch", "delete", "lookup")
 SUFFIX = re.compile(r"\.?<drf_format_suffix[^>]*>$")
 CONVERTER = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 GROUP = re.compile(r"\(\?P<([^>]+)>[^)]*\)")
 ANY_NAME = re.compile(r"\{[^}]+\}")
+FORMS = redmine_urls.webform_patterns
 
 
 def fetch(path: str) -> dict[str, Any]:
@@ -337,3 +340,45 @@ def test_onlyoffice_route_answers_405_for_the_method_of_its_sibling_route(alice:
         "statusCode": 405,
         "error": {"message": f'Method "{method.upper()}" not allowed'},
     }
+
+
+def test_an_onlyoffice_operation_takes_its_method_from_the_key_it_is_written_under() -> None:
+    tag_name = onlyoffice_openapi.op(
+        "tagIt", "Tag it", tag="Tags", reply="String", inputs=[onlyoffice_inputs.TagNameSerializer]
+    )
+    item = onlyoffice_openapi.path_item(
+        {"get": tag_name, "post": tag_name, "delete": tag_name, "x-format-suffixes": [".json"]}
+    )
+
+    assert [p["name"] for p in item["get"]["parameters"]] == ["tagName"]
+    assert "requestBody" not in item["get"] and "200" in item["get"]["responses"]
+    assert "tagName" in item["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    assert "parameters" not in item["post"] and "201" in item["post"]["responses"]
+    assert [p["name"] for p in item["delete"]["parameters"]] == ["tagName"]
+    assert item["x-format-suffixes"] == [".json"]
+
+
+def test_onlyoffice_authentication_needs_no_credentials_and_the_rest_do() -> None:
+    document = onlyoffice_openapi.build(base="/api/2.0/crm/")
+    assert document["paths"]["/authentication"]["post"]["security"] == []
+    assert "security" not in document["paths"]["/crm/contact/filter"]["get"]
+    shown = document["paths"]["/crm/contact/{contactid}/data/{infoid}"]["get"]["responses"]["200"]
+    assert "oneOf" in shown["content"]["application/json"]["schema"]
+
+
+def test_the_web_forms_own_route_is_documented_on_its_own_and_valid() -> None:
+    doc = fetch("/forms/openapi.json")
+    validate(doc)
+    assert doc["servers"] == [{"url": "/forms"}]
+    served = {path: methods | {"options"} for path, (methods, _) in routes(SimpleNamespace(urlpatterns=FORMS)).items()}
+    assert (
+        {ANY_NAME.sub("{}", path): set(item) for path, item in doc["paths"].items()}
+        == served
+        == {"/{}/": {"post", "options"}}
+    )
+    submit = doc["paths"]["/{key}/"]["post"]
+    assert submit["security"] == []
+    assert {"application/json", "application/x-www-form-urlencoded", "multipart/form-data"} == set(
+        submit["requestBody"]["content"]
+    )
+    assert "text/html" in submit["responses"]["404"]["content"]

@@ -3,7 +3,10 @@ generated requests, and each answer must not be a 5xx and must match the documen
 code, content type, and for JSON the response schema).
 
 The server is a real deployment (crm/testing.py: gunicorn, two workers, a database of its own)
-with the demo data, fuzzed as the demo user alice with her API key. `FUZZ_EXAMPLES` sets the
+with a small fixed data set (seed_demo's 20 contacts, and one web form), fuzzed as the demo user
+alice with her API key; the web form's own route (`/forms/<key>/`, its document served at
+`/forms/openapi.json`) is fuzzed with the form's key and without credentials. The database is a
+copy of a template built once, so every run starts from the same data. `FUZZ_EXAMPLES` sets the
 cases per operation (10 by default; `.ci/run` sets its own for `make fuzz`); generation is
 derandomized, so a run is reproducible. Incoplax's LOOKUP, which OpenAPI cannot name, is fuzzed
 by a call of its own with bodies generated from its `x-lookup` schema.
@@ -12,6 +15,7 @@ by a call of its own with bodies generated from its `x-lookup` schema.
 from __future__ import annotations
 
 import base64
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -32,12 +36,13 @@ from dialects.redmine import openapi as redmine_openapi
 pytestmark = pytest.mark.fuzz
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
-METHOD_ORDER = {"GET": 0, "POST": 1, "PUT": 2, "PATCH": 3, "DELETE": 4}
+METHOD_ORDER = {"GET": 0, "OPTIONS": 0, "POST": 1, "PUT": 2, "PATCH": 3, "DELETE": 4}
 DOCUMENTS = {
-    "redmine": redmine_openapi,
-    "onlyoffice": onlyoffice_openapi,
-    "incwo": incwo_openapi,
-    "incoplax": incoplax_openapi,
+    "redmine": redmine_openapi.build,
+    "onlyoffice": onlyoffice_openapi.build,
+    "incwo": incwo_openapi.build,
+    "incoplax": incoplax_openapi.build,
+    "forms": redmine_openapi.build_webform,
 }
 # dialect → (where its document is served, the base its paths are relative to); {project} is
 # the business file alice is a member of.
@@ -46,15 +51,38 @@ MOUNTS = {
     "onlyoffice": ("/api/2.0/crm/", "/api/2.0"),
     "incwo": ("/incwo/{project}/", "/incwo/{project}"),
     "incoplax": ("/rest/v1/addressbook/", "/rest/v1/addressbook"),
+    "forms": ("/forms/", "/forms"),
 }
-FIRST_PROJECT = (
-    "from projects.models import Membership; "
-    "memberships = Membership.objects.filter(user__username='alice').order_by('project_id'); "
-    "print(memberships.values_list('project_id', flat=True)[0])"
+SEED_CONTACTS = 20
+# The web form fuzzed: open to any number of posts, so that the cases reach the intake rather
+# than the rate limit.
+WEBFORM = """
+from django.contrib.auth import get_user_model
+from contacts.models import WebForm
+from projects.models import Project
+WebForm.objects.create(
+    project=Project.objects.order_by("pk").first(), name="Fuzzed", rate_limit_per_hour=10**6,
+    created_by=get_user_model().objects.get(username="alice"),
+    allowed_fields=["first_name", "last_name", "email", "phone", "company", "tag_list"],
+    allowed_origins=["https://shop.example"],
 )
+"""
+SETUP = [["seed_demo", "--contacts", str(SEED_CONTACTS), "--quiet"], ["shell", "--no-imports", "-c", WEBFORM]]
+# alice's key, the first business file she is a member of, and the web form's key.
+INFO = """
+import json
+from django.contrib.auth import get_user_model
+from contacts.models import WebForm
+from contacts.services import apikey_get_or_create
+from projects.models import Membership
+alice = get_user_model().objects.get(username="alice")
+projects = Membership.objects.filter(user=alice).order_by("project_id").values_list("project_id", flat=True)
+key = apikey_get_or_create(user=alice).key
+print(json.dumps({"key": key, "project": projects[0], "webform": WebForm.objects.get(name="Fuzzed").key}))
+"""
 # Numeric ids in paths are drawn up to this, so that many name a seeded row (there are about
-# 70 contacts and 300 items of contact information); the documented schema is drawn from too.
-SEEDED_IDS = 400
+# 25 contacts and 100 items of contact information); the documented schema is drawn from too.
+SEEDED_IDS = 150
 
 
 class Served:
@@ -62,8 +90,8 @@ class Served:
 
     def __init__(self, crm: ServedCRM) -> None:
         self.crm = crm
-        self.key = crm.manage("apikey", "alice").strip()
-        self.project = crm.manage("shell", "--no-imports", "-c", FIRST_PROJECT).strip()
+        info = json.loads(crm.manage("shell", "--no-imports", "-c", INFO))
+        self.key, self.project, self.webform = info["key"], str(info["project"]), info["webform"]
 
     def keys(self, collection: str) -> list[str]:
         """Some ids of an Incoplax collection, for its `{key}` paths."""
@@ -82,6 +110,7 @@ class Served:
             "onlyoffice": {"Authorization": self.key},
             "incwo": {"Authorization": f"Basic {basic}"},
             "incoplax": {"Authorization": f"Bearer {self.key}"},
+            "forms": {},
         }[dialect]
 
     def url(self, path: str) -> str:
@@ -91,9 +120,8 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: Any) -> Iterator[Served]:
     """One served instance (crm/testing.py, as the `served_crm` fixture) for the module, with demo data."""
-    crm = ServedCRM(tmp_path_factory.mktemp("fuzz")).start()
+    crm = ServedCRM(tmp_path_factory.mktemp("fuzz"), setup=SETUP).start()
     try:
-        crm.manage("seed_demo", "--contacts", "60")
         yield Served(crm)
     finally:
         crm.stop()
@@ -120,8 +148,8 @@ CHECKS = [
 
 def with_seeded_ids(document: dict[str, Any], keys: dict[str, list[str]]) -> dict[str, Any]:
     """The document with its path ids drawn where the seeded rows are: numbers mostly up to
-    SEEDED_IDS, Incoplax keys among real ones or any string. Only the cases change; the
-    server is fuzzed against the document as it is otherwise."""
+    SEEDED_IDS, Incoplax keys and the web form's key among real ones or any string. Only the
+    cases change; the server is fuzzed against the document as it is otherwise."""
     for path, item in document["paths"].items():
         for operation in item.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
@@ -131,7 +159,13 @@ def with_seeded_ids(document: dict[str, Any], keys: dict[str, list[str]]) -> dic
                 if schema.get("type") == "integer" or "oneOf" in schema:
                     parameter["schema"] = {"anyOf": [{"type": "integer", "minimum": -3, "maximum": SEEDED_IDS}, schema]}
                 elif parameter["name"] == "key":
-                    real = keys["contacts" if path.startswith("/contacts") else "contactgroups"]
+                    real = keys[
+                        "forms"
+                        if path == "/{key}/"
+                        else "contacts"
+                        if path.startswith("/contacts")
+                        else "contactgroups"
+                    ]
                     parameter["schema"] = {"anyOf": [{"enum": real}, schema]}
     return document
 
@@ -140,8 +174,8 @@ def operations() -> list[tuple[str, str, str]]:
     """(dialect, method, path) of every operation, from the documents as the dialects build them,
     reads first and deletes last (so that the data the reads see is not gone before they run)."""
     found = []
-    for dialect, module in DOCUMENTS.items():
-        for path, item in module.build(base=MOUNTS[dialect][0])["paths"].items():
+    for dialect, build in DOCUMENTS.items():
+        for path, item in build(base=MOUNTS[dialect][0])["paths"].items():
             found += [(dialect, method.upper(), path) for method in item if method.upper() in METHOD_ORDER]
     return sorted(found, key=lambda op: (METHOD_ORDER[op[1]], op))
 
@@ -149,7 +183,7 @@ def operations() -> list[tuple[str, str, str]]:
 @pytest.fixture(scope="module")
 def schemas(served: Served) -> dict[str, Any]:
     """Each dialect's document as served, loaded by schemathesis, with the seeded ids drawn."""
-    keys = {name: served.keys(name) for name in ("contacts", "contactgroups")}
+    keys = {name: served.keys(name) for name in ("contacts", "contactgroups")} | {"forms": [served.webform]}
     loaded = {}
     for dialect, (document, _) in MOUNTS.items():
         raw = requests.get(served.url(document + "openapi.json"), timeout=60).json()
@@ -164,6 +198,7 @@ def test_operation_answers_as_documented(
     operation = schemas[dialect][path][method]
     base_url = served.url(MOUNTS[dialect][1])
     session = requests.Session()
+    session.trust_env = False  # no proxy settings read from the environment at every request
     session.headers.update(served.headers(dialect))
 
     @fuzz_settings()
@@ -190,6 +225,7 @@ def test_incoplax_lookup_answers_as_documented(served: Served, collection: str) 
     document = requests.get(served.url("/rest/v1/addressbook/openapi.json"), timeout=60).json()
     lookup = document["paths"][collection]["x-lookup"]
     session = requests.Session()
+    session.trust_env = False
     session.headers.update(served.headers("incoplax"))
     url = served.url("/rest/v1/addressbook" + collection)
 
