@@ -410,6 +410,39 @@ def test_csv_export_neutralizes_formulas_everywhere_and_vcard_keeps_the_text(mak
     assert card.categories.value == ["+vip"]
 
 
+@pytest.mark.parametrize(
+    ("fields", "header", "raw"),
+    [
+        ({"priority": -3}, "Priority", "-3"),
+        ({"department": "+Sales"}, "Department", "+Sales"),
+        ({"background": "\rnote"}, "Background", "\rnote"),
+        ({"tags": ["-x"]}, "Tags", "-x"),
+        ({"items": [{"kind": "skype", "value": "@grace"}]}, "Skype 1", "@grace"),
+        ({"addresses": [{"city": "Paris", "region": "=1+1"}]}, "Address 1 region", "=1+1"),
+        ({"custom_values": {"string": "=x"}}, "Custom: Nickname", "=x"),
+    ],
+)
+def test_csv_quotes_a_formula_in_any_one_cell_and_in_no_other(fields, header, raw, make_contact, alice, custom_fields):
+    if "custom_values" in fields:
+        fields = {"custom_values": {custom_fields[key].pk: value for key, value in fields["custom_values"].items()}}
+    make_contact(first_name="Plain", **fields)
+    row = read_csv(contacts_csv(contact_list(user=alice), user=alice))[0]
+    assert row[header] == "'" + raw
+    assert [name for name, cell in row.items() if cell.startswith("'")] == [header]
+
+
+@pytest.mark.parametrize(("background", "folded"), [("y" * 70, False), ("y" * 71, True), ("word " * 30 + "end", True)])
+def test_vcard_folds_ascii_lines_longer_than_75_octets_and_no_others(background, folded, make_contact, alice):
+    contact = make_contact(first_name="Long", background=background)
+    text = contacts_vcard([contact], user=alice)
+    lines = text.split("\r\n")
+    assert ("NOTE:" + background in lines) is not folded  # "NOTE:" and 70 letters: 75 octets, one line
+    assert any(line.startswith(" ") for line in lines) is folded
+    assert all(len(line.encode()) <= 75 for line in lines)
+    assert text.endswith("END:VCARD\r\n") and lines[-1] == ""
+    assert vobject.readOne(text).note.value == background
+
+
 def test_vcard_escapes_and_folds_text_that_reads_back_unchanged(make_contact, alice):
     background = "Line one; with, commas\\and a backslash\nLine two " + "é" * 80
     make_contact(
