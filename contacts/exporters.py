@@ -4,9 +4,10 @@ Callers pass contacts they read through `contacts.selectors.contact_list`, and t
 read them as, so an export never shows what its user may not see (not even the name of a
 person's company the user may not see). Rows come flat from
 `contacts.selectors.contact_export_chunks` (keyset chunks in id order, one query per kind of
-child row and chunk): no model instance is built per contact, memory stays flat whatever the
-size of the export, and both formats come as streams (`iter_csv`, `iter_vcard`), for streaming
-responses and for files written by background jobs (`write_export`).
+child row and chunk, by id range when the chunk's ids are dense): no model instance is built
+per contact, memory stays flat whatever the size of the export, and both formats come as
+streams (`iter_csv`, `iter_vcard`), for streaming responses and for files written by
+background jobs (`write_export`).
 
 The CSV has the interchange columns of `contacts.columns` (docs/export.md). Cells that a
 spreadsheet would run as a formula (those starting with = + - @, a tab or a carriage return)
