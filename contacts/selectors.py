@@ -17,6 +17,8 @@ import heapq
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -1169,17 +1171,19 @@ def contact_export_chunks(
         last, found = found[-1][0], None
 
 
+_CONTACT_ID = itemgetter(0)
+
+
 def _grouped(rows: list[tuple], *, part: int | None = None) -> dict[int, list]:
-    """Rows by their first value (a contact id): the whole rows, or only their value at `part`."""
-    groups: dict[int, list] = {}
-    for row in rows:
-        value = row if part is None else row[part]
-        group = groups.get(row[0])
-        if group is None:
-            groups[row[0]] = [value]
-        else:
-            group.append(value)
-    return groups
+    """Rows by their first value (a contact id): the whole rows, or only their value at `part`.
+
+    The rows come ordered by that id (every child query sorts by it first), so each contact's
+    rows are one run, grouped in C.
+    """
+    if part is None:
+        return {key: list(group) for key, group in groupby(rows, _CONTACT_ID)}
+    value = itemgetter(part)
+    return {key: list(map(value, group)) for key, group in groupby(rows, _CONTACT_ID)}
 
 
 def _export_children(chunk: list[ExportRow], *, queries: _ChildQueries) -> list[ExportRow]:
