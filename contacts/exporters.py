@@ -4,9 +4,10 @@ Callers pass contacts they read through `contacts.selectors.contact_list`, and t
 read them as, so an export never shows what its user may not see (not even the name of a
 person's company the user may not see). Rows come flat from
 `contacts.selectors.contact_export_chunks` (keyset chunks in id order, one query per kind of
-child row and chunk): no model instance is built per contact, memory stays flat whatever the
-size of the export, and both formats come as streams (`iter_csv`, `iter_vcard`), for streaming
-responses and for files written by background jobs (`write_export`).
+child row and chunk, by id range when the chunk's ids are dense): no model instance is built
+per contact, memory stays flat whatever the size of the export, and both formats come as
+streams (`iter_csv`, `iter_vcard`), for streaming responses and for files written by
+background jobs (`write_export`).
 
 The CSV has the interchange columns of `contacts.columns` (docs/export.md). Cells that a
 spreadsheet would run as a formula (those starting with = + - @, a tab or a carriage return)
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -28,6 +30,7 @@ from django_countries import countries
 
 from contacts.columns import (
     ADDRESS_PARTS,
+    FIXED_COLUMNS,
     FORMULA_STARTS,
     ITEM_KINDS,
     KIND_COMPANY,
@@ -38,6 +41,7 @@ from contacts.columns import (
     custom_columns,
     headers,
     item_type_text,
+    neutralize_cell,
 )
 from contacts.models import Contact, ContactItem, ContactStage, ContactType, CustomField
 from contacts.selectors import (
@@ -73,6 +77,10 @@ def _utc_stamp(text: str) -> str:
 
 
 def _uuid(value: Any) -> str:
+    """The canonical form of a uuid: PostgreSQL's driver gives a UUID, SQLite's 32 hex digits."""
+    if value.__class__ is str and len(value) == 32:
+        hex_ = value.lower()
+        return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(hex=str(value)))
 
 
@@ -101,21 +109,30 @@ class CsvLayout:
         self._item_cells = offset
         self._empty_address = [""] * len(ADDRESS_PARTS)
         self._item_types: dict[tuple, str] = {}
-        self._custom = [(field.pk, field) for _, field in self.custom]
+        # (id, whether the stored text is the cell, field): only booleans and multi-lists are rewritten.
+        rewritten = (CustomField.Format.BOOLEAN, CustomField.Format.MULTI_LIST)
+        self._custom = [(field.pk, field.field_format not in rewritten, field) for _, field in self.custom]
         self._empty_custom = [""] * len(self._custom)
+        self._fixed = len(FIXED_COLUMNS)
 
     def item_type(self, item: tuple) -> str:
-        """An item's type column, remembered: an export has few distinct ones."""
+        """An item's type column, remembered (and neutralized) once: an export has few distinct ones."""
         key = (item[1], item[2], item[3], item[4], item[6])
         text = self._item_types.get(key)
         if text is None:
-            text = self._item_types[key] = item_type_text(
-                kind=item[1], tel_type=item[2], context=item[3], service=item[4], is_primary=bool(item[6])
+            text = self._item_types[key] = neutralize_cell(
+                item_type_text(
+                    kind=item[1], tel_type=item[2], context=item[3], service=item[4], is_primary=bool(item[6])
+                )
             )
         return text
 
     def record(self, row: ExportRow) -> list[str]:
-        cells = [
+        # Formula neutralisation (neutralize_cell) costs a test per cell, the largest part of a
+        # row's time if done cell by cell: item values (phones start with "+") are tested one by
+        # one, item types once each, and the other cells together, by one search over them
+        # joined, which finds a formula's first character at the start of no cell in most rows.
+        head = [
             str(row.pk),
             KIND_COMPANY if row.is_company else KIND_PERSON,
             row.first_name,
@@ -138,33 +155,47 @@ class CsvLayout:
             LIST_SEPARATOR.join(row.projects),
             LIST_SEPARATOR.join(row.tags),
         ]
+        for _, street1, street2, city, region, postcode, country, context, is_primary in row.addresses:
+            head += (street1, street2, city, region, postcode, country or "")
+            head.append(address_type_text(context=context, is_primary=bool(is_primary)))
+        head += self._empty_address * (self.address_count - len(row.addresses))
+        if self._custom:
+            custom = row.custom
+            if custom is None:
+                head += self._empty_custom
+            else:
+                for pk, plain, field in self._custom:
+                    stored = custom.get(pk)
+                    if not stored:
+                        head.append("")
+                    else:
+                        head.append(stored if plain else custom_cell(field=field, stored=stored))
+        if _FORMULA_START.search("\0".join(head)) is not None:
+            head = [neutralize_cell(cell) for cell in head]
         items = [""] * self._item_cells
         if row.items:
-            start, types, item_type = self._item_start, self._item_types, self.item_type
+            start, types, item_type, formula = self._item_start, self._item_types, self.item_type, FORMULA_STARTS
             seen: dict[str, int] = {}
             for item in row.items:
                 kind = item[1]
                 index = seen.get(kind, 0)
                 seen[kind] = index + 1
                 at = start[kind] + 2 * index
-                items[at] = item[5]
+                value = item[5]
+                items[at] = "'" + value if value[:1] in formula else value
                 items[at + 1] = types.get((kind, item[2], item[3], item[4], item[6])) or item_type(item)
-        cells += items
-        for _, street1, street2, city, region, postcode, country, context, is_primary in row.addresses:
-            cells += (street1, street2, city, region, postcode, country or "")
-            cells.append(address_type_text(context=context, is_primary=bool(is_primary)))
-        cells += self._empty_address * (self.address_count - len(row.addresses))
-        if self._custom:
-            custom = row.custom
-            if custom is None:
-                cells += self._empty_custom
-            else:
-                for pk, field in self._custom:
-                    stored = custom.get(pk)
-                    cells.append(custom_cell(field=field, stored=stored) if stored else "")
-        cells += (_timestamp(row.created_at), _timestamp(row.updated_at))
-        # Formula neutralisation (neutralize_cell) inline: a call per cell would cost more than the rest.
-        return ["'" + cell if cell[:1] in FORMULA_STARTS else cell for cell in cells]
+        fixed = self._fixed
+        return [
+            *head[:fixed],
+            *items,
+            *head[fixed:],
+            _timestamp(row.created_at),
+            _timestamp(row.updated_at),
+        ]
+
+
+# A formula's first character at the start of a cell, among cells joined by NUL characters.
+_FORMULA_START = re.compile("(?:^|\0)[" + re.escape("".join(sorted(FORMULA_STARTS))) + "]")
 
 
 def csv_layout(*, contacts: Contacts) -> CsvLayout:
@@ -202,10 +233,13 @@ def contacts_csv(contacts: Contacts, *, user: AnyUser) -> str:
     return "".join(iter_csv(contacts, user=user))
 
 
+_VCARD_SPECIAL = re.compile(r"[\\,;\n\r]")
+
+
 def vcard_text(value: Any) -> str:
     """A text value escaped as RFC 2426 §4 says: backslash, comma, semicolon and newlines."""
-    text = str(value or "")
-    if not any(c in text for c in "\\,;\n\r"):
+    text = value if value.__class__ is str else str(value or "")
+    if _VCARD_SPECIAL.search(text) is None:
         return text
     text = text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
     return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
@@ -213,7 +247,7 @@ def vcard_text(value: Any) -> str:
 
 def vcard_line(line: str) -> str:
     """A content line folded at 75 octets (RFC 2426 §2.6), with its CRLF."""
-    if len(line) <= 75 and line.isascii():
+    if len(line) <= 75 and (line.isascii() or len(line.encode()) <= 75):
         return line + "\r\n"
     parts, current, size = [], [], 0
     for char in line:
@@ -252,25 +286,48 @@ def _impp_uri(service: str, value: str) -> str:
     return f"{IMPP_SCHEMES.get(service) or 'x-' + (''.join(c for c in service if c.isalnum()) or 'im')}:{value}"
 
 
-def _item_line(kind: str, tel_type: str, context: str, service: str, value: str, is_primary: Any) -> str:
+def _vcard_parts(parts: Sequence[str], separator: str = ";") -> str:
+    """Text values escaped and joined: one test over them all when none needs escaping."""
+    if _VCARD_SPECIAL.search("".join(parts)) is None:
+        return separator.join(parts)
+    return separator.join(map(vcard_text, parts))
+
+
+def _item_prefix(kind: str, tel_type: str, context: str, service: str, is_primary: Any) -> str:
+    """An item's property name and parameters, up to its value: "TEL;TYPE=WORK,PREF,CELL:"."""
     types = [CONTEXT_TYPES[context]] if context in CONTEXT_TYPES else []
     if is_primary:
         types.append("PREF")
     if kind == ContactItem.Kind.TEL:
         types.append(TEL_TYPES.get(tel_type, "VOICE"))
-        return f"TEL{_type_param(types)}:{vcard_text(value)}"
+        return f"TEL{_type_param(types)}:"
     if kind == ContactItem.Kind.EMAIL:
-        return f"EMAIL{_type_param(['INTERNET', *types])}:{vcard_text(value)}"
+        return f"EMAIL{_type_param(['INTERNET', *types])}:"
     if kind == ContactItem.Kind.URL:
-        return f"URL{_type_param(types)}:{vcard_text(value)}"
-    if kind == ContactItem.Kind.SKYPE:
-        return f"IMPP{_type_param(types)}:{_impp_uri('skype', value)}"
-    if kind == ContactItem.Kind.MESSENGER:
-        return f"IMPP{_type_param(types)}:{_impp_uri(service, value)}"
+        return f"URL{_type_param(types)}:"
+    if kind in IMPP_KINDS:
+        return f"IMPP{_type_param(types)}:"
     # A social network profile: vCard 3.0 has no property of its own; this is the one address books read.
     if service:
         types.append(vcard_text(service.lower()).replace(",", ""))
-    return f"X-SOCIALPROFILE{_type_param(types)}:{vcard_text(value)}"
+    return f"X-SOCIALPROFILE{_type_param(types)}:"
+
+
+IMPP_KINDS = frozenset({ContactItem.Kind.SKYPE, ContactItem.Kind.MESSENGER})
+# Item prefixes by (kind, tel_type, context, service, is_primary): an export has few distinct ones.
+_ITEM_PREFIXES: dict[tuple, str] = {}
+
+
+def _item_line(kind: str, tel_type: str, context: str, service: str, value: str, is_primary: Any) -> str:
+    key = (kind, tel_type, context, service, is_primary)
+    prefix = _ITEM_PREFIXES.get(key)
+    if prefix is None:
+        if len(_ITEM_PREFIXES) >= 4096:  # services are free text: keep the memo small
+            _ITEM_PREFIXES.clear()
+        prefix = _ITEM_PREFIXES[key] = _item_prefix(*key)
+    if kind in IMPP_KINDS:
+        return prefix + _impp_uri("skype" if kind == ContactItem.Kind.SKYPE else service, value)
+    return prefix + vcard_text(value)
 
 
 def vcard_of(row: ExportRow) -> str:
@@ -279,10 +336,9 @@ def vcard_of(row: ExportRow) -> str:
     if row.is_company:
         lines += ["N:;;;;", "ORG:" + vcard_text(row.name), "X-ABSHOWAS:COMPANY"]
     else:
-        names = (row.last_name, row.first_name, row.middle_name, row.salutation, "")
-        lines.append("N:" + ";".join(vcard_text(part) for part in names))
+        lines.append("N:" + _vcard_parts((row.last_name, row.first_name, row.middle_name, row.salutation, "")))
         if row.company_name or row.department:
-            lines.append("ORG:" + ";".join(vcard_text(part) for part in (row.company_name, row.department) if part))
+            lines.append("ORG:" + _vcard_parts([part for part in (row.company_name, row.department) if part]))
     if row.job_title:
         lines.append("TITLE:" + vcard_text(row.job_title))
     if row.birthday:
@@ -292,14 +348,19 @@ def vcard_of(row: ExportRow) -> str:
         street = ", ".join(part for part in (street1, street2) if part)
         parts = ("", "", street, city, region, postcode, _country_name(country))
         types = [context.upper(), "PREF"] if is_primary else [context.upper()]
-        lines.append(f"ADR{_type_param(types)}:" + ";".join(vcard_text(part) for part in parts))
+        lines.append(f"ADR{_type_param(types)}:" + _vcard_parts(parts))
     if row.tags:
-        lines.append("CATEGORIES:" + ",".join(vcard_text(tag) for tag in row.tags))
+        lines.append("CATEGORIES:" + _vcard_parts(row.tags, ","))
     if row.background:
         lines.append("NOTE:" + vcard_text(row.background))
     lines.append(f"UID:urn:uuid:{_uuid(row.uuid)}")
     lines.append("REV:" + _utc_stamp(row.updated_at))
-    lines.append("END:VCARD")
+    lines.append("END:VCARD\r\n")
+    card = "\r\n".join(lines)
+    # Most cards need no folding: one test over the whole card instead of one per line.
+    if card.isascii() and max(map(len, lines)) <= 75:
+        return card
+    lines[-1] = "END:VCARD"
     return "".join(map(vcard_line, lines))
 
 

@@ -18,6 +18,8 @@ import json
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -982,6 +984,35 @@ def _raw_rows(query: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
+class _CompiledQuery:
+    """A values_list query compiled once, whose marked parameters each run fills in anew.
+
+    `build` gets the marks to filter by (negative ids: no row has one) and must use each once;
+    `rows` runs the SQL with the values in their places. Compiling a query through the ORM
+    costs milliseconds, which a large export would otherwise pay for every query of every chunk.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], *marks: int) -> None:
+        query = build(*marks)
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
+        self.sql, self.db, self.params = sql, query.db, list(params)
+        self.slots = [self._slot(mark) for mark in marks]
+
+    def _slot(self, mark: int) -> int:
+        found = [i for i, value in enumerate(self.params) if value.__class__ is int and value == mark]
+        if len(found) != 1:
+            raise ValueError("a compiled query must take each of its marks once")
+        return found[0]
+
+    def rows(self, *values: Any) -> list[tuple]:
+        params = self.params.copy()
+        for slot, value in zip(self.slots, values, strict=True):
+            params[slot] = value
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
 class _ChunkQuery:
     """A values_list query over the child rows of a chunk of contacts, compiled once per export.
 
@@ -994,9 +1025,9 @@ class _ChunkQuery:
     plans an IN of 2000 values several times slower than the array, for the same plan.
     """
 
-    def __init__(self, build: Callable[[list[int]], QuerySet], *, size: int) -> None:
+    def __init__(self, build: Callable[[Callable[[str], dict[str, Any]]], QuerySet], *, size: int) -> None:
         placeholders = list(range(-size, 0))
-        query = build(placeholders)
+        query = build(lambda field: {f"{field}__in": placeholders})
         sql, params = query.query.get_compiler(using=query.db).as_sql()
         wanted = set(placeholders)
         self.sql, self.db, self.params = sql, query.db, list(params)
@@ -1028,51 +1059,94 @@ class _ChunkQuery:
             return cursor.fetchall()
 
 
-def _export_child_queries(*, user: AnyUser, custom: bool, size: int) -> dict[str, _ChunkQuery]:
-    """The child rows of a chunk, one query each, in the shape `_export_children` reads."""
-    builds: dict[str, Callable[[list[int]], QuerySet]] = {
-        "items": lambda ids: (
-            ContactItem.objects.filter(contact_id__in=ids)
+# The two marks of a range query: its lowest and its highest contact id.
+_LOW, _HIGH = -2, -1
+
+
+def _range_query(build: Callable[[Callable[[str], dict[str, Any]]], QuerySet]) -> _CompiledQuery:
+    """The child rows of a range of contact ids, `low <= id <= high`: two parameters, not a list."""
+    return _CompiledQuery(
+        lambda low, high: build(lambda field: {f"{field}__gte": low, f"{field}__lte": high}), _LOW, _HIGH
+    )
+
+
+class _ChildQueries:
+    """The child rows of a chunk, one query each, in the shape `_export_children` reads.
+
+    A chunk whose ids are dense (its id range at most twice its size, as a keyset chunk of an
+    unfiltered list is) reads them by id range: the database binds two values instead of a list
+    of 2000, and the rows of the few contacts in the range that are not in the chunk are read
+    and left unused. A sparse chunk (a filtered list) reads them by its list of ids.
+    """
+
+    def __init__(self, *, user: AnyUser, custom: bool, size: int) -> None:
+        self.builds = _export_child_builds(user=user, custom=custom)
+        self.size = size
+        self._listed: dict[str, _ChunkQuery] | None = None
+        self._ranged: dict[str, _CompiledQuery] | None = None
+
+    def rows(self, ids: list[int]) -> dict[str, list[tuple]]:
+        low, high = min(ids), max(ids)
+        if high - low < 2 * len(ids):
+            if self._ranged is None:
+                self._ranged = {name: _range_query(build) for name, build in self.builds.items()}
+            return {name: query.rows(low, high) for name, query in self._ranged.items()}
+        if self._listed is None:
+            self._listed = {name: _ChunkQuery(build, size=self.size) for name, build in self.builds.items()}
+        return {name: query.rows(ids) for name, query in self._listed.items()}
+
+
+def _export_child_builds(
+    *, user: AnyUser, custom: bool
+) -> dict[str, Callable[[Callable[[str], dict[str, Any]]], QuerySet]]:
+    """Each kind of child row as a query over contacts that `of(field)` picks (a filter on `field`)."""
+    builds: dict[str, Callable[[Callable[[str], dict[str, Any]]], QuerySet]] = {
+        "items": lambda of: (
+            ContactItem.objects.filter(**of("contact_id"))
             .order_by("contact_id", "position", "id")
             .values_list("contact_id", "kind", "tel_type", "context", "service", "value", "is_primary")
         ),
-        "addresses": lambda ids: (
-            Address.objects.filter(contact_id__in=ids)
+        "addresses": lambda of: (
+            Address.objects.filter(**of("contact_id"))
             .order_by("contact_id", "position", "id")
             .values_list(
                 "contact_id", "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary"
             )
         ),
-        "tags": lambda ids: (
-            TaggedContact.objects.filter(content_object_id__in=ids)
+        "tags": lambda of: (
+            TaggedContact.objects.filter(**of("content_object_id"))
             .order_by("content_object_id", Lower("tag__name"))
             .values_list("content_object_id", "tag__name")
         ),
-        "projects": lambda ids: (
-            Contact.projects.through.objects.filter(contact_id__in=ids)
+        "projects": lambda of: (
+            Contact.projects.through.objects.filter(**of("contact_id"))
             .order_by("contact_id", "project__identifier")
             .values_list("contact_id", "project__identifier")
         ),
         # A person's company is named only when the user may see it, as on the contact's page.
-        "companies": lambda ids: (
+        "companies": lambda of: (
             contact_list(user=user, prefetch=False)
-            .filter(pk__in=Contact.objects.filter(pk__in=ids, company_id__isnull=False).values("company_id"))
+            .filter(pk__in=Contact.objects.filter(**of("pk"), company_id__isnull=False).values("company_id"))
             .order_by()
             .values_list("pk", "display_name")
         ),
         # Usernames by a query of their own: joining the users to every contact costs more.
-        "assignees": lambda ids: (
+        "assignees": lambda of: (
             get_user_model()
-            .objects.filter(pk__in=Contact.objects.filter(pk__in=ids).values("assigned_to_id"))
+            .objects.filter(pk__in=Contact.objects.filter(**of("pk")).values("assigned_to_id"))
             .order_by()
             .values_list("pk", "username")
         ),
     }
     if custom:
-        builds["custom"] = lambda ids: (
-            CustomValue.objects.filter(contact_id__in=ids).order_by().values_list("contact_id", "field_id", "value")
+        builds["custom"] = lambda of: (
+            CustomValue.objects.filter(**of("contact_id")).order_by().values_list("contact_id", "field_id", "value")
         )
-    return {name: _ChunkQuery(build, size=size) for name, build in builds.items()}
+    return builds
+
+
+# The mark of the keyset query's last id (no contact has a negative id).
+_LAST = -1
 
 
 def contact_export_chunks(
@@ -1088,26 +1162,33 @@ def contact_export_chunks(
     read again by id (through `contact_list`) and keeps its order.
     """
     size = size or EXPORT_CHUNK
-    children = None
     if not isinstance(contacts, QuerySet):
         pks = [contact.pk for contact in contacts]
         visible = contact_list(user=user, prefetch=False)
+        children = _ChildQueries(user=user, custom=custom, size=min(size, len(pks)))
         for start in range(0, len(pks), size):
             part = pks[start : start + size]
             found = _raw_rows(_export_values(visible.filter(pk__in=part).order_by()))
             rows = {values[0]: ExportRow(*values) for values in found}
             chunk = [rows[pk] for pk in part if pk in rows]
             if chunk:
-                children = children or _export_child_queries(user=user, custom=custom, size=len(part))
                 yield _export_children(chunk, queries=children)
         return
+    children = _ChildQueries(user=user, custom=custom, size=size)
     query = contacts.select_related(None).prefetch_related(None).order_by("pk")
+    try:
+        keyset = _CompiledQuery(lambda last: _export_values(query.filter(pk__gt=last))[:size], _LAST)
+        read = keyset.rows
+    except ValueError:  # the list's own filters take the mark's value too: compile each chunk's query
+
+        def read(last: int) -> list[tuple]:
+            return _raw_rows(_export_values(query.filter(pk__gt=last))[:size])
+
     last = 0
     while True:
-        found = _raw_rows(_export_values(query.filter(pk__gt=last))[:size])
+        found = read(last)
         if not found:
             return
-        children = children or _export_child_queries(user=user, custom=custom, size=size)
         yield _export_children([ExportRow(*values) for values in found], queries=children)
         if len(found) < size:
             return
@@ -1115,35 +1196,37 @@ def contact_export_chunks(
         last, found = found[-1][0], None
 
 
+_CONTACT_ID = itemgetter(0)
+
+
 def _grouped(rows: list[tuple], *, part: int | None = None) -> dict[int, list]:
-    """Rows by their first value (a contact id): the whole rows, or only their value at `part`."""
-    groups: dict[int, list] = {}
-    for row in rows:
-        value = row if part is None else row[part]
-        group = groups.get(row[0])
-        if group is None:
-            groups[row[0]] = [value]
-        else:
-            group.append(value)
-    return groups
+    """Rows by their first value (a contact id): the whole rows, or only their value at `part`.
+
+    The rows come ordered by that id (every child query sorts by it first), so each contact's
+    rows are one run, grouped in C.
+    """
+    if part is None:
+        return {key: list(group) for key, group in groupby(rows, _CONTACT_ID)}
+    value = itemgetter(part)
+    return {key: list(map(value, group)) for key, group in groupby(rows, _CONTACT_ID)}
 
 
-def _export_children(chunk: list[ExportRow], *, queries: dict[str, _ChunkQuery]) -> list[ExportRow]:
-    ids = [row.pk for row in chunk]
-    items = _grouped(queries["items"].rows(ids))
-    addresses = _grouped(queries["addresses"].rows(ids))
-    tags = _grouped(queries["tags"].rows(ids), part=1)
-    projects = _grouped(queries["projects"].rows(ids), part=1)
+def _export_children(chunk: list[ExportRow], *, queries: _ChildQueries) -> list[ExportRow]:
+    found = queries.rows([row.pk for row in chunk])
+    items = _grouped(found["items"])
+    addresses = _grouped(found["addresses"])
+    tags = _grouped(found["tags"], part=1)
+    projects = _grouped(found["projects"], part=1)
     custom: dict[int, dict[int, str]] = {}
-    if "custom" in queries:
-        for contact_id, field_id, value in queries["custom"].rows(ids):
+    if "custom" in found:
+        for contact_id, field_id, value in found["custom"]:
             values = custom.get(contact_id)
             if values is None:
                 custom[contact_id] = {field_id: value}
             else:
                 values[field_id] = value
-    names = dict(queries["companies"].rows(ids))
-    usernames = dict(queries["assignees"].rows(ids))
+    names = dict(found["companies"])
+    usernames = dict(found["assignees"])
     for row in chunk:
         pk = row.pk
         if pk in items:

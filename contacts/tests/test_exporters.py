@@ -282,9 +282,7 @@ def test_an_export_costs_the_same_queries_per_chunk_whatever_the_chunks_hold(
 
 
 @pytest.mark.parametrize("listed", [False, True])
-def test_child_rows_of_a_chunk_are_read_with_one_id_list_each_an_array_on_postgresql(
-    listed, make_contact, alice, monkeypatch
-):
+def test_child_rows_of_a_dense_chunk_are_read_by_id_range(listed, make_contact, alice, monkeypatch):
     from contacts import selectors
 
     monkeypatch.setattr(selectors, "EXPORT_CHUNK", 3)
@@ -299,11 +297,43 @@ def test_child_rows_of_a_chunk_are_read_with_one_id_list_each_an_array_on_postgr
     items = [q["sql"] for q in captured.captured_queries if 'FROM "contacts_contactitem"' in q["sql"]]
     chunks = 3  # of 3, 3 and 1 contacts
     assert len(items) == chunks + 1  # and the count of numbered columns
-    if connection.vendor == "postgresql":
-        assert all("= ANY(" in sql and " IN (" not in sql for sql in items[1:])
+    assert all('"contact_id" >= ' in sql and '"contact_id" <= ' in sql and " IN (" not in sql for sql in items[1:])
     emails = [row["Email 1"] for row in csv.DictReader(io.StringIO(text))]
     order = people[::-1] if listed else people
     assert emails == [f"p{int(person.first_name[1:])}@example.com" for person in order]
+
+
+@pytest.mark.parametrize("listed", [False, True])
+def test_child_rows_of_a_sparse_chunk_are_read_with_one_id_list_an_array_on_postgresql(
+    listed, make_contact, alice, monkeypatch
+):
+    from contacts import selectors
+
+    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 3)
+    people = []
+    for i in range(6):
+        people.append(
+            make_contact(first_name=f"P{i}", tags=["wanted"], items=[{"kind": "email", "value": f"p{i}@x.example"}])
+        )
+        for j in range(3):  # contacts in between, with items, that the export leaves out
+            make_contact(first_name=f"Other{i}{j}", items=[{"kind": "email", "value": f"o{i}{j}@x.example"}])
+    wanted = contact_list(user=alice, filters={"tags": "wanted"})
+    contacts = list(wanted.order_by("-pk")) if listed else wanted
+
+    with CaptureQueriesContext(connection) as captured:
+        text = contacts_csv(contacts, user=alice)
+
+    items = [q["sql"] for q in captured.captured_queries if 'FROM "contacts_contactitem"' in q["sql"]]
+    assert len(items) == 2 + 1  # two chunks of three, and the count of numbered columns
+    if connection.vendor == "postgresql":
+        assert all("= ANY(" in sql and " IN (" not in sql for sql in items[1:])
+    else:
+        assert all(" IN (" in sql for sql in items[1:])
+    rows = list(csv.DictReader(io.StringIO(text)))
+    order = people[::-1] if listed else people
+    assert [row["First name"] for row in rows] == [person.first_name for person in order]
+    assert [row["Email 1"] for row in rows] == [f"p{int(person.first_name[1:])}@x.example" for person in order]
+    assert "Other" not in text and "o00@" not in text
 
 
 def test_export_response_streams_a_chunk_at_a_time(make_contact, alice, monkeypatch):
@@ -378,6 +408,39 @@ def test_csv_export_neutralizes_formulas_everywhere_and_vcard_keeps_the_text(mak
     card = vobject.readOne(contacts_vcard(contact_list(user=alice), user=alice))
     assert (card.n.value.given, card.n.value.family, card.title.value) == ("=cmd|' /C calc'!A0", "@SUM(1)", "-1+1")
     assert card.categories.value == ["+vip"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "header", "raw"),
+    [
+        ({"priority": -3}, "Priority", "-3"),
+        ({"department": "+Sales"}, "Department", "+Sales"),
+        ({"background": "\rnote"}, "Background", "\rnote"),
+        ({"tags": ["-x"]}, "Tags", "-x"),
+        ({"items": [{"kind": "skype", "value": "@grace"}]}, "Skype 1", "@grace"),
+        ({"addresses": [{"city": "Paris", "region": "=1+1"}]}, "Address 1 region", "=1+1"),
+        ({"custom_values": {"string": "=x"}}, "Custom: Nickname", "=x"),
+    ],
+)
+def test_csv_quotes_a_formula_in_any_one_cell_and_in_no_other(fields, header, raw, make_contact, alice, custom_fields):
+    if "custom_values" in fields:
+        fields = {"custom_values": {custom_fields[key].pk: value for key, value in fields["custom_values"].items()}}
+    make_contact(first_name="Plain", **fields)
+    row = read_csv(contacts_csv(contact_list(user=alice), user=alice))[0]
+    assert row[header] == "'" + raw
+    assert [name for name, cell in row.items() if cell.startswith("'")] == [header]
+
+
+@pytest.mark.parametrize(("background", "folded"), [("y" * 70, False), ("y" * 71, True), ("word " * 30 + "end", True)])
+def test_vcard_folds_ascii_lines_longer_than_75_octets_and_no_others(background, folded, make_contact, alice):
+    contact = make_contact(first_name="Long", background=background)
+    text = contacts_vcard([contact], user=alice)
+    lines = text.split("\r\n")
+    assert ("NOTE:" + background in lines) is not folded  # "NOTE:" and 70 letters: 75 octets, one line
+    assert any(line.startswith(" ") for line in lines) is folded
+    assert all(len(line.encode()) <= 75 for line in lines)
+    assert text.endswith("END:VCARD\r\n") and lines[-1] == ""
+    assert vobject.readOne(text).note.value == background
 
 
 def test_vcard_escapes_and_folds_text_that_reads_back_unchanged(make_contact, alice):

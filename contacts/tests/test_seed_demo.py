@@ -69,6 +69,7 @@ def test_a_large_load_leaves_the_journal_mode_as_it_found_it(monkeypatch):
     with connection.cursor() as cursor:
         assert cursor.execute("PRAGMA journal_mode").fetchone() == before
         assert cursor.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        assert cursor.execute("PRAGMA threads").fetchone() == (0,)
 
 
 def test_demo_uuids_are_the_uuid5_of_the_demo_number():
@@ -86,3 +87,27 @@ def test_a_statement_binds_no_more_parameters_than_sqlite_takes():
     columns = len(seed_demo.INSERT_COLUMNS[Contact])
     rows = seed_demo._rows_per_statement(columns)
     assert 1 <= rows <= seed_demo.ROWS_PER_STATEMENT and rows * columns <= limit
+
+
+@pytest.mark.django_db
+def test_rows_go_in_with_one_statement_per_full_group_and_one_for_the_rest(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's statement trace")
+    monkeypatch.setattr(seed_demo, "ROWS_PER_STATEMENT", 7)
+    user = get_user_model().objects.create_user("loader")
+    contact = Contact.objects.create(first_name="Ann", author=user)
+    rows = [
+        (contact.pk, "note", "", f"Entry {i}", user.pk, "2026-01-01 00:00:00", "2026-01-01 00:00:00") for i in range(16)
+    ]
+    statements: list[str] = []
+    connection.ensure_connection()
+    connection.connection.set_trace_callback(statements.append)
+    try:
+        seed_demo._insert(Note, rows)
+    finally:
+        connection.connection.set_trace_callback(None)
+    inserts = [sql for sql in statements if sql.startswith("INSERT")]
+    assert len(inserts) == 3  # 7 + 7 + 2 rows
+    assert sorted(Note.objects.filter(contact=contact).values_list("content", flat=True)) == sorted(
+        f"Entry {i}" for i in range(16)
+    )

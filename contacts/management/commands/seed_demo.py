@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from itertools import chain
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -502,6 +503,7 @@ def _bulk_load_pragmas() -> Iterator[None]:
         # mode changes only when no other connection has the file open (else it stays as it is).
         cursor.execute("PRAGMA journal_mode = OFF")
         cursor.execute("PRAGMA temp_store = MEMORY")  # the index builds' sorts
+        cursor.execute("PRAGMA threads = 2")  # which may sort on a second core
     try:
         yield
     finally:
@@ -510,6 +512,7 @@ def _bulk_load_pragmas() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA temp_store = DEFAULT")
+            cursor.execute("PRAGMA threads = 0")
 
 
 @contextmanager
@@ -558,29 +561,34 @@ def _rows_per_statement(columns: int) -> int:
 def _insert(model: Any, rows: list[tuple]) -> None:
     """Insert rows with multi-row INSERT statements of ROWS_PER_STATEMENT rows each.
 
-    Run on the driver's own cursor: Django's debug cursor would keep every parameter list.
-    Few statements, each of many rows, keep per-statement costs (and row triggers' setup) small.
+    Run on the driver itself: Django's debug cursor would keep every parameter list, and on
+    SQLite Django's cursor would rewrite the thousands of placeholders of each statement from
+    %s to ? (the statement is written with ? here). Few statements, each of many rows, keep
+    per-statement costs small; the rows are flattened into each statement's parameters in C.
     """
     if not rows:
         return
     columns = INSERT_COLUMNS[model]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     per_statement = _rows_per_statement(len(columns))
     full = len(rows) - len(rows) % per_statement
     with connection.cursor() as cursor:
-        raw = cursor.cursor  # the driver's cursor (for SQLite, Django's %s-to-? wrapper)
+        if connection.vendor == "sqlite":
+            raw, mark = connection.connection, "?"  # the driver's own connection: no placeholder rewriting
+        else:
+            raw, mark = cursor.cursor, "%s"  # the driver's cursor
+        one = "(" + ", ".join([mark] * len(columns)) + ")"
         if full:
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * per_statement)
             raw.executemany(
                 sql,
                 [
-                    [value for row in rows[start : start + per_statement] for value in row]
+                    list(chain.from_iterable(rows[start : start + per_statement]))
                     for start in range(0, full, per_statement)
                 ],
             )
         if full < len(rows):
             rest = rows[full:]
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(rest))
-            raw.execute(sql, [value for row in rest for value in row])
+            raw.execute(sql, list(chain.from_iterable(rest)))
