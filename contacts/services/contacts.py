@@ -262,7 +262,7 @@ def _update(
             if project.pk not in current and not project_can_add_contacts(user=user, project=project):
                 raise PermissionDenied(f"You may not add contacts to {project}.")
     with transaction.atomic():
-        return _write(
+        plan = _write_plan(
             contact=contact,
             fields=fields or {},
             items=items,
@@ -276,6 +276,7 @@ def _update(
             creating=False,
             expected_versions=expected_versions,
         )
+        return _write_apply(plan)
 
 
 @transaction.atomic
@@ -304,43 +305,6 @@ class _WritePlan:
     access_list: list[AbstractBaseUser] | None
 
 
-def _write(
-    *,
-    contact: Contact,
-    fields: Mapping[str, Any],
-    items: Sequence[Mapping[str, Any]] | None,
-    items_mode: NestedMode,
-    addresses: Sequence[Mapping[str, Any]] | None,
-    addresses_mode: NestedMode,
-    custom_values: Mapping[int | str, Any] | None,
-    tags: Iterable[str] | None,
-    projects: list[Project] | None,
-    access_list: Iterable[AbstractBaseUser] | None,
-    creating: bool,
-    expected_versions: Collection[str] | None = None,
-) -> Changes:
-    """Validate everything, then write everything. Runs inside a transaction.
-
-    Returns what changed as display text (`{label: [old, new]}`) for the contact's history,
-    from what the write reads anyway (the locked row, the items and addresses it replaces);
-    custom values, tags, projects and the access list cost one read each when given."""
-    plan = _write_plan(
-        contact=contact,
-        fields=fields,
-        items=items,
-        items_mode=items_mode,
-        addresses=addresses,
-        addresses_mode=addresses_mode,
-        custom_values=custom_values,
-        tags=tags,
-        projects=projects,
-        access_list=access_list,
-        creating=creating,
-        expected_versions=expected_versions,
-    )
-    return _write_apply(plan)
-
-
 def _write_plan(
     *,
     contact: Contact,
@@ -357,7 +321,12 @@ def _write_plan(
     expected_versions: Collection[str] | None = None,
     custom_fields: Sequence[CustomField] | None = None,
 ) -> _WritePlan:
-    """The checks and reads of `_write`, and no write (an update locks and re-reads its row)."""
+    """Validate everything and read what the write needs, writing nothing (an update locks and
+    re-reads its row); `_write_apply` then writes it all. Both run inside one transaction.
+
+    The plan's `changes` are what changes as display text (`{label: [old, new]}`) for the contact's
+    history, from what the write reads anyway (the locked row, the items and addresses it replaces);
+    custom values, tags, projects and the access list cost one read each when given."""
     bag = ErrorBag()
     unknown = set(fields) - CONTACT_FIELDS
     if unknown:
