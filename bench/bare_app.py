@@ -1,12 +1,14 @@
-"""A bare WSGI app (sqlite3 + orjson, no framework): the yardstick for the API list routes.
+"""A bare WSGI app (a database driver + orjson, no framework): the yardstick for the API list routes.
 
-It serves a page of the contacts list from the same SQLite file, in the shape of the Redmine JSON
+It serves a page of the contacts list from the same database (the SQLite file through sqlite3, or
+PostgreSQL through psycopg), in the shape of the Redmine JSON
 list (`{"contacts": [...], "total_count", "offset", "limit"}`, each contact with its phones,
 emails and tags), with none of the framework: no routing, authentication, visibility or
 serializers. The benchmark measures each dialect's list against it in the same run and the same
 way, so the ratio says what the framework and the dialect cost.
 
     python bench/bare_app.py path/to/bench.sqlite3   # serves it on 127.0.0.1:8001 for a look
+    python bench/bare_app.py postgres://user@host:port/name
 """
 
 from __future__ import annotations
@@ -29,9 +31,36 @@ CONTACTS = (
 )
 
 
-def make_app(path: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
-    connection = sqlite3.connect(path, check_same_thread=False)
-    connection.execute("PRAGMA query_only = 1")
+POSTGRES = ("postgres://", "postgresql://")
+
+
+def driver(database: str) -> str:
+    """The driver that serves `database`: psycopg for a PostgreSQL URL, sqlite3 for a file."""
+    return "psycopg" if database.startswith(POSTGRES) else "sqlite3"
+
+
+def connect(database: str) -> Any:
+    """A read-only connection to `database` whose `execute(sql, params)` takes `?` placeholders."""
+    if driver(database) == "sqlite3":
+        connection = sqlite3.connect(database, check_same_thread=False)
+        connection.execute("PRAGMA query_only = 1")
+        return connection
+    import psycopg
+
+    connection = psycopg.connect(database, autocommit=True)
+    connection.execute("SET default_transaction_read_only = on")
+
+    class Connection:
+        # psycopg's placeholder is %s; the statements above are written once, with `?`.
+        def execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
+            return connection.execute(sql.replace("?", "%s"), list(params))
+
+    return Connection()
+
+
+def make_app(database: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    """The app over `database`: a SQLite file's path or a PostgreSQL URL."""
+    connection = connect(database)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         query = parse_qs(environ.get("QUERY_STRING", ""))
