@@ -16,6 +16,12 @@ while a chunk's new contacts and items go in (contacts first, so that no item wa
 foreign key), and the chunk's documents are then written by one INSERT ... SELECT over the same
 document query (contacts.search.SQLITE_DOCUMENTS).
 
+A chunk's new items go in ordered by kind and normalized value, not contact by contact: three
+of the item indexes start with those columns, and rows in their order make each index take the
+chunk in one sweep from page to page instead of at random places (about half the items' insert
+time). Their ids follow that order; a contact's items keep their order in `position`, which every
+read sorts by.
+
 SQLite keeps a larger page cache on the importing connection for the import's duration: a chunk
 updates some twenty indexes at random places, and the default 2 MiB cache makes SQLite read
 the same pages back again and again.
@@ -309,6 +315,7 @@ class BulkWriter:
             tagged += [(pk, tag) for tag in self._tag_ids(row.tags)]
             links += [(pk, project) for project in dict.fromkeys([*row.projects, *self.projects])]
         links += [(pk, project) for pk in company_ids for project in self.projects]
+        items.sort(key=_item_order)
         with self._insert_triggers_off():
             if self.vendor == "sqlite":
                 # Contacts first: each item's foreign key then finds its contact at once, where items
@@ -482,6 +489,11 @@ def _pairs_q(pairs: list[tuple[int, int]]) -> Q:
     for field_id, pks in by_field.items():
         condition |= Q(field_id=field_id, contact_id__in=pks)
     return condition
+
+
+def _item_order(item: tuple) -> tuple[str, str]:
+    """A chunk's items go in by kind and normalized value (see the module docstring)."""
+    return item[1], item[6]
 
 
 _SUPERUSER = SimpleNamespace(is_authenticated=True, is_superuser=True, pk=None)

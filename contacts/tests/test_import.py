@@ -317,3 +317,21 @@ def test_on_sqlite_a_chunks_contacts_go_in_before_their_items(tmp_path, alice):
     assert summary.created == 1
     contact = Contact.objects.get(last_name="Hopper")
     assert [item.normalized for item in contact.items.all()] == ["g@example.com"]
+
+
+def test_a_chunks_items_go_in_by_kind_and_value_and_read_back_in_their_column_order(tmp_path, alice):
+    path = write_csv(tmp_path / "a.csv", [
+        ["First name", "Last name", "Phone 1", "Phone 2", "Email 1"],
+        ["Grace", "Hopper", "+1 202 555 0199", "+1 202 555 0100", "grace@navy.example"],
+        ["Alan", "Turing", "+1 202 555 0150", "", "alan@example.com"],
+    ])  # fmt: skip
+
+    run(path, alice)
+
+    written = list(ContactItem.objects.order_by("pk").values_list("kind", "normalized"))
+    assert written == sorted(written)
+    grace = Contact.objects.get(last_name="Hopper")
+    assert [(i.kind, i.normalized, i.position) for i in grace.items.all()] == [
+        ("tel", "+12025550199", 0), ("tel", "+12025550100", 1), ("email", "grace@navy.example", 2),
+    ]  # fmt: skip
+    assert list(Contact.objects.filter(search_q("2025550100")).values_list("last_name", flat=True)) == ["Hopper"]
