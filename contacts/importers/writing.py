@@ -21,6 +21,8 @@ of the item indexes start with those columns, and rows in their order make each 
 chunk in one sweep from page to page instead of at random places (about half the items' insert
 time). Their ids follow that order; a contact's items keep their order in `position`, which every
 read sorts by.
+The chunk's contacts get their random UUIDs in ascending order for the same reason (the UUIDs'
+unique index).
 
 SQLite keeps a larger page cache on the importing connection for the import's duration: a chunk
 updates some twenty indexes at random places, and the default 2 MiB cache makes SQLite read
@@ -286,12 +288,11 @@ class BulkWriter:
             top = cursor.fetchone()[0] or 0
         return list(range(top + 1, top + 1 + count))
 
-    def _contact_tuple(self, pk: int, fields: dict[str, Any], is_company: bool, now: Any) -> tuple:
+    def _contact_tuple(self, pk: int, fields: dict[str, Any], is_company: bool, now: Any, new_uuid: uuid.UUID) -> tuple:
         values = self.defaults | fields
         values["id"] = pk
         values["is_company"] = is_company
         values["author_id"] = self.author_id
-        new_uuid = uuid.uuid4()
         values["uuid"] = new_uuid if self.native_uuid else new_uuid.hex
         values["created_at"] = values["updated_at"] = now
         values["display_name"] = display_name(values, is_company=is_company)
@@ -302,15 +303,19 @@ class BulkWriter:
     def _insert_new(
         self, rows: list[PreparedRow], ids: list[int], implicit: list[str], company_ids: list[int], now: Any
     ) -> None:
+        # Random ids as ever, handed out in their own order: the chunk's uuids then go into their
+        # unique index in one sweep, not at random places.
+        uuids = iter(sorted(uuid.uuid4() for _ in range(len(implicit) + len(rows))))
         contacts = [
-            self._contact_tuple(pk, {"name": name}, True, now) for name, pk in zip(implicit, company_ids, strict=True)
+            self._contact_tuple(pk, {"name": name}, True, now, next(uuids))
+            for name, pk in zip(implicit, company_ids, strict=True)
         ]
         items, addresses, tagged, links, custom = [], [], [], [], []
         for row, pk in zip(rows, ids, strict=True):
             fields = dict(row.fields)
             if row.company:
                 fields["company_id"] = self.companies[row.company.lower()]
-            contacts.append(self._contact_tuple(pk, fields, row.is_company, now))
+            contacts.append(self._contact_tuple(pk, fields, row.is_company, now, next(uuids)))
             self._children(row, pk, items, addresses, custom, start=0)
             tagged += [(pk, tag) for tag in self._tag_ids(row.tags)]
             links += [(pk, project) for project in dict.fromkeys([*row.projects, *self.projects])]

@@ -335,3 +335,13 @@ def test_a_chunks_items_go_in_by_kind_and_value_and_read_back_in_their_column_or
         ("tel", "+12025550199", 0), ("tel", "+12025550100", 1), ("email", "grace@navy.example", 2),
     ]  # fmt: skip
     assert list(Contact.objects.filter(search_q("2025550100")).values_list("last_name", flat=True)) == ["Hopper"]
+
+
+def test_a_chunks_contacts_get_random_uuids_handed_out_in_their_order(tmp_path, alice):
+    path = write_csv(tmp_path / "a.csv", [["Name", "Company"], *[[f"Person {n}", "Acme"] for n in range(30)]])
+
+    run(path, alice)
+
+    uuids = [contact.uuid for contact in Contact.objects.order_by("pk")]
+    assert len(uuids) == len(set(uuids)) == 31 and {u.version for u in uuids} == {4}
+    assert uuids == sorted(uuids)
