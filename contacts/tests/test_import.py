@@ -106,13 +106,14 @@ def test_the_search_index_an_import_writes_is_the_one_a_rebuild_writes(tmp_path,
     monkeypatch.setattr(import_running, "CHUNK", 3)  # companies and their persons in different chunks
     Contact.objects.create(is_company=True, name="Old Firm")
     path = write_csv(tmp_path / "a.csv", [
-        ["Kind", "Name", "First name", "Last name", "Company", "Job title", "Phone", "Phone 2", "Email"],
-        ["company", "Remington Rand", "", "", "", "", "+1 202 555 0100", "", "info@rr.example"],
-        ["person", "", "Grace", "Hopper", "Remington Rand", "Rear admiral", "+1 202 555 0143", "(202) 555-0144",
-         "grace@navy.example"],
-        ["person", "", "Ada", "Lovelace", "Old Firm", "", "", "", ""],
-        ["person", "", "Alan", "Turing", "New Firm", "", "020 7946 0018", "", "alan@example.com"],
-        ["company", "Bare", "", "", "", "", "", "", ""],
+        ["Kind", "Name", "First name", "Last name", "Company", "Job title", "Phone", "Phone 2", "Email", "Website",
+         "Skype"],
+        ["company", "Remington Rand", "", "", "", "", "+1 202 555 0100", "", "info@rr.example", "rr.example", ""],
+        ["person", "", "Grace", "Hopper", "Remington Rand", "Rear  admiral", "+1 202 555 0143", "(202) 555-0144",
+         "grace@navy.example", "", "grace.hopper"],
+        ["person", "", "Ada", "Lovelace", "Old Firm", "", "", "", "", "", ""],
+        ["person", "", "Alan", "Turing", "New Firm", "", "020 7946 0018", "", "alan@example.com", "", ""],
+        ["company", "Bare", "", "", "", "", "", "", "", "", ""],
     ])  # fmt: skip
 
     run(path, alice)
@@ -268,8 +269,9 @@ def test_a_chunk_costs_the_same_queries_for_few_or_many_rows(tmp_path, alice, pr
 
     # Each table (the history's too) is written by one executemany of 100-row statements and one
     # statement for the rest; on SQLite, the search index's insert triggers are read once, dropped and
-    # made again, the chunk's documents written by two statements, and the page cache set and reset.
-    assert counts[0] == counts[1] <= (37 if connection.vendor == "sqlite" else 27)
+    # made again, the chunk's documents (after one read of the names of the companies the chunk does
+    # not hold, and a delete) written like a table's rows, and the page cache set and reset.
+    assert counts[0] == counts[1] <= (39 if connection.vendor == "sqlite" else 27)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite connection setting")
