@@ -28,7 +28,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.text import slugify
 from django_countries import countries
 
-from contacts.importers.mapping import JOINABLE, Target, target_label, target_parse
+from contacts.importers.mapping import JOINABLE, target_label, target_parse
 from contacts.models import (
     Address,
     Contact,
@@ -98,6 +98,8 @@ class PreparedRow:
 
 
 RowErrors = list[tuple[str, str]]  # (column, message)
+# Where a target's values go in `RowPreparer.prepare` (see RowPreparer._plan).
+_FIELD, _ITEM, _ITEM_TYPE, _ADDRESS, _CUSTOM = range(1, 6)
 
 
 class RowPreparer:
@@ -138,7 +140,7 @@ class RowPreparer:
         self.countries = {code.lower(): code for code, _ in countries}
         for code, name in countries:
             self.countries.setdefault(str(name).lower(), code)
-        self.targets: dict[str, Target] = {}
+        self.plans: dict[str, tuple[int, Any, str, str, str]] = {}
         self.phones: dict[str, str | ValidationError] = {}
         self.region = getattr(settings, "PHONE_DEFAULT_REGION", "US")
         self.item_types: dict[tuple[str, str], tuple[str, str, str, bool]] = {}
@@ -156,24 +158,34 @@ class RowPreparer:
         items: dict[tuple[str, int], dict[str, str]] = {}
         addresses: dict[int, dict[str, str]] = {}
         custom: dict[int, tuple[str, str]] = {}
+        plans = self.plans
         for code, raw in values.items():
+            plan = plans.get(code)
+            if plan is None:
+                plan = plans[code] = self._plan(code)
+            where, key, part, label, default = plan
             value = raw.strip()
-            target = self.targets.get(code) or self.targets.setdefault(code, target_parse(code))
-            if target.field:
-                if target.field in JOINABLE and given.get(target.field):
-                    value = given[target.field] + JOINABLE[target.field] + value
-                given[target.field] = value
-            elif target.kind:
-                slot = items.setdefault((target.kind, target.number), {"label": "", "default": ""})
-                if target.is_type:
-                    slot["type"] = value
-                else:
-                    slot["value"], slot["label"], slot["default"] = value, self.label(code), target.default
-            elif target.part:
-                slot = addresses.setdefault(target.number, {"label": self.label(code), "default": target.default})
-                slot[target.part] = value
-            elif target.custom:
-                custom[target.custom] = (value, self.label(code))
+            if where == _FIELD:
+                if key in JOINABLE and given.get(key):
+                    value = given[key] + JOINABLE[key] + value
+                given[key] = value
+            elif where == _ITEM:
+                slot = items.get(key)
+                if slot is None:
+                    slot = items[key] = {"label": "", "default": ""}
+                slot["value"], slot["label"], slot["default"] = value, label, default
+            elif where == _ITEM_TYPE:
+                slot = items.get(key)
+                if slot is None:
+                    slot = items[key] = {"label": "", "default": ""}
+                slot["type"] = value
+            elif where == _ADDRESS:
+                slot = addresses.get(key)
+                if slot is None:
+                    slot = addresses[key] = {"label": label, "default": default}
+                slot[part] = value
+            elif where == _CUSTOM:
+                custom[key] = (value, label)
         row = PreparedRow(number=number, is_company=False, fields={})
         self._contact(row, given, errors)
         self._items(row, items, errors)
@@ -182,6 +194,23 @@ class RowPreparer:
         if self.match_target:
             row.match = self._match_value(values)
         return (None, errors) if errors else (row, errors)
+
+    def _plan(self, code: str) -> tuple[int, Any, str, str, str]:
+        """Where a target code's values go, read once per code: (where, key, address part, label, default type)."""
+        target = target_parse(code)
+        if target is None:
+            return 0, None, "", "", ""
+        if target.field:
+            return _FIELD, target.field, "", "", ""
+        if target.kind:
+            if target.is_type:
+                return _ITEM_TYPE, (target.kind, target.number), "", "", ""
+            return _ITEM, (target.kind, target.number), "", self.label(code), target.default
+        if target.part:
+            return _ADDRESS, target.number, target.part, self.label(code), target.default
+        if target.custom:
+            return _CUSTOM, target.custom, "", self.label(code), ""
+        return 0, None, "", "", ""
 
     def _contact(self, row: PreparedRow, given: dict[str, str], errors: RowErrors) -> None:
         kind = given.get("kind", "").lower()

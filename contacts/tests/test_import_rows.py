@@ -85,3 +85,30 @@ def test_item_types_read_once_per_import_are_those_parse_item_type_gives():
             (expected_im[0], expected_im[1], expected_im[2], expected_im[3]),
         ]
     assert expected_im != expected_tel
+
+
+def test_each_target_code_sends_its_values_to_the_same_place_on_every_row():
+    preparer = RowPreparer(user=None, labels={"tel.2:home cell": "Mobile", "email.1": "Mail", "address.1.city": "Town",
+                                              "address.1.country": "Land", "tags": "Groups"})  # fmt: skip
+    values = {"first_name": "Ada", "last_name": "Lovelace", "tel.1.type": "home", "tel.1": "+44 20 7946 0018",
+              "tel.2:home cell": "+44 7700 900123", "email.1": "ada@example.com", "address.1.city": "London",
+              "address.1.country": "GB", "tags": "math; poetry"}  # fmt: skip
+    bad = {"last_name": "Byron", "tel.2:home cell": "no digits", "email.1": "nope", "address.1.country": "Atlantis"}
+
+    rows = [preparer.prepare(number, values) for number in (2, 3)]
+    refused = [preparer.prepare(number, bad) for number in (4, 5)]
+
+    for row, errors in rows:
+        assert errors == []
+        assert (row.fields, row.tags) == ({"first_name": "Ada", "last_name": "Lovelace"}, ["math", "poetry"])
+        assert [(i[0], i[1], i[2], i[4]) for i in row.items] == [
+            ("tel", "voice", "home", "+44 20 7946 0018"), ("tel", "cell", "home", "+44 7700 900123"),
+            ("email", "", "work", "ada@example.com"),
+        ]  # fmt: skip
+        assert row.addresses == [("", "", "London", "", "", "GB", "work", False)]
+    for row, errors in refused:
+        assert row is None
+        assert errors == [
+            ("Mobile", "no digits is not a phone number."), ("Mail", "nope is not a valid email address."),
+            ("Land", "Atlantis is not a country (write its name or ISO code)."),
+        ]  # fmt: skip
