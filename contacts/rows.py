@@ -300,14 +300,15 @@ _PAGE_STATEMENTS: dict[Hashable, _PageStatement | None] = {}
 
 class _PageStatement(NamedTuple):
     """A page's row statement, compiled once: the SQL before and after the subquery of the
-    page's ids, their parameters, the database's value converters, and the row maker."""
+    page's ids, their parameters, the columns whose values the database's converters turn
+    into Python values (with the column's expression), and the row maker."""
 
     alias: str
     head: str
     tail: str
     head_params: tuple[Any, ...]
     tail_params: tuple[Any, ...]
-    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+    converted: tuple[tuple[int, Any], ...]
     make: Callable[[tuple[Any, ...]], ContactRow]
 
     def rows(self, ids: QuerySet) -> list[ContactRow]:
@@ -322,7 +323,16 @@ class _PageStatement(NamedTuple):
         with connection.cursor() as cursor:
             cursor.execute(self.head + ids_sql + self.tail, (*self.head_params, *ids_params, *self.tail_params))
             fetched = cursor.fetchall()
-        make, converters = self.make, self.converters
+        # The converters of this thread's connection (the compiled statement serves them all).
+        converters = [
+            (
+                position,
+                connection.ops.get_db_converters(expression) + expression.get_db_converters(connection),
+                expression,
+            )
+            for position, expression in self.converted
+        ]
+        make = self.make
         if not converters:
             return [make(values) for values in fetched]
         rows = []
@@ -399,12 +409,11 @@ def _compile_page_statement(
     expressions = [selected[0] for selected in compiler.select[: compiler.col_count]]
     if len(expressions) != len(keys) + len(columns):
         return None
-    converters = tuple(
-        (position, tuple(functions), expression)
-        for position, (functions, expression) in compiler.get_converters(expressions).items()
+    converted = tuple(
+        (position, expression) for position, (_, expression) in compiler.get_converters(expressions).items()
     )
     return _PageStatement(
-        alias, head, tail, tuple(params[:split]), tuple(params[split:]), converters, _row_maker(keys, joins)
+        alias, head, tail, tuple(params[:split]), tuple(params[split:]), converted, _row_maker(keys, joins)
     )
 
 
