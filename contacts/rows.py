@@ -292,8 +292,9 @@ def _page_columns(
 
 # Where the page's ids go in a compiled page statement: a marker no statement holds otherwise.
 _IDS_MARKER = "/*page ids*/"
-# Page statements by shape (see `_page_statement`), the oldest dropped past this many: each key
-# of annotations (one per user, for the rights) has its own.
+# Page statements by shape (see `_page_statement`), at most this many: each key of annotations
+# (one per user, for the rights) has its own. Past it the cache starts afresh: one C-level
+# clear, which threads sharing the dict cannot interleave.
 MOST_PAGE_STATEMENTS = 512
 _PAGE_STATEMENTS: dict[Hashable, _PageStatement | None] = {}
 
@@ -380,7 +381,7 @@ def _page_statement(
     if statement is False:
         statement = _compile_page_statement(qs, alias=alias, fields=fields, joins=joins, annotate=annotate)
         if len(_PAGE_STATEMENTS) >= MOST_PAGE_STATEMENTS:
-            del _PAGE_STATEMENTS[next(iter(_PAGE_STATEMENTS))]
+            _PAGE_STATEMENTS.clear()
         _PAGE_STATEMENTS[key] = statement
     return statement
 

@@ -161,3 +161,15 @@ def test_a_page_of_an_empty_filter_is_empty(bob, make_contact, django_assert_num
     qs = contact_list(user=bob, prefetch=False).filter(pk__in=[])
     with django_assert_num_queries(0):
         assert contact_rows(qs, limit=5, related=RELATED) == []
+
+
+def test_page_statements_are_kept_up_to_their_bound(make_contact, alice, bob, monkeypatch):
+    statements = {}
+    monkeypatch.setattr(rows_module, "_PAGE_STATEMENTS", statements)
+    monkeypatch.setattr(rows_module, "MOST_PAGE_STATEMENTS", 2)
+    make_contact(first_name="Kept")
+    for order in (["first_name"], ["last_name"], ["-first_name"]):
+        for user in (alice, bob):
+            (row,) = contact_rows(contact_list(user=user, order_by=order, prefetch=False))
+            assert row.first_name == "Kept"
+            assert 1 <= len(statements) <= 2
