@@ -58,6 +58,10 @@ def test_the_harness_runs_on_a_tiny_database_and_prints_one_table(env: dict[str,
     ):
         assert figure in table, figure
     assert re.search(r"web form posts.*\| \d+ posts/s \(\d+ in", table), table
+    # Each list route's deep page is one that exists (incwo's pages are 100 long: its last), and
+    # costs the queries of the first.
+    counts = re.findall(r"\| (.+): SQL queries, page 1 / page \d+[^|]*\| (\d+) / (\d+) ", table)
+    assert len(counts) == 7 and all(first == deep for _, first, deep in counts), counts
     assert re.search(r"web form post in process.*\| \d+ queries, [\d.]+ ms CPU \(n=\d+\)", table), table
     assert list(Path(env["BENCH_CACHE_DIR"]).glob("bench-300-*.sqlite3"))
 

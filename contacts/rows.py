@@ -16,19 +16,24 @@ the same functions.
 The related reads have one shape per kind and number of ids, so each is built and compiled by
 the ORM once per shape and then run on a cursor with the page's ids as its parameters
 (`_related_rows`): building and compiling a queryset costs more than these small indexed reads.
+The statement that reads the page's own rows is kept the same way (`_page_statement`): its
+columns, joins, order and annotations are compiled once per shape, and each request compiles
+only the subquery of its page's ids, which it splices in.
 
 Visibility is the queryset's: callers pass a queryset from `contacts.selectors`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import CharField, IntegerField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import get_language
 from django_countries import countries
@@ -237,6 +242,7 @@ def contact_rows(
     total: int | None = None,
     related: Iterable[str] = (),
     annotate: Callable[[QuerySet[Contact]], QuerySet[Contact]] | None = None,
+    annotate_key: Hashable = None,
     fields: Sequence[str] = CONTACT_FIELDS,
     joined: Iterable[str] = JOINED_NAMES,
 ) -> list[ContactRow]:
@@ -248,25 +254,171 @@ def contact_rows(
     alone, and without evaluating `qs`'s filters a second time). As with `contact_page`, the
     order must end with the primary key for pages to be exact, and a known `total` lets a deep
     page be read from the other end.
+
+    `annotate_key` says what `annotate`'s SQL depends on (for the visibility and rights
+    annotations, `contacts.selectors.contact_visibility_key` of their user): the statement
+    compiled for a key serves every later page with the same key and shape. Without a key,
+    a page with annotations is compiled each time.
     """
     offset = max(offset, 0)
     ids = _page_ids(qs, offset=offset, limit=None if limit is None else max(limit, 0), total=total)
     if ids is None:
         return []
-    page = _by_ids(qs, ids)
-    if annotate is not None:
-        page = annotate(page)
-    annotations = tuple(page.query.annotations)
     joins = tuple(join for join in JOINED if join[0] in set(joined))
-    keys = tuple(dict.fromkeys((*fields, *(fk for _, fk, _ in joins), *annotations)))
-    columns = tuple(f"{key}__{name}" for key, _, names in joins for name in names)
-    make = _row_maker(keys, joins)
-    rows = [make(values) for values in page.values_list(*keys, *columns)]
+    statement = _page_statement(qs, fields=tuple(fields), joins=joins, annotate=annotate, annotate_key=annotate_key)
+    if statement is None:
+        page = _by_ids(qs, ids)
+        if annotate is not None:
+            page = annotate(page)
+        keys, columns = _page_columns(page, fields, joins)
+        make = _row_maker(keys, joins)
+        rows = [make(values) for values in page.values_list(*keys, *columns)]
+    else:
+        rows = statement.rows(ids)
     _attach_related(rows, set(related))
     return rows
 
 
-def _by_ids(qs: QuerySet[Contact], ids: QuerySet) -> QuerySet[Contact]:
+def _page_columns(
+    page: QuerySet[Contact], fields: Sequence[str], joins: Sequence[tuple[str, str, tuple[str, ...]]]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a page reads: its keys (the fields, the joined rows' foreign keys, the annotations)
+    and the joined rows' columns."""
+    annotations = tuple(page.query.annotations)
+    keys = tuple(dict.fromkeys((*fields, *(fk for _, fk, _ in joins), *annotations)))
+    columns = tuple(f"{key}__{name}" for key, _, names in joins for name in names)
+    return keys, columns
+
+
+# Where the page's ids go in a compiled page statement: a marker no statement holds otherwise.
+_IDS_MARKER = "/*page ids*/"
+# Page statements by shape (see `_page_statement`), at most this many: each key of annotations
+# (one per user, for the rights) has its own. Past it the cache starts afresh: one C-level
+# clear, which threads sharing the dict cannot interleave.
+MOST_PAGE_STATEMENTS = 512
+_PAGE_STATEMENTS: dict[Hashable, _PageStatement | None] = {}
+
+
+class _PageStatement(NamedTuple):
+    """A page's row statement, compiled once: the SQL before and after the subquery of the
+    page's ids, their parameters, the columns whose values the database's converters turn
+    into Python values (with the column's expression), and the row maker."""
+
+    alias: str
+    head: str
+    tail: str
+    head_params: tuple[Any, ...]
+    tail_params: tuple[Any, ...]
+    converted: tuple[tuple[int, Any], ...]
+    make: Callable[[tuple[Any, ...]], ContactRow]
+
+    def rows(self, ids: QuerySet) -> list[ContactRow]:
+        query = ids.query
+        if not query.is_sliced:
+            query.clear_ordering(force=True)  # an unsliced subquery's order is of no use
+        try:
+            ids_sql, ids_params = query.get_compiler(self.alias).as_sql()
+        except EmptyResultSet:  # a filter no contact can meet (`pk__in=[]`)
+            return []
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.head + ids_sql + self.tail, (*self.head_params, *ids_params, *self.tail_params))
+            fetched = cursor.fetchall()
+        # The converters of this thread's connection (the compiled statement serves them all).
+        converters = [
+            (
+                position,
+                connection.ops.get_db_converters(expression) + expression.get_db_converters(connection),
+                expression,
+            )
+            for position, expression in self.converted
+        ]
+        make = self.make
+        if not converters:
+            return [make(values) for values in fetched]
+        rows = []
+        for values in fetched:
+            values = list(values)
+            for position, functions, expression in converters:
+                value = values[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[position] = value
+            rows.append(make(values))
+        return rows
+
+
+def _page_statement(
+    qs: QuerySet[Contact],
+    *,
+    fields: tuple[str, ...],
+    joins: tuple[tuple[str, str, tuple[str, ...]], ...],
+    annotate: Callable[[QuerySet[Contact]], QuerySet[Contact]] | None,
+    annotate_key: Hashable,
+) -> _PageStatement | None:
+    """The compiled row statement for pages of `qs`'s shape, or None where it cannot be kept: a
+    queryset that annotates or combines (its rows are read through its own filters), an
+    `annotate` without a key, an order that is not hashable."""
+    query = qs.query
+    if query.annotations or query.extra or query.combinator or query.distinct or query.model is not Contact:
+        return None
+    if annotate is not None and annotate_key is None:
+        return None
+    alias = router.db_for_read(Contact)
+    key = (
+        alias,
+        fields,
+        joins,
+        annotate_key if annotate is not None else None,
+        tuple(query.order_by),
+        query.default_ordering,
+        query.standard_ordering,
+    )
+    try:
+        statement = _PAGE_STATEMENTS.get(key, False)
+    except TypeError:  # an order by an expression that cannot be hashed
+        return None
+    if statement is False:
+        statement = _compile_page_statement(qs, alias=alias, fields=fields, joins=joins, annotate=annotate)
+        if len(_PAGE_STATEMENTS) >= MOST_PAGE_STATEMENTS:
+            _PAGE_STATEMENTS.clear()
+        _PAGE_STATEMENTS[key] = statement
+    return statement
+
+
+def _compile_page_statement(
+    qs: QuerySet[Contact],
+    *,
+    alias: str,
+    fields: tuple[str, ...],
+    joins: tuple[tuple[str, str, tuple[str, ...]], ...],
+    annotate: Callable[[QuerySet[Contact]], QuerySet[Contact]] | None,
+) -> _PageStatement | None:
+    """Compile the page statement with a marker where the ids go; None if the compiled SQL does
+    not show where each parameter is (then the page is compiled each time, as before)."""
+    page = _by_ids(qs, RawSQL(_IDS_MARKER, ()))
+    if annotate is not None:
+        page = annotate(page)
+    keys, columns = _page_columns(page, fields, joins)
+    page = page.values_list(*keys, *columns)
+    compiler = page.query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    head, marker, tail = sql.partition(_IDS_MARKER)
+    if not marker or _IDS_MARKER in tail or sql.count("%s") != len(params) or "%%" in sql:
+        return None
+    split = head.count("%s")
+    expressions = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    if len(expressions) != len(keys) + len(columns):
+        return None
+    converted = tuple(
+        (position, expression) for position, (_, expression) in compiler.get_converters(expressions).items()
+    )
+    return _PageStatement(
+        alias, head, tail, tuple(params[:split]), tuple(params[split:]), converted, _row_maker(keys, joins)
+    )
+
+
+def _by_ids(qs: QuerySet[Contact], ids: QuerySet | RawSQL) -> QuerySet[Contact]:
     """The contacts of `ids` in `qs`'s order (`qs`'s own filters are not repeated, as in
     `contacts.selectors.contact_page`, unless `qs` annotates or combines)."""
     query = qs.query

@@ -112,6 +112,13 @@ def contact_visibility_q(*, user: AnyUser) -> Q:
     )
 
 
+def contact_visibility_key(*, user: AnyUser) -> tuple[Any, ...]:
+    """Everything about `user` that the SQL of `contact_visibility_q`, `contact_rights` and the
+    display annotations depends on (their parameters aside): one statement compiled for a key
+    serves every request with that key."""
+    return (user.pk, user.is_authenticated, user.is_superuser)
+
+
 def contact_visible_q(*, user: AnyUser, contact_ref: str) -> Q:
     """A condition on another model's rows: the contact its field `contact_ref` points at is visible.
 

@@ -13,6 +13,7 @@ from contacts.selectors import (
     contact_count,
     contact_list,
     contact_list_for_display,
+    contact_visibility_key,
 )
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,59 @@ def test_long_lists_of_ids_are_compiled_each_time_not_kept(make_contact, bob, mo
     assert statements == {}
     assert [row.tags for row in contact_rows(qs, limit=2, related=("tags",))] == [["t0"], ["t1"]]
     assert list(statements) == [("tags", 2, "default")]
+
+
+def test_pages_of_one_shape_share_a_compiled_page_statement(make_contact, bob, monkeypatch):
+    statements = {}
+    monkeypatch.setattr(rows_module, "_PAGE_STATEMENTS", statements)
+    for number in range(6):
+        make_contact(first_name=f"S{number}")
+    qs = contact_list(user=bob, order_by=["first_name"], prefetch=False)
+    first = contact_rows(qs, offset=0, limit=3)
+    compiled = dict(statements)
+    second = contact_rows(qs, offset=3, limit=3)
+    searched = contact_rows(contact_list(user=bob, filters={"search": "S5"}, order_by=["first_name"], prefetch=False))
+    assert statements == compiled and len(compiled) == 1 and None not in compiled.values()
+    assert [row.first_name for row in first + second] == [f"S{number}" for number in range(6)]
+    assert [row.first_name for row in searched] == ["S5"]
+    assert type(first[0].created_at) is type(make_contact().created_at) and first[0].created_at.tzinfo is not None
+
+
+def test_annotations_compiled_for_one_user_are_never_served_to_another(make_contact, alice, bob, admin_user):
+    # Alice manages the project (she may delete its contacts), bob is a member (he may not),
+    # the admin may do anything: the same shape, three keys, three answers.
+    mine = make_contact(first_name="Mine", user=alice)
+    theirs = make_contact(first_name="Theirs", user=bob)
+
+    def rights(user, *, keyed):
+        def annotate(qs):
+            return contact_annotate_for_display(user=user, contacts=qs)
+
+        key = contact_visibility_key(user=user) if keyed else None
+        qs = contact_list(user=user, order_by=["first_name"], prefetch=False)
+        return [(row.pk, row.can_edit, row.can_delete) for row in contact_rows(qs, annotate=annotate, annotate_key=key)]
+
+    for _ in range(2):  # compiled, then reused
+        for user in (alice, bob, admin_user):
+            assert rights(user, keyed=True) == rights(user, keyed=False)
+    assert rights(bob, keyed=True) == [(mine.pk, True, False), (theirs.pk, True, True)]
+    assert rights(alice, keyed=True) == [(mine.pk, True, True), (theirs.pk, True, True)]
+
+
+def test_a_page_of_an_empty_filter_is_empty(bob, make_contact, django_assert_num_queries):
+    make_contact()
+    qs = contact_list(user=bob, prefetch=False).filter(pk__in=[])
+    with django_assert_num_queries(0):
+        assert contact_rows(qs, limit=5, related=RELATED) == []
+
+
+def test_page_statements_are_kept_up_to_their_bound(make_contact, alice, bob, monkeypatch):
+    statements = {}
+    monkeypatch.setattr(rows_module, "_PAGE_STATEMENTS", statements)
+    monkeypatch.setattr(rows_module, "MOST_PAGE_STATEMENTS", 2)
+    make_contact(first_name="Kept")
+    for order in (["first_name"], ["last_name"], ["-first_name"]):
+        for user in (alice, bob):
+            (row,) = contact_rows(contact_list(user=user, order_by=order, prefetch=False))
+            assert row.first_name == "Kept"
+            assert 1 <= len(statements) <= 2

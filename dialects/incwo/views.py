@@ -24,7 +24,12 @@ from rest_framework.response import Response
 
 from contacts.models import Channel, Contact
 from contacts.rows import ContactRow, contact_row_of, contact_rows
-from contacts.selectors import contact_annotate_company_visible, contact_get, contact_list_for_display
+from contacts.selectors import (
+    contact_annotate_company_visible,
+    contact_get,
+    contact_list_for_display,
+    contact_visibility_key,
+)
 from contacts.services import contact_delete, contact_save_with_type_code
 from dialects.authentication import SessionAuthentication
 from dialects.base import DialectMixin
@@ -136,6 +141,7 @@ class RecordListView(RecordView):
             joined=JOINED,
             related=RELATED,
             annotate=self.company_visible,
+            annotate_key=("company_visible", contact_visibility_key(user=self.request.user)),
         )
 
     def company_visible(self, queryset: QuerySet[Contact]) -> QuerySet[Contact]:

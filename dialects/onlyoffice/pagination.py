@@ -87,6 +87,7 @@ class OnlyofficePagination(BasePagination):
             joined=rep.JOINED,
             related=rep.RELATED,
             annotate=view.contact_queryset,
+            annotate_key=view.contact_queryset_key,
         )
         self.next_index = self.start + size if len(rows) > size else None
         rows = rows[:size]

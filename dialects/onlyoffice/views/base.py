@@ -24,6 +24,7 @@ from contacts.selectors import (
     contact_annotate_for_display,
     contact_list_for_display,
     contact_rights,
+    contact_visibility_key,
 )
 from dialects.authentication import SessionAuthentication
 from dialects.base import BoundedFormParser, BoundedJSONParser, BoundedMultiPartParser, DialectMixin
@@ -86,6 +87,11 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
         whether the user may see the company, how many of a company's people the user may see."""
         return contact_annotate_for_display(user=self.request.user, contacts=qs)
 
+    @property
+    def contact_queryset_key(self) -> Any:
+        """What `contact_queryset`'s SQL depends on: its user (see `contacts.rows.contact_rows`)."""
+        return ("display", contact_visibility_key(user=self.request.user))
+
     def visible_rows(self, qs: QuerySet | None = None, *, pks: list[Any] | None = None) -> list[ContactRow]:
         """Every contact of `qs` (the visible ones, by default), or of those among `pks`, as rows
         with what their wrappers show, in a fixed number of queries."""
@@ -94,7 +100,12 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
         if pks is not None:
             qs = qs.filter(pk__in=pks)
         return contact_rows(
-            qs, fields=rep.FIELDS, joined=rep.JOINED, related=rep.RELATED, annotate=self.contact_queryset
+            qs,
+            fields=rep.FIELDS,
+            joined=rep.JOINED,
+            related=rep.RELATED,
+            annotate=self.contact_queryset,
+            annotate_key=self.contact_queryset_key,
         )
 
     def reload(self, contacts: list[Any]) -> list[ContactRow]:
