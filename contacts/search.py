@@ -214,8 +214,9 @@ def search_q(text: str) -> Q:
 
 # A search matching at least PROBE_FROM contacts pages by walking the sort index, for pages
 # within its first 1 / PROBE_SHARE (see search_walk_page). The walk visits at most WALK_SPAN
-# contacts for each row the page needs, or half the matches known when that is more, before
-# it reads every match instead: checking a contact costs about what reading two matches does.
+# contacts for each row the page needs, or as many as the matches known when that is more,
+# before it reads every match instead: checking a contact costs less than reading a match (at
+# a million contacts about 1.6 against 3.4 µs), so a walk that fails at most doubles the read.
 PROBE_FROM = 2000
 PROBE_SHARE = 100
 WALK_SPAN = 40
@@ -229,14 +230,14 @@ def search_walk_page(query: Any, *, total: int, rows: int) -> None:
     list. When the matches are spread over the order, the walk visits about rows × N / total
     contacts (N: the contacts the list's other conditions let through); reading the index
     visits `total`. A common term (`total` ≥ PROBE_FROM) whose page lies within its first
-    `total` / PROBE_SHARE rows is walked, for at most max(WALK_SPAN × rows, total / 2)
-    contacts: when the matches gather elsewhere in the order, the same statement then reads
-    every match instead (see `SearchMatch`), so a walk costs at most about what reading
-    the matches would have. An order by an annotation (no sort index) is never walked. A query
+    `total` / PROBE_SHARE rows is walked, for at most max(WALK_SPAN × rows, total) contacts:
+    when the matches gather elsewhere in the order, the same statement then reads every match
+    instead (see `SearchMatch`), so a walk costs at most about what reading the matches would
+    have. An order by an annotation (no sort index) is never walked. A query
     without a search is left as it is either way.
     """
     if total >= PROBE_FROM and rows * PROBE_SHARE <= total and not query.annotations:
-        query.search_walk = (rows, max(rows * WALK_SPAN, total // 2))
+        query.search_walk = (rows, max(rows * WALK_SPAN, total))
 
 
 def search_count_capped(query: Any, *, cap: int) -> int | None:
