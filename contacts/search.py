@@ -196,9 +196,13 @@ class SearchMatch(Expression):
         else:  # PostgreSQL tests a condition without columns once, before reading anything
             every, every_params = search_sql(self.terms, vendor=connection.vendor)
             every, every_params = f"{every} AND {short}", [*every_params, need]
+        # The walk runs as the check asks for contacts (never stored whole), its finds once.
+        # SQLite before 3.35 takes no such hints: it runs each use of the finds (bounded) anew.
+        hints = connection.vendor != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
+        lazy, stored = ("NOT MATERIALIZED ", "MATERIALIZED ") if hints else ("", "")
         sql = (
-            f"WITH crm_walk(pk) AS NOT MATERIALIZED ({walk_sql}), "
-            f"crm_found AS MATERIALIZED (SELECT pk FROM crm_walk WHERE {probe} LIMIT %s) "
+            f"WITH crm_walk(pk) AS {lazy}({walk_sql}), "
+            f"crm_found AS {stored}(SELECT pk FROM crm_walk WHERE {probe} LIMIT %s) "
             f"SELECT pk FROM crm_found UNION ALL {every}"
         )
         return sql, [*walk_params, *probe_params, need, *every_params]
