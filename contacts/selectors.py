@@ -45,8 +45,10 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.db.models.expressions import Col
 from django.db.models.functions import Cast, Coalesce, Lower
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, In, IsNull
+from django.db.models.sql.where import WhereNode
 
 from contacts.filters import ContactFilter
 from contacts.models import (
@@ -192,9 +194,67 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     """
     ids = qs.order_by().values("pk")
     if cap is None:
-        return ids.count()
+        split = _count_by_visibility(ids)
+        return ids.count() if split is None else split
     driven = search_count_capped(ids.query, cap=cap)
     return ids[: cap + 1].count() if driven is None else driven
+
+
+def _count_by_visibility(ids: QuerySet) -> int | None:
+    """The count of a list of contact ids filtered by `contact_visibility_q` for a user who is no
+    superuser, as the public contacts plus the others the user may see, in one statement.
+
+    The public ones are counted from the visibility index alone; only the others are checked
+    for the author, assignee, access list and projects. Counting both under the one condition
+    checks each contact for all of it: at a million contacts about twice the time. None when
+    the list has no such condition, or another condition than a column equal to a value: a
+    search, a tag, a project or a date range may drive the count, which this would read twice.
+    """
+    query = ids.query
+    where = query.where
+    if where.connector != "AND" or where.negated:
+        return None
+    found = [index for index, node in enumerate(where.children) if _is_visibility(node)]
+    others = [node for node in where.children if not _is_visibility(node)]
+    if len(found) != 1 or not all(_is_column_equality(node) for node in others):
+        return None
+    index = found[0]
+    node = where.children[index]
+    public, others = query.clone(), query.clone()
+    public.where.children[index] = node.children[0]
+    hidden = In(node.children[0].lhs, [Visibility.PROJECT.value, Visibility.PRIVATE.value])
+    others.where.children[index] = WhereNode([hidden, WhereNode(node.children[1:], connector="OR")])
+    connection = connections[ids.db]
+    parts, params = [], []
+    for part in (public, others):
+        sql, part_params = part.get_compiler(connection=connection).as_sql()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {' + '.join(parts)}", params)
+        return cursor.fetchone()[0]
+
+
+def _is_column_equality(node: Any) -> bool:
+    """Whether a WHERE node compares a column of the contact with a value (`is_company`,
+    `assigned_to`, out of the trash...); a range or a list of ids may drive a count instead."""
+    return (
+        isinstance(node, Exact | IsNull)
+        and isinstance(node.lhs, Col)
+        and (node.rhs is None or isinstance(node.rhs, str | int | bool))
+    )
+
+
+def _is_visibility(node: Any) -> bool:
+    """Whether a WHERE node is `contact_visibility_q`'s "public, or ..." alternative."""
+    if not isinstance(node, WhereNode) or node.connector != "OR" or node.negated or len(node.children) < 2:
+        return False
+    first = node.children[0]
+    return (
+        isinstance(first, Exact)
+        and getattr(getattr(first.lhs, "target", None), "name", None) == "visibility"
+        and first.rhs == Visibility.PUBLIC.value
+    )
 
 
 def contact_page(

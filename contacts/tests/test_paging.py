@@ -85,3 +85,45 @@ def test_counting_ignores_order_and_prefetches(twelve, bob, django_assert_num_qu
         assert contact_count(contact_list(user=bob, order_by=["-updated_at"])) == 12
     assert "ORDER BY" not in captured.captured_queries[0]["sql"]
     assert Contact.objects.count() == 12
+
+
+@pytest.fixture
+def every_visibility(make_contact, alice, bob, outsider, project, other_project):
+    """Contacts of each visibility, each seen or not by bob (a member of `project` only)."""
+    return [
+        make_contact(first_name="Pub", visibility="public", projects=[]),
+        make_contact(first_name="PubCo", is_company=True, name="Pub Co", visibility="public", projects=[]),
+        make_contact(first_name="Member", visibility="project"),
+        make_contact(first_name="Elsewhere", visibility="project", user=outsider, projects=[other_project]),
+        make_contact(first_name="ElseCo", is_company=True, name="Else Co", visibility="project", user=outsider,
+                     projects=[other_project]),
+        make_contact(first_name="Mine", visibility="private", user=bob, projects=[]),
+        make_contact(first_name="Assigned", visibility="private", assigned_to=bob, projects=[]),
+        make_contact(first_name="Shared", visibility="private", access_list=[bob], projects=[]),
+        make_contact(first_name="Secret", visibility="private", projects=[project]),
+        make_contact(first_name="Their", visibility="private", user=outsider, projects=[other_project]),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("filters", [None, {"is_company": "true"}, {"is_company": "false"}, {"tags": "x"}])
+@pytest.mark.parametrize("who", ["bob", "alice", "outsider", "admin_user"])
+def test_a_count_is_the_number_of_contacts_listed_whoever_asks(
+    every_visibility, filters, who, request, django_assert_num_queries
+):
+    user = request.getfixturevalue(who)
+    qs = contact_list(user=user, filters=filters)
+    with django_assert_num_queries(1):
+        total = contact_count(qs)
+    assert total == len(list(qs)) == len(contact_list(user=user, filters=filters, prefetch=False).values("pk"))
+
+
+def test_the_count_of_every_visible_contact_is_public_ones_plus_the_others_seen(
+    every_visibility, bob, django_assert_num_queries
+):
+    with django_assert_num_queries(1) as captured:
+        assert contact_count(contact_list(user=bob, filters={"is_company": "false"})) == 5
+    sql = captured.captured_queries[0]["sql"]
+    assert sql.startswith("SELECT (SELECT COUNT(*)") and ") + (SELECT COUNT(*)" in sql
+    with django_assert_num_queries(1) as captured:  # a tag's list of ids drives its count: counted once
+        assert contact_count(contact_list(user=bob, filters={"tags": "x"})) == 0
+    assert ") + (SELECT COUNT(*)" not in captured.captured_queries[0]["sql"]

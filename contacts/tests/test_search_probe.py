@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, ContactItem
 from contacts.rows import contact_rows
-from contacts.search import sqlite_fold
+from contacts.search import sqlite_contains, sqlite_fold
 from contacts.selectors import contact_count, contact_list, contact_page
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,43 @@ def test_the_walked_page_reads_the_order_index_and_each_contacts_index_row(smith
     assert "USING COVERING INDEX contact_order_idx" in text
     assert "VIRTUAL TABLE INDEX 0:=" in text  # the index row by its rowid, not a MATCH over every match
     assert "TEMP B-TREE" not in text
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's calls of the check")
+def test_a_walk_gives_up_when_the_matches_gather_at_the_far_end_of_the_order(smiths, bob, monkeypatch):
+    # The Joneses all sort after the Smiths: walking from the start finds none for 40 contacts.
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    monkeypatch.setattr("contacts.search.WALK_SPAN", 2)
+    Contact.objects.update(visibility="public")
+    checked = []
+
+    def counted(text: str | None, pattern: str | None) -> bool | None:
+        checked.append(text)
+        return sqlite_contains(text, pattern)
+
+    connection.ensure_connection()
+    connection.connection.create_function("crm_contains", 2, counted, deterministic=True)
+    try:
+        qs = contact_list(user=bob, filters={"search": "jones"}, prefetch=False)
+        with CaptureQueriesContext(connection) as ctx:
+            page = contact_page(qs, offset=0, limit=5, least=20)
+    finally:
+        connection.connection.create_function("crm_contains", 2, sqlite_contains, deterministic=True)
+    jones = list(Contact.objects.filter(last_name="Jones").order_by("display_name", "pk")[:5])
+    assert [c.pk for c in page] == [c.pk for c in jones]
+    assert len(ctx.captured_queries) == 1
+    assert 0 < len(checked) <= 20  # at most the 20 matches a capped count found, not the 40 Smiths
+
+
+def test_a_walked_page_is_the_indexed_page_wherever_the_matches_sort(smiths, bob, monkeypatch):
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    monkeypatch.setattr("contacts.search.WALK_SPAN", 2)
+    Contact.objects.update(visibility="public")
+    for text in ("jones", "smith", "bo", "ann"):
+        qs = contact_list(user=bob, filters={"search": text}, prefetch=False)
+        expected = list(qs.values_list("pk", flat=True))
+        for offset in (0, 3, 9):
+            page = contact_page(qs, offset=offset, limit=5, total=len(expected))
+            assert [c.pk for c in page] == expected[offset : offset + 5], (text, offset)

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
+from contacts.filters import ContactFilter
 from contacts.selectors import contact_get, contact_list, note_list, tag_counts
 from contacts.services import contact_create, note_create
 
@@ -108,6 +109,17 @@ def test_bad_filter_value_is_a_validation_error_naming_the_filter(alice):
     with pytest.raises(ValidationError) as info:
         contact_list(user=alice, filters={"visibility": "secret"})
     assert list(info.value.message_dict) == ["visibility"]
+
+
+def test_a_list_builds_only_the_filters_its_data_names(make_contact, alice):
+    make_contact(first_name="Ada", visibility="public")
+    filterset = ContactFilter(data={"search": "ada", "unknown": "x"}, queryset=contact_list(user=alice), user=alice)
+    assert set(filterset.filters) == {"search"}
+    assert [c.first_name for c in filterset.qs] == ["Ada"]
+    assert "visibility" in ContactFilter.base_filters  # the class keeps every filter
+    with pytest.raises(ValidationError) as info:
+        contact_list(user=alice, filters={"search": "ada", "stage": "999999"})
+    assert list(info.value.message_dict) == ["stage"]
 
 
 def make_many(n, alice, project, license_field):
