@@ -30,6 +30,7 @@ from django_countries import countries
 
 from contacts.columns import (
     ADDRESS_PARTS,
+    FIXED_COLUMNS,
     FORMULA_STARTS,
     ITEM_KINDS,
     KIND_COMPANY,
@@ -112,7 +113,7 @@ class CsvLayout:
         rewritten = (CustomField.Format.BOOLEAN, CustomField.Format.MULTI_LIST)
         self._custom = [(field.pk, field.field_format not in rewritten, field) for _, field in self.custom]
         self._empty_custom = [""] * len(self._custom)
-        self._empty_items = [""] * self._item_cells
+        self._fixed = len(FIXED_COLUMNS)
 
     def item_type(self, item: tuple) -> str:
         """An item's type column, remembered (and neutralized) once: an export has few distinct ones."""
@@ -154,30 +155,25 @@ class CsvLayout:
             LIST_SEPARATOR.join(row.projects),
             LIST_SEPARATOR.join(row.tags),
         ]
-        # The cells after the items: addresses, then custom values.
-        tail: list[str] = []
         for _, street1, street2, city, region, postcode, country, context, is_primary in row.addresses:
-            tail += (street1, street2, city, region, postcode, country or "")
-            tail.append(address_type_text(context=context, is_primary=bool(is_primary)))
-        if len(row.addresses) < self.address_count:
-            tail += self._empty_address * (self.address_count - len(row.addresses))
+            head += (street1, street2, city, region, postcode, country or "")
+            head.append(address_type_text(context=context, is_primary=bool(is_primary)))
+        head += self._empty_address * (self.address_count - len(row.addresses))
         if self._custom:
             custom = row.custom
             if custom is None:
-                tail += self._empty_custom
+                head += self._empty_custom
             else:
                 for pk, plain, field in self._custom:
                     stored = custom.get(pk)
                     if not stored:
-                        tail.append("")
+                        head.append("")
                     else:
-                        tail.append(stored if plain else custom_cell(field=field, stored=stored))
+                        head.append(stored if plain else custom_cell(field=field, stored=stored))
         if _FORMULA_START.search("\0".join(head)) is not None:
             head = [neutralize_cell(cell) for cell in head]
-        if tail and _FORMULA_START.search("\0".join(tail)) is not None:
-            tail = [neutralize_cell(cell) for cell in tail]
+        items = [""] * self._item_cells
         if row.items:
-            items = [""] * self._item_cells
             start, types, item_type, formula = self._item_start, self._item_types, self.item_type, FORMULA_STARTS
             seen: dict[str, int] = {}
             for item in row.items:
@@ -188,13 +184,14 @@ class CsvLayout:
                 value = item[5]
                 items[at] = "'" + value if value[:1] in formula else value
                 items[at + 1] = types.get((kind, item[2], item[3], item[4], item[6])) or item_type(item)
-            head += items
-        else:
-            head += self._empty_items
-        head += tail
-        head.append(_timestamp(row.created_at))
-        head.append(_timestamp(row.updated_at))
-        return head
+        fixed = self._fixed
+        return [
+            *head[:fixed],
+            *items,
+            *head[fixed:],
+            _timestamp(row.created_at),
+            _timestamp(row.updated_at),
+        ]
 
 
 # A formula's first character at the start of a cell, among cells joined by NUL characters.
