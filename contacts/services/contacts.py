@@ -12,8 +12,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router, transaction
-from django.db.models import Model, Q, QuerySet, Value
+from django.db import transaction
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from contacts.history import (
@@ -480,30 +480,14 @@ def _insert_relations(plan: _WritePlan) -> None:
     if plan.tags:
         tags = [plan.known_tags.get(name.lower()) or _tag_for_name(name) for name in plan.tags]
         plan.tags = [tag.name for tag in tags]
-        _insert_links(TaggedContact, "content_object", "tag", [(contact.pk, tag.pk) for tag in tags])
+        TaggedContact.objects.bulk_create([TaggedContact(content_object=contact, tag=tag) for tag in tags])
     for manager, rows in (("projects", plan.projects), ("access_list", plan.access_list)):
         if rows:
             field = Contact._meta.get_field(manager)
             through = field.remote_field.through
             source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-            _insert_links(through, source, target, [(contact.pk, pk) for pk in dict.fromkeys(row.pk for row in rows)])
-
-
-def _insert_links(through: type[Model], source: str, target: str, pairs: list[tuple[int, int]]) -> None:
-    """Rows of a link table (contact, tag or project or user) in one INSERT.
-
-    Plain SQL: bulk_create's work per object, and the ids it reads back that nothing uses, cost
-    several times the insert itself, and every new contact (each web-form lead) makes these.
-    """
-    connection = connections[router.db_for_write(through)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(through._meta.get_field(name).column) for name in (source, target))
-    rows = ", ".join(["(%s, %s)"] * len(pairs))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(through._meta.db_table)} ({columns}) VALUES {rows}",
-            [value for pair in pairs for value in pair],
-        )
+            ids = dict.fromkeys(row.pk for row in rows)
+            through.objects.bulk_create([through(**{f"{source}_id": contact.pk, f"{target}_id": pk}) for pk in ids])
 
 
 def _tag_for_name(name: str) -> Tag:
