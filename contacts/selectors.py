@@ -73,6 +73,7 @@ from contacts.models import (
 )
 from contacts.search import search_count_capped, search_q, search_walk_page
 from crm.ids import MAX_ID, parse_id
+from crm.prepared import PreparedQuery
 from projects.models import Membership, Project
 from projects.selectors import WRITE_ROLES, member_project_ids, project_list
 
@@ -542,12 +543,19 @@ def apikey_get(*, key: str) -> ApiKey | None:
     return ApiKey.objects.select_related("user").filter(key=key, user__is_active=True).first()
 
 
+# Every post of a web form starts with this read: compiled once (crm.prepared).
+_WEBFORM_BY_KEY = PreparedQuery(
+    lambda key: WebForm.objects.select_related("project", "assigned_to").filter(key=key, is_active=True)[:1],
+    "\x00key",
+)
+
+
 def webform_for_key(*, key: str) -> WebForm | None:
     """The active web form with this key (with its project and the assignee of its leads), or None."""
     if not key or "\x00" in key:
         return None
-    forms = WebForm.objects.select_related("project", "assigned_to")
-    return forms.filter(key=key, is_active=True).first()
+    found = _WEBFORM_BY_KEY.objects(key)
+    return found[0] if found else None
 
 
 def tag_can_manage(*, user: AnyUser) -> bool:

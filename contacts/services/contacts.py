@@ -13,7 +13,8 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Lower
 
 from contacts.history import (
     ACCESS_LIST,
@@ -56,6 +57,7 @@ from contacts.services.nested import NestedPlan, _prepare_nested, _save_nested
 from contacts.services.tags import _clean_tags, tag_names_by_contact
 from contacts.services.trash import trash_move
 from contacts.versions import ContactChanged, contact_version
+from crm.prepared import PreparedQuery
 from projects.models import Project
 from projects.selectors import project_can_add_contacts
 
@@ -441,13 +443,31 @@ def _write_apply(plan: _WritePlan) -> Changes:
 
 
 def _known_tags(names: list[str]) -> dict[str, Tag]:
-    """The dictionary's tags of these names in any case (tags match case-insensitively), one read."""
+    """The dictionary's tags of these names in any case (tags match case-insensitively), one read.
+
+    Every new contact with tags makes this read (each web-form lead does), so it is compiled
+    once per number of names (crm.prepared); both sides are lower-cased by the database, as a
+    case-insensitive match does.
+    """
     if not names:
         return {}
-    query = Q()
+    query = _KNOWN_TAGS.get(len(names))
+    if query is None:
+        if len(_KNOWN_TAGS) >= 32:  # a bulk write with many tags: keep the memo small
+            _KNOWN_TAGS.clear()
+        marks = [f"\x00tag-{i}" for i in range(len(names))]
+        query = _KNOWN_TAGS[len(names)] = PreparedQuery(_tags_named, *marks)
+    return {tag.name.lower(): tag for tag in query.objects(*names)}
+
+
+def _tags_named(*names: str) -> QuerySet[Tag]:
+    match = Q()
     for name in names:
-        query |= Q(name__iexact=name)
-    return {tag.name.lower(): tag for tag in Tag.objects.filter(query)}
+        match |= Q(lower_name=Lower(Value(name)))
+    return Tag.objects.alias(lower_name=Lower("name")).filter(match)
+
+
+_KNOWN_TAGS: dict[int, PreparedQuery] = {}
 
 
 def _insert_relations(plan: _WritePlan) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import vobject
@@ -487,3 +491,29 @@ def test_write_export_writes_the_same_bytes_as_the_stream(fmt, grace, alice):
     export = contacts_csv if fmt == "csv" else contacts_vcard
     assert out.getvalue() == export(contact_list(user=alice), user=alice).encode()
     assert written == len(out.getvalue())
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def golden_export(text: str, contacts: dict[str, Contact]) -> str:
+    """An export with each contact's id written as its name, so the text holds across databases."""
+    for name, contact in contacts.items():
+        text = re.sub(rf"(?m)^{contact.pk},", f"<{name}>,", text)
+    return text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "vcf"])
+def test_an_export_is_byte_for_byte_its_golden_file(fmt, grace, navy, make_contact, alice):
+    ada = make_contact(first_name="Ada", last_name="=1+1", background='Said: "hi", then; left', tags=["-x"])
+    contacts = {"grace": grace, "navy": navy, "ada": ada}
+    for number, contact in enumerate(contacts.values(), start=1):
+        Contact.objects.filter(pk=contact.pk).update(
+            created_at=datetime(2026, 1, number, 9, 30, tzinfo=UTC),
+            updated_at=datetime(2026, 2, number, 17, 5, 59, tzinfo=UTC),
+            uuid=uuid.UUID(int=number),
+        )
+    export = contacts_csv if fmt == "csv" else contacts_vcard
+    text = golden_export(export(contact_list(user=alice), user=alice), contacts)
+    expected = (GOLDEN / f"export.{fmt}").read_bytes().decode()
+    assert text == expected

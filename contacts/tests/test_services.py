@@ -218,6 +218,17 @@ def test_tags_are_trimmed_deduplicated_and_commas_refused(make_contact, alice):
     assert info.value.message_dict == {"tags": ["Tag a,b cannot contain a comma."]}
 
 
+def test_a_new_contacts_tags_reuse_the_dictionarys_in_any_case_and_spelling(make_contact):
+    stored = [Tag.objects.create(name=name) for name in ("Vip", "Lead_100%", "Ünion")]
+    make_contact(tags=["seed"])  # the read of one name is compiled before the read of three
+    contact = make_contact(tags=["vIP", "lead_100%", "Ünion"])
+    assert sorted(contact.tags.names()) == ["Lead_100%", "Vip", "Ünion"]
+    assert set(contact.tags.all()) == set(stored)
+    other = make_contact(tags=["lead_1000", "VIP"])  # neither LIKE wildcards nor prefixes match
+    assert sorted(other.tags.names()) == ["Vip", "lead_1000"]
+    assert Tag.objects.count() == 5
+
+
 def test_creating_in_a_project_needs_write_role(outsider, project):
     with pytest.raises(PermissionDenied):
         contact_create(user=outsider, fields={"first_name": "X"}, projects=[project])

@@ -3,11 +3,14 @@ form's allowed origins only."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, CustomField, Note
 from contacts.services import webform_create
@@ -244,3 +247,45 @@ def test_allowed_origins_must_be_origins(project):
         webform_create(project=project, name="x", allowed_origins=["https://shop.example/contact", "shop.example"])
     assert "allowed_origins" in caught.value.message_dict
     assert webform_create(project=project, name="y", allowed_origins=["http://127.0.0.1:8001"]).pk
+
+
+@pytest.mark.parametrize("route", ["own", "alias"])
+def test_a_scripted_posts_queries_are_one_read_each_and_one_insert_per_table(form, route, database_cache):
+    # Scripts and the benchmark post urlencoded bodies to the form's route or to the Redmine alias.
+    form.tags = "lead"
+    form.save()
+    url = f"/forms/{form.key}/" if route == "own" else "/redmine/contacts.json"
+
+    def post(email: str) -> list[str]:
+        body = {"key": form.key, "contact[first_name]": "Ada", "contact[email]": email}
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().post(url, body, headers={"Accept": "application/json"})
+        assert response.status_code == 201
+        return [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+    post("first@shop.example")  # the first lead adds the form's tag to the dictionary
+    sql = post("ada@shop.example")
+    # Each read by the table it reads from (the last FROM: the custom fields' has a subquery first).
+    reads = [
+        re.findall(r' FROM ("\w+")', text)[-1]
+        for text in sql
+        if text.startswith("SELECT") and "pg_advisory" not in text
+    ]
+    # The form (with its project and assignee), every custom field, the form's tags, the post's
+    # count and the duplicate check; PostgreSQL adds the advisory lock on the email.
+    assert reads == [
+        '"contacts_webform"',
+        '"contacts_customfield"',
+        '"contacts_tag"',
+        '"crm_cache"',
+        '"contacts_contactitem"',
+    ]
+    writes = [text.split(" (")[0].split(" SET")[0] for text in sql if not text.startswith("SELECT")]
+    assert writes == [
+        'UPDATE "crm_cache"',
+        'INSERT INTO "contacts_contact"',
+        'INSERT INTO "contacts_contactitem"',
+        'INSERT INTO "contacts_taggedcontact"',
+        'INSERT INTO "contacts_contact_projects"',
+        'INSERT INTO "contacts_contactchange"',
+    ]
