@@ -43,8 +43,8 @@ TEMPLATE_PREFIX = "crm_served_template_"
 # The settings every served instance (and its template) runs with besides its own database: a fast
 # password hasher, as the in-process tests use (conftest.py), since a test signs in far more often
 # than a person does and PBKDF2 costs a third of a second of CPU a password. The users in a
-# template are hashed with it, so it is part of the template's fingerprint. Throttling and the
-# real hashers are tested in-process.
+# template are hashed with it, so it is part of the template's fingerprint. The throttling of
+# password guessing does not depend on the hasher and is tested in-process.
 SERVED_SETTINGS = {"PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher"}
 
 

@@ -39,7 +39,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 METHOD_ORDER = {"GET": 0, "OPTIONS": 0, "POST": 2, "PUT": 3, "PATCH": 4, "DELETE": 5}
 # Writes to every contact a filter matches (without a filter, every contact alice sees) run after
 # the reads and before the creates: a case then costs what the seeded rows cost, instead of growing
-# with every contact the creates have added (at 200 cases, a thousand contacts rewritten per case).
+# with every contact the creates have added before it (hundreds, at 200 cases per operation).
 BULK_WRITES = {
     ("onlyoffice", "PUT", "/crm/contact/filter/access"),
     ("onlyoffice", "POST", "/crm/contact/filter/taglist"),
