@@ -5,10 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Tests run on every core (pytest-xdist); a worker with nothing left takes tests queued for
-# another (worksteal), and the long ones are queued first (conftest.py), so that no core idles at
-# the end. PYTEST_ARGS= runs them in one process.
-PYTEST_ARGS ?= -n auto --dist worksteal
+# Tests run on every core (pytest-xdist); PYTEST_ARGS= runs them in one process.
+PYTEST_ARGS ?= -n auto
 # Generated cases per operation of the dialects' and the web form's OpenAPI documents (`make fuzz`;
 # `make test` runs 10; CI runs 200, see .ci/run), on two workers, one served instance each.
 FUZZ_EXAMPLES ?= 10

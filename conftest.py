@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from contacts.models import ApiKey, Contact, CustomField
 from contacts.services import contact_create
-from crm.testing import ServedCRM, long_rank
+from crm.testing import ServedCRM
 from projects.models import Membership, Project
 from projects.services import membership_set, project_create
 
@@ -20,13 +20,6 @@ User = get_user_model()
 
 
 DATABASE_CACHE = {"BACKEND": "crm.cache.DatabaseCache", "LOCATION": "crm_cache"}  # CACHE_URL=db://crm_cache
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long tests run first (in their modules' order otherwise, so a module's fixtures are still
-    set up once): with several workers and `--dist worksteal`, the run does not end with one worker
-    on a long test while the others have nothing left to take."""
-    items.sort(key=long_rank)
 
 
 @pytest.fixture(scope="session")

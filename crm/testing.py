@@ -9,8 +9,6 @@ whatever `setup` commands the instance asks for (seed_demo, say). A template is 
 version of what makes it (the migrations, the models, the management commands, the setup) and
 kept (a file in the temporary folder, or a database named after its fingerprint), under a lock,
 so parallel test processes and later runs share it; a copy costs a fraction of a migration.
-
-`long_rank` orders the suite so that the tests that start such a server (or a browser) run first.
 """
 
 from __future__ import annotations
@@ -27,13 +25,9 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-
-if TYPE_CHECKING:
-    import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -46,21 +40,6 @@ TEMPLATE_PREFIX = "crm_served_template_"
 # template are hashed with it, so it is part of the template's fingerprint. The throttling of
 # password guessing does not depend on the hasher and is tested in-process.
 SERVED_SETTINGS = {"PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher"}
-
-
-# The tests of many seconds, longest kind first: those against a served deployment, against the
-# docs' demo server (docs/test_docs.py; the benchmark's tests are as long), and with Chromium.
-LONG_FIXTURES = ("served_crm", "demo_server", "browser")
-
-
-def long_rank(item: pytest.Item) -> int:
-    """Where a test runs in the suite: by the first of LONG_FIXTURES it uses, every other test after them."""
-    names = set(getattr(item, "fixturenames", ()))
-    if item.path.parent.name == "bench":
-        names.add("demo_server")
-    if item.get_closest_marker("browser") is not None:
-        names.add("browser")
-    return next((rank for rank, fixture in enumerate(LONG_FIXTURES) if fixture in names), len(LONG_FIXTURES))
 
 
 def free_port() -> int:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from crm import testing
-from crm.testing import ServedCRM, fingerprint, long_rank
+from crm.testing import ServedCRM, fingerprint
 
 MARK = [
     "shell",
@@ -75,21 +74,3 @@ def test_each_instance_gets_its_own_copy_of_the_template_with_its_setup_done(tmp
     finally:
         first.stop()
         second.stop()
-
-
-def collected(path: str, *fixtures: str, marker: str | None = None) -> SimpleNamespace:
-    return SimpleNamespace(
-        path=Path(path),
-        fixturenames=list(fixtures),
-        get_closest_marker=lambda name: object() if name == marker else None,
-    )
-
-
-def test_the_long_tests_are_ordered_first_served_deployments_before_browsers() -> None:
-    served = collected("contacts/tests/test_webform_server.py", "db", "served_crm")
-    demo = collected("docs/test_docs.py", "demo_server", "tmp_path")
-    bench = collected("bench/test_bench.py", "env")
-    browser = collected("contacts/tests/test_layout_browser.py", "live_server", marker="browser")
-    quick = collected("contacts/tests/test_models.py", "db", "alice")
-    items = [quick, browser, bench, demo, served]
-    assert sorted(items, key=long_rank) == [served, bench, demo, browser, quick]
