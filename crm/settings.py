@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -154,6 +155,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Django's hashers (PBKDF2 first) unless PASSWORD_HASHERS names others (empty: the default). A test
+# deployment names a fast one (django.contrib.auth.hashers.MD5PasswordHasher) so that signing in
+# does not cost a third of a second of CPU; a production deployment leaves it unset.
+PASSWORD_HASHERS = env_list("PASSWORD_HASHERS", []) or list(global_settings.PASSWORD_HASHERS)
 
 # Password guessing is throttled by django-axes at every entry point (UI and admin sign-in, HTTP
 # Basic and ONLYOFFICE's authentication in the dialects): after LOGIN_FAILURE_LIMIT failures for one

@@ -34,6 +34,12 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 # What every template runs, in one process: a served instance is a deployment as `make run` sets it up.
 BASE_SETUP = (("migrate", "--noinput"), ("createcachetable",), ("ensure_admin",))
 TEMPLATE_PREFIX = "crm_served_template_"
+# The settings every served instance (and its template) runs with besides its own database: a fast
+# password hasher, as the in-process tests use (conftest.py), since a test signs in far more often
+# than a person does and PBKDF2 costs a third of a second of CPU a password. The users in a
+# template are hashed with it, so it is part of the template's fingerprint. The throttling of
+# password guessing does not depend on the hasher and is tested in-process.
+SERVED_SETTINGS = {"PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher"}
 
 
 def free_port() -> int:
@@ -43,10 +49,11 @@ def free_port() -> int:
 
 
 def fingerprint(setup: Sequence[Sequence[str]]) -> str:
-    """A hash of what makes a template: the migrations, models and management commands, and the setup."""
+    """A hash of what makes a template: the migrations, models and management commands, the
+    settings, and the setup."""
     sources = sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/models.py"))
     sources += sorted(ROOT.glob("*/management/commands/*.py")) + [ROOT / "crm" / "settings.py"]
-    digest = hashlib.sha256(repr([list(command) for command in setup]).encode())
+    digest = hashlib.sha256(repr([[list(command) for command in setup], sorted(SERVED_SETTINGS.items())]).encode())
     for source in sources:
         digest.update(str(source.relative_to(ROOT)).encode() + source.read_bytes())
     return digest.hexdigest()[:16]
@@ -96,7 +103,7 @@ class ServedCRM:
             "MEDIA_ROOT": str(directory / "media"),
             "ADMIN_USERNAME": "admin",
             "ADMIN_PASSWORD": "admin-pass-123",
-        }
+        } | SERVED_SETTINGS
         self.server: subprocess.Popen | None = None
 
     def url(self, path: str) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from crm import testing
 from crm.testing import ServedCRM, fingerprint
 
 MARK = [
@@ -18,6 +21,31 @@ COUNT = "from projects.models import Project; print(Project.objects.filter(ident
 def test_a_template_is_named_after_its_setup_so_another_setup_gets_its_own() -> None:
     assert fingerprint([["migrate"]]) == fingerprint([["migrate"]])
     assert fingerprint([["migrate"]]) != fingerprint([["migrate"], MARK])
+
+
+def test_a_template_is_named_after_the_settings_its_users_are_hashed_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = fingerprint([["migrate"]])
+    monkeypatch.setattr(
+        testing, "SERVED_SETTINGS", {"PASSWORD_HASHERS": "django.contrib.auth.hashers.PBKDF2PasswordHasher"}
+    )
+    assert fingerprint([["migrate"]]) != before
+
+
+def test_a_served_instance_hashes_passwords_with_the_fast_hasher(tmp_path: Path) -> None:
+    served = ServedCRM(tmp_path)
+    served._copy_template()
+    try:
+        stored, right, wrong = served.manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.contrib.auth.models import User; admin = User.objects.get(username='admin'); "
+            "print(admin.password, admin.check_password('admin-pass-123'), admin.check_password('wrong'))",
+        ).split()
+        assert stored.startswith("md5$")
+        assert (right, wrong) == ("True", "False")
+    finally:
+        served.stop()
 
 
 def test_each_instance_gets_its_own_copy_of_the_template_with_its_setup_done(tmp_path: Path) -> None:
