@@ -48,6 +48,7 @@ from contacts.models import (
     Visibility,
 )
 from contacts.search import search_walk_page
+from crm.prepared import converted_rows
 
 # The contact's own columns a representation may read.
 CONTACT_FIELDS = (
@@ -334,18 +335,7 @@ class _PageStatement(NamedTuple):
             for position, expression in self.converted
         ]
         make = self.make
-        if not converters:
-            return [make(values) for values in fetched]
-        rows = []
-        for values in fetched:
-            values = list(values)
-            for position, functions, expression in converters:
-                value = values[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                values[position] = value
-            rows.append(make(values))
-        return rows
+        return [make(values) for values in converted_rows(fetched, converters, connection)]
 
 
 def _page_statement(

@@ -15,7 +15,7 @@ string with a NUL character.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections
@@ -32,7 +32,7 @@ class _Compiled:
         self.sql, self.params = sql, list(params)
         self.slots = [self._slot(mark) for mark in marks]
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        self.converters = list(compiler.get_converters(fields).items())
+        self.converters = [(position, *functions) for position, functions in compiler.get_converters(fields).items()]
         self.model: type[Model] | None = None
         if issubclass(queryset._iterable_class, ModelIterable):
             klass_info, select = compiler.klass_info, compiler.select
@@ -101,15 +101,23 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        if not compiled.converters:
-            return rows
-        converted = []
-        for row in rows:
-            row = list(row)
-            for position, (functions, expression) in compiled.converters:
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[position] = value
-            converted.append(tuple(row))
-        return converted
+        return converted_rows(rows, compiled.converters, connection)
+
+
+def converted_rows(
+    rows: list[tuple], converters: Sequence[tuple[int, Sequence[Callable[..., Any]], Any]], connection: Any
+) -> list[tuple]:
+    """`rows` with each (position, functions, expression) column's value passed through its
+    converters, as the ORM converts what the database returns (JSON text, SQLite's datetimes)."""
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for position, functions, expression in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        converted.append(tuple(row))
+    return converted
