@@ -87,15 +87,8 @@ def search_sql(terms: list[str], *, vendor: str) -> tuple[str, list[Any]]:
     """A statement selecting the ids of the contacts matching every term."""
     if vendor == "sqlite":
         return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [_fts_query(terms)]
-    conditions, params = [], []
-    for term in terms:
-        alternatives = ["doc LIKE lower(%s)"]
-        params.append(_like(term_pattern(term)))
-        if digits := term_digits(term):
-            alternatives.append("digits LIKE %s")
-            params.append(_like(term_pattern(digits)))
-        conditions.append("(" + " OR ".join(alternatives) + ")")
-    return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {' AND '.join(conditions)}", params
+    where, params = _conditions(terms, vendor=vendor, table="")
+    return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {where}", params
 
 
 def probe_sql(terms: list[str], *, vendor: str, ref: str) -> tuple[str, list[Any]]:
@@ -106,23 +99,32 @@ def probe_sql(terms: list[str], *, vendor: str, ref: str) -> tuple[str, list[Any
     contact. SQLite compares with ``crm_contains``, a substring test under the trigram
     tokenizer's own case folding (`sqlite_fold`); PostgreSQL's document is lower-cased already.
     """
+    where, params = _conditions(terms, vendor=vendor, table="s.")
+    return f"EXISTS (SELECT 1 FROM {SEARCH_TABLE} s WHERE s.rowid = {ref} AND {where})", params
+
+
+def _conditions(terms: list[str], *, vendor: str, table: str) -> tuple[str, list[Any]]:
+    """Every term matched on one index row's columns (named with the `table` prefix): a
+    substring test of its pattern on the document, or on the phone digits for a phone term.
+    SQLite tests with ``crm_contains`` under the trigram tokenizer's case folding, PostgreSQL
+    with LIKE on its lower-cased document."""
     conditions, params = [], []
     for term in terms:
+        pattern, digits = term_pattern(term), term_digits(term)
         if vendor == "sqlite":
-            alternatives = ["crm_contains(s.doc, %s)"]
-            params.append(sqlite_fold(term_pattern(term)))
-            if digits := term_digits(term):
-                alternatives.append("crm_contains(s.digits, %s)")
+            alternatives = [f"crm_contains({table}doc, %s)"]
+            params.append(sqlite_fold(pattern))
+            if digits:
+                alternatives.append(f"crm_contains({table}digits, %s)")
                 params.append(term_pattern(digits))
         else:
-            alternatives = ["s.doc LIKE lower(%s)"]
-            params.append(_like(term_pattern(term)))
-            if digits := term_digits(term):
-                alternatives.append("s.digits LIKE %s")
+            alternatives = [f"{table}doc LIKE lower(%s)"]
+            params.append(_like(pattern))
+            if digits:
+                alternatives.append(f"{table}digits LIKE %s")
                 params.append(_like(term_pattern(digits)))
         conditions.append("(" + " OR ".join(alternatives) + ")")
-    where = " AND ".join(conditions)
-    return f"EXISTS (SELECT 1 FROM {SEARCH_TABLE} s WHERE s.rowid = {ref} AND {where})", params
+    return " AND ".join(conditions), params
 
 
 class SearchMatch(Expression):
