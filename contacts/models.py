@@ -224,14 +224,14 @@ class Contact(models.Model):
                 name="contact_order_idx",
                 condition=LIVE,
             ),
-            # Finding a company by its name in any case (web forms, Redmine's `company` string).
-            models.Index(Lower("display_name"), name="contact_lower_name_idx", condition=LIVE),
             # The trash page (newest first) and the purge of expired entries.
             models.Index(
                 fields=["deleted_at", "id"], name="contact_trash_idx", condition=models.Q(deleted_at__isnull=False)
             ),
             # Duplicates by name: the same name at the same company (or two companies of one name),
             # and the same last name with the same first initial, grouped from these indexes alone.
+            # The first also finds a company by its name in any case (web forms, Redmine's `company`
+            # string, an import's Company cells) through its leading lower-cased name.
             models.Index(
                 Lower("display_name"), "company", "is_company", name="contact_name_company_idx", condition=LIVE
             ),
@@ -390,7 +390,8 @@ class ContactItem(models.Model):
         max_length=30, blank=True, help_text="For messengers and social networks: icq, jabber, twitter..."
     )
     value = models.CharField(max_length=255)
-    normalized = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    # Read with its kind (item_duplicate_idx below): no read asks for a normalized value of any kind.
+    normalized = models.CharField(max_length=255, blank=True, editable=False)
     is_primary = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
     # db_default: rows inserted without the column (bulk loads in raw SQL) get no slot.

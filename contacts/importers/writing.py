@@ -8,15 +8,15 @@ the table's largest id, under the write lock the chunk's transaction holds). A c
 same number of queries whatever its size, apart from one statement per ROWS_PER_STATEMENT rows
 of each table on SQLite.
 
-The search index is kept by the database triggers (contacts.search). On PostgreSQL, items are
-written before their contacts inside the transaction (foreign keys are checked at commit): their
-trigger then finds no contact to index, and the contacts' statement writes each document once,
-with its items. On SQLite, whose triggers run once per row, the two insert triggers are dropped
-while a chunk's new contacts and items go in (contacts first, so that no item waits on a deferred
-foreign key), and the chunk's documents are then made in Python from the rows just written, as the
-document query (contacts.search.SQLITE_DOCUMENTS) makes them, and written by one executemany:
-reading them back through the query's two subqueries per contact cost more than the documents'
-own insert.
+The search index is kept by the database triggers (contacts.search), apart from a chunk's new
+contacts and items, whose insert triggers are left out (see `_insert_triggers_off`) and whose
+documents the writer makes itself, the same documents. On PostgreSQL, whose triggers refresh one
+contact at a time, one INSERT ... SELECT of the triggers' own document query makes the chunk's
+documents. On SQLite, whose triggers run once per row, the chunk's documents are made in Python
+from the rows just written, as the document query (contacts.search.SQLITE_DOCUMENTS) makes them,
+and written by one executemany: reading them back through the query's two subqueries per contact
+cost more than the documents' own insert. Contacts go in before their items (on SQLite, no item
+then waits on a deferred foreign key).
 
 A chunk's new items go in ordered by kind and normalized value, not contact by contact: three
 of the item indexes start with those columns, and rows in their order make each index take the
@@ -70,7 +70,7 @@ from contacts.models import (
     Tag,
     TaggedContact,
 )
-from contacts.search import SEARCH_TABLE, digits_of
+from contacts.search import POSTGRESQL_DOCUMENTS, SEARCH_TABLE, digits_of
 from contacts.selectors import contact_list, contact_rights
 
 ROWS_PER_STATEMENT = 100
@@ -326,17 +326,16 @@ class BulkWriter:
             links += [(pk, project) for project in dict.fromkeys([*row.projects, *self.projects])]
         links += [(pk, project) for pk in company_ids for project in self.projects]
         items.sort(key=_item_order)
+        # Contacts first: on SQLite each item's foreign key then finds its contact at once, where
+        # items first would leave a deferred violation per item for every contact insert to look up.
         with self._insert_triggers_off():
+            insert_rows(Contact, CONTACT_COLUMNS, contacts)
+            insert_rows(ContactItem, ITEM_COLUMNS, items)
+        if contacts:
             if self.vendor == "sqlite":
-                # Contacts first: each item's foreign key then finds its contact at once, where items
-                # first would leave a deferred violation per item for every contact insert to look up.
-                insert_rows(Contact, CONTACT_COLUMNS, contacts)
-                insert_rows(ContactItem, ITEM_COLUMNS, items)
-                if contacts:
-                    self._index(contacts, items)
-            else:  # items first: see the module docstring (one search document per contact)
-                insert_rows(ContactItem, ITEM_COLUMNS, items)
-                insert_rows(Contact, CONTACT_COLUMNS, contacts)
+                self._index(contacts, items)
+            else:
+                self._index_set_based([row[_ID] for row in contacts])
         insert_rows(Address, ADDRESS_COLUMNS, addresses)
         insert_rows(TaggedContact, ["content_object_id", "tag_id"], tagged)
         insert_rows(ContactLink, ["contact_id", "project_id"], links)
@@ -344,11 +343,21 @@ class BulkWriter:
 
     @contextmanager
     def _insert_triggers_off(self) -> Iterator[None]:
-        """On SQLite, the search index's insert triggers are dropped while new contacts and their items
-        go in, and made again, inside the chunk's transaction (SQLite's schema changes are
-        transactional: no other connection ever sees the tables without them)."""
+        """The search index's insert triggers left out while new contacts and their items go in.
+
+        On SQLite they are dropped and made again inside the chunk's transaction (SQLite's schema
+        changes are transactional: no other connection ever sees the tables without them). On
+        PostgreSQL the transaction sets `contacts.search_deferred`, which the triggers heed
+        (migration 0028), and only for these statements: other writes in the transaction keep them.
+        """
         if self.vendor != "sqlite":
-            yield
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('contacts.search_deferred', 'on', true)")
+            try:
+                yield
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('contacts.search_deferred', 'off', true)")
             return
         with connection.cursor() as cursor:
             if self.triggers is None:
@@ -397,6 +406,16 @@ class BulkWriter:
             )
             # One row per statement: FTS5 takes a multi-row VALUES list at half the speed.
             cursor.executemany(f"INSERT INTO {SEARCH_TABLE}(rowid, doc, digits) VALUES (%s, %s, %s)", documents)
+
+    @staticmethod
+    def _index_set_based(ids: list[int]) -> None:
+        """On PostgreSQL, the search documents of the chunk's new contacts in one statement, by the
+        triggers' own query (contacts.search.POSTGRESQL_DOCUMENTS)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = ANY(%s)", [ids])
+            cursor.execute(
+                f"INSERT INTO {SEARCH_TABLE}(rowid, doc, digits) {POSTGRESQL_DOCUMENTS} WHERE c.id = ANY(%s)", [ids]
+            )
 
     def record_history(self, contact_ids: list[int]) -> None:
         """One history entry per contact written: imported, by the importing user, on the current channel
