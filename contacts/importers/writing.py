@@ -349,15 +349,14 @@ class BulkWriter:
         changes are transactional: no other connection ever sees the tables without them). On
         PostgreSQL the transaction sets `contacts.search_deferred`, which the triggers heed
         (migration 0028), and only for these statements: other writes in the transaction keep them.
+        A failed statement rolls the chunk's transaction (or savepoint) back, and the setting with it.
         """
         if self.vendor != "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('contacts.search_deferred', 'on', true)")
-            try:
-                yield
-            finally:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('contacts.search_deferred', 'off', true)")
+            yield
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('contacts.search_deferred', 'off', true)")
             return
         with connection.cursor() as cursor:
             if self.triggers is None:

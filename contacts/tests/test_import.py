@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -349,3 +349,27 @@ def test_a_chunks_contacts_get_random_uuids_handed_out_in_their_order(tmp_path, 
     uuids = [contact.uuid for contact in Contact.objects.order_by("pk")]
     assert len(uuids) == len(set(uuids)) == 31 and {u.version for u in uuids} == {4}
     assert uuids == sorted(uuids)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's deferred search documents")
+def test_a_chunk_that_fails_leaves_the_search_triggers_on_for_the_rest_of_the_transaction(tmp_path, alice, monkeypatch):
+    insert_rows = import_writing.insert_rows
+
+    def failing(model: Any, columns: list[str], rows: list[tuple]) -> None:
+        if model is ContactItem:  # a statement the database refuses: the transaction is aborted
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 / 0")
+        insert_rows(model, columns, rows)
+
+    monkeypatch.setattr(import_writing, "insert_rows", failing)
+    path = write_csv(tmp_path / "a.csv", [["First name", "Last name", "Email"], ["Grace", "Hopper", "g@example.com"]])
+
+    with pytest.raises(DataError, match="division by zero"):
+        run(path, alice)
+    alan = Contact.objects.create(first_name="Alan", last_name="Turing")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('contacts.search_deferred', true)")
+        assert cursor.fetchone()[0] != "on"
+    assert list(Contact.objects.filter(search_q("turing"))) == [alan]
+    assert not Contact.objects.filter(last_name="Hopper").exists()
