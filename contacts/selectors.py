@@ -72,7 +72,7 @@ from contacts.models import (
     WebForm,
     normalize_phone,
 )
-from contacts.search import search_count_capped, search_q, search_walk_page
+from contacts.search import search_count_capped, search_count_live, search_match, search_q, search_walk_page
 from crm.ids import MAX_ID, parse_id
 from crm.prepared import PreparedQuery
 from projects.models import Membership, Project
@@ -195,12 +195,17 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     O(cap), not O(matches). The dialects that document a total ask without a cap.
 
     A list of every contact out of the trash (a superuser's, unfiltered) is counted from the
-    stored counts (`contacts.counts`), and the public part of anyone else's unfiltered list too.
+    stored counts (`contacts.counts`), and the public part of anyone else's unfiltered list too;
+    a superuser's search with no other filter from the search index alone (`search_count_live`).
     """
     ids = qs.order_by().values("pk")
     if _counts_every_live_contact(ids.query):
         total = stored_count()
         return total if cap is None else min(total, cap + 1)
+    if cap is None and (match := _live_search(ids.query)) is not None:
+        total = search_count_live(match)
+        if total is not None:
+            return total
     if cap is None:
         split = _count_by_visibility(ids)
         return ids.count() if split is None else split
@@ -217,6 +222,26 @@ def _counts_every_live_contact(query: Any, *, where: WhereNode | None = None) ->
         and not query.combinator
         and _is_live_only(query.where if where is None else where)
     )
+
+
+def _live_search(query: Any) -> Any:
+    """The search of a query of contact ids whose conditions are exactly `LIVE` and that one
+    search (a superuser's search, unfiltered otherwise), or None."""
+    where = query.where
+    if (
+        query.model is not Contact
+        or query.is_sliced
+        or query.combinator
+        or where.connector != "AND"
+        or where.negated
+        or len(where.children) != 2
+    ):
+        return None
+    live, search = where.children
+    if search_match(live) is not None:
+        live, search = search, live
+    match = search_match(search)
+    return match if match is not None and _is_live_only(WhereNode([live])) else None
 
 
 def _is_live_only(where: WhereNode) -> bool:
