@@ -37,6 +37,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Expression, F, Q
+from django.db.models.lookups import Exact
 
 SEARCH_TABLE = "contacts_contactsearch"
 PHONE_TERM = re.compile(r"[0-9+\-.()/]+")
@@ -267,6 +268,34 @@ def search_count_capped(query: Any, *, cap: int) -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [_fts_query(match.terms), *inner_params, cap + 1])
         return cursor.fetchone()[0]
+
+
+def search_count_live(match: SearchMatch) -> int | None:
+    """The count of the contacts out of the trash that match a search, on SQLite: the index's
+    matches, less those of the contacts in the trash (each checked on its own index row).
+
+    The index holds one row per contact (its triggers see to it), so this counts the matches
+    from the index alone, O(matches) in the index's lists without reading each match's contact:
+    at a million contacts a common two-letter term costs about a tenth of the usual form. None
+    off SQLite (PostgreSQL answers its form already from the trigram indexes' bitmaps).
+    """
+    if connection.vendor != "sqlite":
+        return None
+    probe, probe_params = probe_sql(match.terms, vendor="sqlite", ref="c.id")
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s)"
+        f" - (SELECT COUNT(*) FROM contacts_contact c WHERE c.deleted_at IS NOT NULL AND {probe})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts_query(match.terms), *probe_params])
+        return cursor.fetchone()[0]
+
+
+def search_match(node: Any) -> SearchMatch | None:
+    """The search of a WHERE node that is one (`search_q`'s condition, as a filter holds it), or None."""
+    if isinstance(node, Exact) and node.rhs is True:
+        node = node.lhs
+    return node if isinstance(node, SearchMatch) else None
 
 
 def _searches(node: Any, *, plain: bool) -> Iterator[tuple[SearchMatch, bool]]:

@@ -50,6 +50,7 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import Exact, In, IsNull
 from django.db.models.sql.where import WhereNode
 
+from contacts.counts import stored_count, stored_count_sql
 from contacts.filters import ContactFilter
 from contacts.models import (
     LIVE,
@@ -71,7 +72,7 @@ from contacts.models import (
     WebForm,
     normalize_phone,
 )
-from contacts.search import search_count_capped, search_q, search_walk_page
+from contacts.search import search_count_capped, search_count_live, search_match, search_q, search_walk_page
 from crm.ids import MAX_ID, parse_id
 from crm.prepared import PreparedQuery
 from projects.models import Membership, Project
@@ -192,8 +193,19 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     With a `cap`, the count stops after `cap + 1` rows (a `LIMIT` inside the count), so the
     answer is exact up to `cap` and `cap + 1` means "more than `cap`"; the cost is then
     O(cap), not O(matches). The dialects that document a total ask without a cap.
+
+    A list of every contact out of the trash (a superuser's, unfiltered) is counted from the
+    stored counts (`contacts.counts`), and the public part of anyone else's unfiltered list too;
+    a superuser's search with no other filter from the search index alone (`search_count_live`).
     """
     ids = qs.order_by().values("pk")
+    if _counts_every_live_contact(ids.query):
+        total = stored_count()
+        return total if cap is None else min(total, cap + 1)
+    if cap is None and (match := _live_search(ids.query)) is not None:
+        total = search_count_live(match)
+        if total is not None:
+            return total
     if cap is None:
         split = _count_by_visibility(ids)
         return ids.count() if split is None else split
@@ -201,11 +213,59 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     return ids[: cap + 1].count() if driven is None else driven
 
 
+def _counts_every_live_contact(query: Any, *, where: WhereNode | None = None) -> bool:
+    """Whether a query of contact ids reads every contact out of the trash, one row each: no
+    slice, no union, and `where` (the query's own by default) is `LIVE` and nothing else."""
+    return (
+        query.model is Contact
+        and not query.is_sliced
+        and not query.combinator
+        and _is_live_only(query.where if where is None else where)
+    )
+
+
+def _live_search(query: Any) -> Any:
+    """The search of a query of contact ids whose conditions are exactly `LIVE` and that one
+    search (a superuser's search, unfiltered otherwise), or None."""
+    where = query.where
+    if (
+        query.model is not Contact
+        or query.is_sliced
+        or query.combinator
+        or where.connector != "AND"
+        or where.negated
+        or len(where.children) != 2
+    ):
+        return None
+    live, search = where.children
+    if search_match(live) is not None:
+        live, search = search, live
+    match = search_match(search)
+    return match if match is not None and _is_live_only(WhereNode([live])) else None
+
+
+def _is_live_only(where: WhereNode) -> bool:
+    """Whether a WHERE holds exactly the condition `LIVE` (out of the trash), nothing else."""
+    if where.connector != "AND" or where.negated or len(where.children) != 1:
+        return False
+    node = where.children[0]
+    if isinstance(node, WhereNode):
+        return _is_live_only(node)
+    return (
+        isinstance(node, IsNull)
+        and node.rhs is True
+        and isinstance(node.lhs, Col)
+        and node.lhs.alias == Contact._meta.db_table
+        and node.lhs.target.name == "deleted_at"
+    )
+
+
 def _count_by_visibility(ids: QuerySet) -> int | None:
     """The count of a list of contact ids filtered by `contact_visibility_q` for a user who is no
     superuser, as the public contacts plus the others the user may see, in one statement.
 
-    The public ones are counted from the visibility index alone; only the others are checked
+    The public ones are counted from the visibility index alone (from the stored counts when
+    the list has no other condition than being out of the trash); only the others are checked
     for the author, assignee, access list and projects. Counting both under the one condition
     checks each contact for all of it: at a million contacts about twice the time. None when
     the list has no such condition, or another condition than a column equal to a value: a
@@ -221,16 +281,23 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
         return None
     index = found[0]
     node = where.children[index]
-    public, others = query.clone(), query.clone()
+    public, hidden_ones = query.clone(), query.clone()
     public.where.children[index] = node.children[0]
     hidden = In(node.children[0].lhs, [Visibility.PROJECT.value, Visibility.PRIVATE.value])
-    others.where.children[index] = WhereNode([hidden, WhereNode(node.children[1:], connector="OR")])
+    hidden_ones.where.children[index] = WhereNode([hidden, WhereNode(node.children[1:], connector="OR")])
     connection = connections[ids.db]
     parts, params = [], []
-    for part in (public, others):
-        sql, part_params = part.get_compiler(connection=connection).as_sql()
+    if _counts_every_live_contact(query, where=WhereNode(others)):
+        sql, part_params = stored_count_sql(visibility=Visibility.PUBLIC.value)
+        parts.append(sql)
+        params.extend(part_params)
+    else:
+        sql, part_params = public.get_compiler(connection=connection).as_sql()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
         params.extend(part_params)
+    sql, part_params = hidden_ones.get_compiler(connection=connection).as_sql()
+    parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
+    params.extend(part_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {' + '.join(parts)}", params)
         return cursor.fetchone()[0]

@@ -101,3 +101,24 @@ def test_capped_pages_of_a_common_search_walk_the_sort_index(six_smiths, admin_u
         rows = list(pages.page(1))
     assert [c.pk for c in rows] == [c.pk for c in six_smiths[:2]]
     assert any("WHERE s.rowid = " in query["sql"] for query in ctx.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's index-only count")
+def test_a_superusers_search_is_counted_from_the_index_less_the_trash(six_smiths, admin_user, alice):
+    Contact.objects.filter(pk__in=[six_smiths[0].pk, six_smiths[1].pk]).update(deleted_at="2026-01-01T00:00:00Z")
+    qs = contact_list(user=admin_user, filters={"search": "smith ann"})
+    with CaptureQueriesContext(connection) as ctx:
+        assert contact_count(qs) == 4
+    (query,) = ctx.captured_queries
+    assert "deleted_at IS NOT NULL" in query["sql"] and " IN (" not in query["sql"]
+    assert contact_count(contact_list(user=admin_user, filters={"search": "ann1"})) == 0  # in the trash
+    # Another filter beside the search, or a user who is no superuser: counted from the rows.
+    assert contact_count(contact_list(user=admin_user, filters={"search": "smith", "is_company": "false"})) == 4
+    assert contact_count(contact_list(user=alice, filters={"search": "smith"})) == 4
+
+
+def test_an_exact_search_count_is_what_the_rows_hold(six_smiths, admin_user):
+    Contact.objects.filter(pk=six_smiths[2].pk).update(deleted_at="2026-01-01T00:00:00Z")
+    for text in ("smith", "ann2", "an", "nobody", "sm ann", "+"):
+        qs = contact_list(user=admin_user, filters={"search": text})
+        assert contact_count(qs) == len(list(qs.values_list("pk", flat=True))), text

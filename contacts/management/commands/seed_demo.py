@@ -29,6 +29,7 @@ from django.db.models import Max
 from django.utils import timezone
 from tqdm import tqdm
 
+from contacts.counts import counts_rebuild
 from contacts.models import (
     Address,
     Contact,
@@ -518,7 +519,7 @@ def _bulk_load_pragmas() -> Iterator[None]:
 @contextmanager
 def _indexes_built_after(models: list[Any], *, enabled: bool) -> Iterator[None]:
     """On SQLite outside a transaction: drop the tables' secondary indexes and triggers, load,
-    create them again, and rebuild the search index the triggers would have kept.
+    create them again, and rebuild the search index and the stored counts the triggers would have kept.
 
     The definitions are read back from sqlite_master, so indexes and triggers added by any
     migration come back as they were. Primary keys and column UNIQUE constraints stay (SQLite
@@ -546,6 +547,7 @@ def _indexes_built_after(models: list[Any], *, enabled: bool) -> Iterator[None]:
             for _, _, sql in definitions:
                 cursor.execute(sql)
         search_rebuild()
+        counts_rebuild()
 
 
 def _rows_per_statement(columns: int) -> int:
