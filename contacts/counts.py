@@ -2,7 +2,7 @@
 
 The table ``contacts_contactcount`` holds, for each visibility and trash state, how many
 contacts there are, split over rows by ``slot``: the count of a key is the sum of its rows.
-Triggers on ``contacts_contact``, created by the migration ``0027_contact_counts``, add and
+Triggers on ``contacts_contact``, created by the migration ``0029_contact_counts``, add and
 subtract as contacts are inserted, deleted, trashed, restored or change visibility, so the
 numbers stay exact whatever writes (services, bulk actions, merges, the admin, imports, the
 web form, raw SQL). An unfiltered count is then a few rows, not a pass over a million.

@@ -125,6 +125,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contacts", "0026_duplicatescan")]
+    dependencies = [("contacts", "0028_search_insert_deferral")]
 
     operations = [migrations.RunPython(forward, backward)]
