@@ -181,6 +181,23 @@ def test_rebuild_writes_the_same_index_the_triggers_keep(ada, admin_user):
         assert cursor.fetchall() == kept
 
 
+def test_rebuild_writes_the_documents_the_triggers_keep_after_items_changed(ada, admin_user):
+    # Items added and rewritten in place: their rows no longer sit in the order of their ids.
+    first = ada.items.get(kind="tel")
+    ContactItem.objects.create(contact=ada, kind="tel", value="+49 151 7654321", position=3)
+    ContactItem.objects.create(contact=ada, kind="email", value="lovelace@example.org", position=4)
+    ContactItem.objects.create(contact=ada, kind="url", value="https://engines.example", position=5)
+    ContactItem.objects.filter(pk=first.pk).update(value="+1 383 224 9999")
+    ada.items.filter(kind="email").order_by("pk").first().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid, doc, digits FROM contacts_contactsearch ORDER BY rowid")
+        kept = cursor.fetchall()
+        assert "9999" in kept[0][2] and "7654321" in kept[0][2]
+        search_rebuild()
+        cursor.execute("SELECT rowid, doc, digits FROM contacts_contactsearch ORDER BY rowid")
+        assert cursor.fetchall() == kept
+
+
 # The indexed search returns what a brute-force search over the same data returns
 
 DIGITS = re.compile(r"[^0-9]")
