@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
+from contacts.counts import stored_count
 from contacts.management.commands import seed_demo
 from contacts.models import Contact, ContactItem, Note, TaggedContact
 from contacts.selectors import contact_list
@@ -50,6 +51,10 @@ def test_a_large_load_builds_the_indexes_again_exactly_as_they_were(monkeypatch)
             tuples, pages, visible = cursor.fetchone()
         assert tuples == 450 and pages > 0 and visible == pages
     assert Contact.objects.count() == 450
+    # The stored counts were kept off during the load and counted again after it.
+    assert stored_count() == 450
+    for visibility in ("public", "project", "private"):
+        assert stored_count(visibility=visibility) == Contact.objects.filter(visibility=visibility).count()
     assert Contact.objects.filter(is_company=True).count() == 45
     assert ContactItem.objects.filter(kind="email").count() == 450
     assert TaggedContact.objects.exists() and Note.objects.exists()

@@ -559,7 +559,8 @@ def _postgresql_indexes_built_after(models: list[Any], *, enabled: bool) -> Iter
     """On PostgreSQL outside a transaction: one transaction that drops the tables' secondary
     indexes, their unique and foreign-key constraints, and the search index's own indexes, turns
     their triggers off, loads, then builds it all again from the catalog's own definitions,
-    rebuilds the search documents in one statement; after the commit, vacuums and analyzes the tables.
+    rebuilds the search documents in one statement and the stored counts; after the commit,
+    vacuums and analyzes the tables.
 
     Sorted index builds and one join per foreign key cost a fraction of a million random index
     inserts and a million queued key checks; the search triggers would refresh each contact
@@ -614,6 +615,7 @@ def _postgresql_indexes_built_after(models: list[Any], *, enabled: bool) -> Iter
         for table, name in triggers:
             cursor.execute(f"ALTER TABLE {quote(table)} ENABLE TRIGGER {quote(name)}")
         search_rebuild()
+        counts_rebuild()
         for table, _, definition in indexes:
             if table == SEARCH_TABLE:
                 cursor.execute(definition)
