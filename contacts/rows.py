@@ -112,7 +112,9 @@ def _country_name(code: str, language: str | None) -> str:
 
 def country_name(code: str) -> str:
     """A country's name in the active language ("" for none), looked up once per code and language."""
-    return _country_name(code or "", get_language())
+    if not code:  # no name to look up, nor a language to ask for (a lookup per address of a page)
+        return ""
+    return _country_name(code, get_language())
 
 
 class ItemRow(NamedTuple):
