@@ -112,7 +112,9 @@ def _country_name(code: str, language: str | None) -> str:
 
 def country_name(code: str) -> str:
     """A country's name in the active language ("" for none), looked up once per code and language."""
-    return _country_name(code or "", get_language())
+    if not code:  # no name to look up, nor a language to ask for (a lookup per address of a page)
+        return ""
+    return _country_name(code, get_language())
 
 
 class ItemRow(NamedTuple):
@@ -425,24 +427,32 @@ def _row_maker(
     keys: tuple[str, ...], joins: Sequence[tuple[str, str, tuple[str, ...]]]
 ) -> Callable[[tuple[Any, ...]], ContactRow]:
     """The function that makes a ContactRow of one `values_list(*keys, *joined columns)` tuple:
-    positions worked out once per page, not looked up by name in a dict per row."""
+    positions and each joined row's constructor worked out once per page, not looked up by name
+    in a dict per row."""
     width = count = len(keys)
     spans = []
     for key, fk, names in joins:
-        spans.append((key, keys.index(fk), names, width, width + len(names)))
+        spans.append((key, keys.index(fk), _joined_maker(key, names), width, width + len(names)))
         width += len(names)
     avatar = keys.index("avatar") if "avatar" in keys else None
 
     def make(values: tuple[Any, ...]) -> ContactRow:
         row = dict(zip(keys, values[:count], strict=True))
-        for key, fk, names, start, end in spans:
+        for key, fk, joined, start, end in spans:
             pk = values[fk]
-            row[key] = None if pk is None else _joined_row(key, pk, dict(zip(names, values[start:end], strict=True)))
+            row[key] = None if pk is None else joined(pk, values[start:end])
         if avatar is not None:
             row["avatar"] = _avatar(values[avatar])
         return ContactRow(**row)
 
     return make
+
+
+def _joined_maker(key: str, names: tuple[str, ...]) -> Callable[[int, tuple[Any, ...]], Any]:
+    """The constructor of a joined row of `key` from its primary key and its columns `names`."""
+    if key in ("author", "assigned_to") and names == USER_FIELDS:
+        return lambda pk, values: UserRow(pk, *values)
+    return lambda pk, values: _joined_row(key, pk, dict(zip(names, values, strict=True)))
 
 
 def _joined_row(key: str, pk: int, parts: dict[str, Any]) -> Any:

@@ -18,7 +18,9 @@ What a shape can say:
 
 Output is written straight to text in one pass over the data (no tree, no
 object per value), because rendering is on every list's hot path and because
-ElementTree itself writes `<x />` and cannot tell null from "". With
+ElementTree itself writes `<x />` and cannot tell null from "". Each element and
+array of a shape gets a writer function compiled from its description on first use, so a
+list's hundred contacts run straight-line code rather than a walk over the description. With
 `STRICT_KEYS` on (the test suite sets it), a key the shape does not name
 raises instead of being left out silently.
 Input is parsed with defusedxml only: DTDs, entities and external references
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -62,6 +65,9 @@ STRICT_KEYS = False
 # The kinds of child an element's writer walks (`Element.plan`).
 _LEAF, _ELEMENT, _ARRAY = range(3)
 _INT = re.compile(r"-?\d+")
+_module = sys.modules[__name__]
+# What a compiled writer's lookup of a key the data does not hold gives.
+_ABSENT = object()
 
 
 class XmlError(ValueError):
@@ -189,32 +195,62 @@ class XmlShape:
         root = self.root
         out: list[str] = [self.declaration]
         if isinstance(root, Element) and root.key is None:
-            self._write_element(root, data, out)
+            self._writer(root)(data, out)
         else:
             if not isinstance(data, Mapping) or root.key not in data:
                 raise ValueError(f"{root.key!r} is missing from the data to render.")
             if STRICT_KEYS:
                 meta = {leaf.key for leaf in root.meta} if isinstance(root, Array) else set()
                 _refuse_unknown(root.name, data, {root.key, *meta})
-            self._write_field(root, data, out)
-            if isinstance(root, Array) and root.repeated and len(data[root.key] or ()) != 1:
-                raise ValueError(f"{root.key!r} must hold exactly one item to be a document.")
+            if isinstance(root, Array):
+                self._writer(root)(data[root.key], data, out)
+                if root.repeated and len(data[root.key] or ()) != 1:
+                    raise ValueError(f"{root.key!r} must hold exactly one item to be a document.")
+            else:
+                self._writer(root)(data[root.key], out)
         return "".join(out).encode("utf-8")
 
-    def _write_field(self, node: Node, container: Mapping[str, Any], out: list[str]) -> None:
-        """What `node` contributes for its value in `container` (nothing when the key is absent)."""
-        if isinstance(node, Element) and node.key is None:
-            self._write_element(node, container, out)
-            return
-        if node.key not in container:
-            return
-        value = container[node.key]
-        if isinstance(node, Leaf):
-            self._write_leaf(node.name, value, out)
-        elif isinstance(node, Element):
-            self._write_element(node, value, out)
-        else:
-            self._write_array(node, value, container, out)
+    # Each element and array of the shape has a writer compiled from its description once (see
+    # `_compile_writer`): straight-line code per child, with the tags and this shape's spellings
+    # as constants. A list's elements are most of a document, and a loop over the children that
+    # tests each one's kind costs several times what writing the text does.
+
+    @cached_property
+    def _writers(self) -> dict[int, Any]:
+        writers: dict[int, Any] = {}
+        self._compile_writer(self.root, writers)
+        return writers
+
+    def _writer(self, node: Element | Array) -> Any:
+        writers = self._writers
+        writer = writers.get(id(node))
+        if writer is None:  # a node outside the shape (only ever this shape's own)
+            writer = self._compile_writer(node, writers)
+        return writer
+
+    def _compile_writer(self, node: Element | Array, writers: dict[int, Any]) -> Any:
+        """The function writing `node`: `(value, out)` for an element, `(value, container, out)`
+        for an array (its meta attributes come from the enclosing dict)."""
+        known = writers.get(id(node))
+        if known is not None:
+            return known
+        names: dict[str, Any] = {
+            "Mapping": Mapping,
+            "module": _module,
+            "refuse_unknown": _refuse_unknown,
+            "special": _TEXT_SPECIAL.search,
+            "table": _TEXT_TABLE,
+            "write_leaf": self._write_leaf,
+            "attribute": self._attribute,
+            "absent": _ABSENT,
+        }
+        lines = _array_lines(self, node, names, writers) if isinstance(node, Array) else None
+        if lines is None:
+            lines = _element_lines(self, node, names, writers)
+        namespace: dict[str, Any] = {}
+        exec("\n".join(lines), names, namespace)  # noqa: S102 - the source is made of repr()'d constants
+        writer = writers[id(node)] = namespace["write"]
+        return writer
 
     def _closed(self, tag: str, attributes: str = "") -> str:
         return f"<{tag}{attributes} />" if self.space_before_slash else f"<{tag}{attributes}/>"
@@ -225,91 +261,6 @@ class XmlShape:
             out.append(self._closed(tag))
         else:
             out.append(f"<{tag}>{text}</{tag}>")
-
-    def _write_element(self, node: Element, value: Any, out: list[str]) -> None:
-        tag = node.tag
-        if value is None:
-            out.append(self._closed(tag))
-            return
-        if not isinstance(value, Mapping):
-            raise TypeError(f"<{tag}> needs a dict, not {type(value).__name__}.")
-        if STRICT_KEYS:
-            _refuse_unknown(tag, value, node.keys)
-        attributes = ""
-        for leaf in node.attributes:
-            attribute = value.get(leaf.key)
-            if attribute is not None:
-                attributes += f' {leaf.name}="{self._attribute(attribute)}"'
-        start = len(out)
-        out.append("")
-        # `_write_field` for each child, with the commonest case (a text leaf) written inline:
-        # a list's elements are most of a document.
-        for kind, child, key, name in node.plan:
-            if kind == _LEAF:
-                if key in value:
-                    text = value[key]
-                    if type(text) is not str:
-                        self._write_leaf(name, text, out)
-                        continue
-                    if _TEXT_SPECIAL.search(text):
-                        text = text.translate(_TEXT_TABLE)
-                    if text or not self.empty_string_self_closes:
-                        out.append(f"<{name}>{text}</{name}>")
-                    else:
-                        out.append(self._closed(name))
-            elif kind == _ELEMENT and key is None:
-                self._write_element(child, value, out)
-            elif key in value:
-                if kind == _ELEMENT:
-                    self._write_element(child, value[key], out)
-                else:
-                    self._write_array(child, value[key], value, out)
-        if len(out) == start + 1:
-            out[start] = self._closed(tag, attributes)
-        else:
-            out[start] = f"<{tag}{attributes}>"
-            out.append(f"</{tag}>")
-
-    def _write_array(self, node: Array, value: Any, container: Mapping[str, Any], out: list[str]) -> None:
-        item = node.item
-        if node.repeated:
-            for entry in value or ():
-                self._write_item(item, entry, out)
-            return
-        tag = node.tag
-        if value is not None and not isinstance(value, (list, tuple)):
-            if not node.scalar_ok:
-                raise TypeError(f"{node.key} must be a list, not {type(value).__name__}.")
-            self._write_leaf(tag, value, out)
-            return
-        if value is None:
-            out.append(self._closed(tag))
-            return
-        attributes = node.static_attributes
-        for leaf in node.meta:
-            meta = container.get(leaf.key)
-            if meta is not None:
-                attributes += f' {leaf.name}="{self._attribute(meta)}"'
-        if not value:
-            # Builder writes an empty array as <x type="array"></x>.
-            out.append(
-                self._closed(tag, attributes) if self.empty_string_self_closes else f"<{tag}{attributes}></{tag}>"
-            )
-            return
-        out.append(f"<{tag}{attributes}>")
-        if isinstance(item, Leaf):
-            for entry in value:
-                self._write_leaf(item.name, entry, out)
-        else:
-            for entry in value:
-                self._write_element(item, entry, out)
-        out.append(f"</{tag}>")
-
-    def _write_item(self, node: Leaf | Element, value: Any, out: list[str]) -> None:
-        if isinstance(node, Leaf):
-            self._write_leaf(node.name, value, out)
-        else:
-            self._write_element(node, value, out)
 
     def _text(self, value: Any) -> str | None:
         """Element text, escaped (characters XML cannot carry dropped), or None for null."""
@@ -430,6 +381,131 @@ def _refuse_unknown(tag: str, value: Mapping[str, Any], known: frozenset[str] | 
     unknown = [key for key in value if key not in known]
     if unknown:
         raise ValueError(f"<{tag}> has no place for {sorted(map(str, unknown))}: add them to the shape.")
+
+
+def _element_lines(shape: XmlShape, node: Element, names: dict[str, Any], writers: dict[int, Any]) -> list[str]:
+    """The source of an element's writer: what the description says, child by child, with the
+    same output as walking the description would give."""
+    tag = node.tag
+    names["keys"] = node.keys
+    slash = " />" if shape.space_before_slash else "/>"
+    lines = [
+        "def write(value, out):",
+        "    if value is None:",
+        f"        out.append({shape._closed(tag)!r})",
+        "        return",
+        "    if not isinstance(value, Mapping):",
+        f"        raise TypeError({f'<{tag}> needs a dict, not '!r} + type(value).__name__ + '.')",
+        "    if module.STRICT_KEYS:",
+        f"        refuse_unknown({tag!r}, value, keys)",
+        "    attributes = ''",
+    ]
+    for leaf in node.attributes:
+        lines += [
+            f"    found = value.get({leaf.key!r})",
+            "    if found is not None:",
+            f"        attributes += {f' {leaf.name}=' + chr(34)!r} + attribute(found) + {chr(34)!r}",
+        ]
+    lines += ["    get = value.get", "    start = len(out)", "    out.append('')"]
+    for index, child in enumerate(node.children):
+        key = child.key
+        if isinstance(child, Leaf):
+            name = child.name
+            lines += [
+                f"    text = get({key!r}, absent)",
+                "    if text is absent:",
+                "        pass",
+                "    elif type(text) is str:",
+                "        if special(text):",
+                "            text = text.translate(table)",
+            ]
+            if shape.empty_string_self_closes:
+                lines += [
+                    "        if text:",
+                    f"            out.append({f'<{name}>'!r} + text + {f'</{name}>'!r})",
+                    "        else:",
+                    f"            out.append({shape._closed(name)!r})",
+                ]
+            else:
+                lines.append(f"        out.append({f'<{name}>'!r} + text + {f'</{name}>'!r})")
+            # The other common values (None, booleans, whole numbers) as `_write_leaf` writes them.
+            lines += [
+                "    elif text is None:",
+                f"        out.append({shape._closed(name)!r})",
+                "    elif text is True:",
+                f"        out.append({f'<{name}>{shape.true_text}</{name}>'!r})",
+                "    elif text is False:",
+                f"        out.append({f'<{name}>{shape.false_text}</{name}>'!r})",
+                "    elif type(text) is int:",
+                f"        out.append({f'<{name}>'!r} + str(text) + {f'</{name}>'!r})",
+                "    else:",
+                f"        write_leaf({name!r}, text, out)",
+            ]
+            continue
+        names[f"child{index}"] = shape._compile_writer(child, writers)
+        if isinstance(child, Element) and key is None:
+            lines.append(f"    child{index}(value, out)")
+        elif isinstance(child, Element):
+            lines += [f"    if {key!r} in value:", f"        child{index}(value[{key!r}], out)"]
+        else:
+            lines += [f"    if {key!r} in value:", f"        child{index}(value[{key!r}], value, out)"]
+    lines += [
+        "    if len(out) == start + 1:",
+        f"        out[start] = {f'<{tag}'!r} + attributes + {slash!r}",
+        "    else:",
+        f"        out[start] = {f'<{tag}'!r} + attributes + '>'",
+        f"        out.append({f'</{tag}>'!r})",
+    ]
+    return lines
+
+
+def _array_lines(shape: XmlShape, node: Array, names: dict[str, Any], writers: dict[int, Any]) -> list[str]:
+    """The source of an array's writer (see `Array` for what its options mean)."""
+    item, tag = node.item, node.tag
+    if isinstance(item, Leaf):
+        write_item = f"write_leaf({item.name!r}, entry, out)"
+    else:
+        names["item"] = shape._compile_writer(item, writers)
+        write_item = "item(entry, out)"
+    if node.repeated:
+        return ["def write(value, container, out):", "    for entry in value or ():", f"        {write_item}"]
+    lines = [
+        "def write(value, container, out):",
+        "    if value is not None and not isinstance(value, (list, tuple)):",
+    ]
+    if node.scalar_ok:
+        lines += [f"        write_leaf({tag!r}, value, out)", "        return"]
+    else:
+        lines.append(f"        raise TypeError({f'{node.key} must be a list, not '!r} + type(value).__name__ + '.')")
+    lines += [
+        "    if value is None:",
+        f"        out.append({shape._closed(tag)!r})",
+        "        return",
+        f"    attributes = {node.static_attributes!r}",
+    ]
+    for leaf in node.meta:
+        lines += [
+            f"    found = container.get({leaf.key!r})",
+            "    if found is not None:",
+            f"        attributes += {f' {leaf.name}=' + chr(34)!r} + attribute(found) + {chr(34)!r}",
+        ]
+    slash = " />" if shape.space_before_slash else "/>"
+    empty = (
+        f"{f'<{tag}'!r} + attributes + {slash!r}"
+        if shape.empty_string_self_closes
+        else (f"{f'<{tag}'!r} + attributes + {f'></{tag}>'!r}")
+    )
+    lines += [
+        "    if not value:",
+        '        # Builder writes an empty array as <x type="array"></x>.',
+        f"        out.append({empty})",
+        "        return",
+        f"    out.append({f'<{tag}'!r} + attributes + '>')",
+        "    for entry in value:",
+        f"        {write_item}",
+        f"    out.append({f'</{tag}>'!r})",
+    ]
+    return lines
 
 
 def _children_by_tag(element: ET.Element) -> dict[str, list[ET.Element]]:

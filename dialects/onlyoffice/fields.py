@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import IntegerChoices
@@ -56,6 +57,10 @@ def api_datetime(value: datetime | date | None) -> str | None:
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day, tzinfo=UTC)
     value = value.astimezone(UTC)
+    if value.year >= 1000:
+        # The ISO text up to the seconds is the format's, written without strftime (a list
+        # writes a few of these per contact); strftime writes years before 1000 unpadded.
+        return f"{value.isoformat(timespec='seconds')[:19]}.{value.microsecond:06d}0Z"
     return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond:06d}0Z"
 
 
@@ -158,9 +163,18 @@ def field_type_of(field: CustomField) -> int:
 
 def custom_field_mask(field: CustomField) -> str:
     """ONLYOFFICE's Mask: the choices of a select box as a JSON array; sizes of text fields are not kept."""
-    if field.is_list:
+    if not field.is_list:
+        return ""
+    try:
+        return _choices_mask(tuple(field.choices))
+    except TypeError:  # choices that are not all text (never stored through the model's checks)
         return json.dumps(field.choices, ensure_ascii=False, separators=(",", ":"))
-    return ""
+
+
+@lru_cache(maxsize=1024)
+def _choices_mask(choices: tuple[str, ...]) -> str:
+    """A select box's Mask, written once per list of choices (every value of the field shows it)."""
+    return json.dumps(list(choices), ensure_ascii=False, separators=(",", ":"))
 
 
 def photo_url(contact: Contact, request: Any) -> str:

@@ -16,6 +16,7 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from contacts.models import ApiKey
+from contacts.services import apikey_reset
 from dialects.authentication import (
     ApiKeyHeaderAuthentication,
     ApiKeyQueryAuthentication,
@@ -127,6 +128,15 @@ class TestAuthentication:
         alice.is_active = False
         alice.save()
         assert call("get", data={"key": key}).status_code == 401
+
+    def test_a_reset_or_deleted_key_is_refused_on_the_next_request(self, key, alice):
+        # The key's read is compiled once per process: a reset must still take effect at once.
+        assert call("get", data={"key": key}).status_code == 200
+        new = apikey_reset(user=alice).key
+        assert call("get", data={"key": key}).status_code == 401
+        assert call("get", data={"key": new}).status_code == 200
+        ApiKey.objects.filter(key=new).delete()
+        assert call("get", data={"key": new}).status_code == 401
 
     def test_using_a_key_records_its_last_use_at_most_once_a_minute(self, key, django_assert_num_queries):
         call("get", data={"key": key})

@@ -227,3 +227,22 @@ def test_text_left_empty_by_dropped_characters_is_written_as_an_empty_string():
         root=Element(None, "result", (Leaf("City"), Leaf("Zip"))), empty_string_self_closes=True, declaration=""
     )
     assert shape.render({"City": "\x01\x02", "Zip": "1 < 2"}) == b"<result><City/><Zip>1 &lt; 2</Zip></result>"
+
+
+@pytest.mark.parametrize("self_closes", [False, True])
+@pytest.mark.parametrize("slash", [False, True])
+def test_an_element_child_is_written_as_the_same_value_in_a_list_is(self_closes, slash):
+    # An element's text children are written by its own compiled code, a list's entries by the
+    # general leaf writer: every kind of value must come out the same from both.
+    values = [None, True, False, 0, -7, 2**70, Decimal("1.50"), 1.5, "", "a & <b>\r", "\x01", "plain"]
+    keys = [f"k{index}" for index in range(len(values))]
+    element = Element("row", "row", tuple(Leaf(key, tag="v") for key in keys))
+    listed = Array("rows", "rows", Leaf("v"), attrs=())
+    options = {"true_text": "True", "false_text": "False", "empty_string_self_closes": self_closes}
+    one = XmlShape(root=element, space_before_slash=slash, **options).render(
+        {"row": dict(zip(keys, values, strict=True))}
+    )
+    many = XmlShape(root=listed, space_before_slash=slash, **options).render({"rows": values})
+    inner = one.decode().removeprefix(DECL).removeprefix("<row>").removesuffix("</row>")
+    assert inner == many.decode().removeprefix(DECL).removeprefix("<rows>").removesuffix("</rows>")
+    assert "<v>True</v><v>False</v><v>0</v><v>-7</v>" in inner

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from contacts.models import ContactItem
+import pytest
+
+from contacts.models import ContactItem, CustomField
 from contacts.rows import ItemRow
-from dialects.onlyoffice.fields import item_category, item_info_type
+from dialects.onlyoffice.fields import api_datetime, custom_field_mask, item_category, item_info_type
 from dialects.onlyoffice.representations import contact_info
 
 SERVICES = ("", "skype", "Skype", "telegram", "facebook", "github", "unknown")
@@ -27,3 +31,27 @@ def test_an_items_common_data_depends_on_its_kind_type_context_and_service_alone
             "IsPrimary": pk % 2 == 0,
             "id": pk,
         }
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (datetime(2020, 12, 8, 17, 37, 4, 120, tzinfo=UTC), "2020-12-08T17:37:04.0001200Z"),
+        (datetime(2020, 12, 8, 19, 37, 4, tzinfo=ZoneInfo("Europe/Riga")), "2020-12-08T17:37:04.0000000Z"),
+        (datetime(1000, 1, 1, tzinfo=UTC), "1000-01-01T00:00:00.0000000Z"),
+        (datetime(999, 1, 1, tzinfo=UTC), "999-01-01T00:00:00.0000000Z"),
+        (date(2021, 5, 6), "2021-05-06T00:00:00.0000000Z"),
+        (None, None),
+    ],
+)
+def test_api_datetime_is_utc_with_seven_fractional_digits(value, text):
+    assert api_datetime(value) == text
+
+
+def test_a_select_boxs_mask_is_its_choices_as_json_whatever_they_hold():
+    listed = CustomField(name="Size", field_format=CustomField.Format.LIST, choices=["S", "Ä", 'a "b"'])
+    assert custom_field_mask(listed) == '["S","Ä","a \\"b\\""]'
+    assert custom_field_mask(listed) == '["S","Ä","a \\"b\\""]'
+    odd = CustomField(name="Odd", field_format=CustomField.Format.LIST, choices=[["x"], {"y": 1}])
+    assert custom_field_mask(odd) == '[["x"],{"y":1}]'
+    assert custom_field_mask(CustomField(name="Text", field_format=CustomField.Format.STRING)) == ""
