@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run on every core (pytest-xdist); PYTEST_ARGS= runs them in one process.
 PYTEST_ARGS ?= -n auto
 # Generated cases per operation of the dialects' and the web form's OpenAPI documents (`make fuzz`;
-# `make test` runs 10; CI runs 200, see .ci/run), on two workers, one served instance each.
+# `make test` runs 10; CI runs 300, see .ci/run), on two workers, one served instance each.
 FUZZ_EXAMPLES ?= 10
 FUZZ_ARGS ?= -n 2
 

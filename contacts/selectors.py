@@ -603,20 +603,21 @@ def contact_list_by_ids(*, user: AnyUser, ids: Iterable[int | str]) -> list[Cont
     return list(qs.prefetch_related("projects", "access_list"))
 
 
+# Every request signed with an API key, in every dialect, starts with this read: compiled once
+# (crm.prepared), and still run on each request, so a key deleted or a user deactivated is refused
+# at once.
+_APIKEY_BY_KEY = PreparedQuery(
+    lambda key: ApiKey.objects.select_related("user").filter(key=key, user__is_active=True)[:1],
+    "\x00key",
+)
+
+
 def apikey_get(*, key: str) -> ApiKey | None:
     """The API key with this secret, if its user is active (with the user, in one query)."""
     if not key or "\x00" in key:
         return None
     found = _APIKEY_BY_KEY.objects(key)
     return found[0] if found else None
-
-
-# Every request signed with an API key starts with this read: compiled once (crm.prepared), and
-# still run on each request, so a key deleted or a user deactivated is refused at once.
-_APIKEY_BY_KEY = PreparedQuery(
-    lambda key: ApiKey.objects.select_related("user").filter(key=key, user__is_active=True).order_by("pk")[:1],
-    "\x00key",
-)
 
 
 # Every post of a web form starts with this read: compiled once (crm.prepared).

@@ -83,3 +83,28 @@ def test_a_lookup_that_rewrites_its_value_is_refused():
     query = PreparedQuery(lambda name: Tag.objects.filter(name__icontains=name), "\x00n")
     with pytest.raises(ValueError, match="once, unchanged"):
         query.objects("vip")
+
+
+def test_an_api_key_is_read_with_its_user_in_one_query_compiled_once(
+    alice, bob, monkeypatch, django_assert_num_queries
+):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from contacts.models import ApiKey
+    from contacts.selectors import apikey_get
+
+    keys = {user.username: ApiKey.objects.create(user=user).key for user in (alice, bob)}
+    apikey_get(key=keys["alice"])  # compiled here, if not by an earlier test of this process
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    for username, key in keys.items():
+        with django_assert_num_queries(1):
+            found = apikey_get(key=key)
+            assert found.user.username == username
+    assert compiled == []
+    assert apikey_get(key="no such key") is None
+    assert apikey_get(key=keys["alice"] + "\x00") is None and apikey_get(key="") is None
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+    assert apikey_get(key=keys["bob"]) is None

@@ -8,7 +8,9 @@ alice with her API key; the web form's own route (`/forms/<key>/`, its document 
 `/forms/openapi.json`) is fuzzed with the form's key and without credentials. The database is a
 copy of a template built once, so every run starts from the same data. `FUZZ_EXAMPLES` sets the
 cases per operation (10 by default; `.ci/run` sets its own for `make fuzz`); generation is
-derandomized, so a run is reproducible. Incoplax's LOOKUP, which OpenAPI cannot name, is fuzzed
+derandomized and never shrinks, so a run with the same count generates the same cases again, and a
+failure prints its case (schemathesis' `curl` reproduction) and the `@reproduce_failure` line that
+replays it. Incoplax's LOOKUP, which OpenAPI cannot name, is fuzzed
 by a call of its own with bodies generated from its `x-lookup` schema.
 """
 
@@ -141,6 +143,7 @@ def fuzz_settings() -> settings:
         phases=[Phase.explicit, Phase.generate],
         deadline=None,
         database=None,
+        print_blob=True,
         suppress_health_check=list(HealthCheck),
     )
 
