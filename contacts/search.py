@@ -383,7 +383,8 @@ SELECT c.id,
 FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
 """
 
-POSTGRESQL_DOCUMENTS = """
+# A document from the contact `c`, its company `co` and its items aggregated as `items`.
+_POSTGRESQL_DOCUMENT = """
 SELECT c.id,
     lower('  ' || replace(c.display_name, ' ', '  ')
     || '  ' || replace(coalesce(co.display_name, ''), ' ', '  ')
@@ -391,25 +392,24 @@ SELECT c.id,
     || coalesce(items.doc, '')),
     coalesce(items.digits, '')
 FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
-CROSS JOIN LATERAL (
+"""
+
+POSTGRESQL_DOCUMENTS = (
+    _POSTGRESQL_DOCUMENT
+    + """CROSS JOIN LATERAL (
     SELECT string_agg('  ' || replace(i.value, ' ', '  '), '') FILTER (WHERE i.kind IN ('email', 'tel')) AS doc,
         string_agg('  ' || regexp_replace(i.value, '[^0-9]', '', 'g'), '') FILTER (WHERE i.kind = 'tel') AS digits
     FROM contacts_contactitem i WHERE i.contact_id = c.id
 ) items
 """
+)
 
 # Every contact's document at once, the same as POSTGRESQL_DOCUMENTS gives one contact: the items
 # are aggregated in one pass grouped by contact (not looked up per contact), each contact's in
 # their physical order, which is the order the per-contact lookup by contact_id reads them in.
-POSTGRESQL_REBUILD = """
-SELECT c.id,
-    lower('  ' || replace(c.display_name, ' ', '  ')
-    || '  ' || replace(coalesce(co.display_name, ''), ' ', '  ')
-    || '  ' || replace(c.job_title, ' ', '  ')
-    || coalesce(items.doc, '')),
-    coalesce(items.digits, '')
-FROM contacts_contact c LEFT JOIN contacts_contact co ON co.id = c.company_id
-LEFT JOIN (
+POSTGRESQL_REBUILD = (
+    _POSTGRESQL_DOCUMENT
+    + """LEFT JOIN (
     SELECT i.contact_id,
         string_agg('  ' || replace(i.value, ' ', '  '), '' ORDER BY i.ctid) AS doc,
         string_agg('  ' || regexp_replace(i.value, '[^0-9]', '', 'g'), '' ORDER BY i.ctid)
@@ -417,3 +417,4 @@ LEFT JOIN (
     FROM contacts_contactitem i WHERE i.kind IN ('email', 'tel') GROUP BY i.contact_id
 ) items ON items.contact_id = c.id
 """
+)
