@@ -40,9 +40,12 @@ def stored_count(*, visibility: str | None = None) -> int:
 
 
 def stored_count_sql(*, visibility: str) -> tuple[str, list[str]]:
-    """`stored_count` as a scalar subquery, for a statement that adds other counts to it."""
+    """`stored_count` as a scalar subquery, for a statement that adds other counts to it: an
+    integer on both databases (PostgreSQL's SUM of a bigint is a numeric, and a numeric plus a
+    COUNT would reach the dialects as a decimal, 2.0 where they write 2)."""
     return (
-        f"(SELECT COALESCE(SUM(contacts), 0) FROM {COUNT_TABLE} WHERE NOT in_trash AND visibility = %s)",
+        f"(SELECT CAST(COALESCE(SUM(contacts), 0) AS bigint) FROM {COUNT_TABLE}"
+        " WHERE NOT in_trash AND visibility = %s)",
         [visibility],
     )
 
