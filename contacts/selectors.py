@@ -616,8 +616,7 @@ def apikey_get(*, key: str) -> ApiKey | None:
     """The API key with this secret, if its user is active (with the user, in one query)."""
     if not key or "\x00" in key:
         return None
-    found = _APIKEY_BY_KEY.objects(key)
-    return found[0] if found else None
+    return _APIKEY_BY_KEY.first(key)
 
 
 # Every post of a web form starts with this read: compiled once (crm.prepared).
@@ -631,8 +630,7 @@ def webform_for_key(*, key: str) -> WebForm | None:
     """The active web form with this key (with its project and the assignee of its leads), or None."""
     if not key or "\x00" in key:
         return None
-    found = _WEBFORM_BY_KEY.objects(key)
-    return found[0] if found else None
+    return _WEBFORM_BY_KEY.first(key)
 
 
 def tag_can_manage(*, user: AnyUser) -> bool:

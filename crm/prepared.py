@@ -85,6 +85,11 @@ class PreparedQuery:
             result.append(instance)
         return result
 
+    def first(self, *values: Any, using: str | None = None) -> Any:
+        """The first model instance `objects` gives, or None (for a queryset sliced to one row)."""
+        found = self.objects(*values, using=using)
+        return found[0] if found else None
+
     def _compiled_for(self, using: str | None) -> tuple[_Compiled, str]:
         if using is None and len(self._compiled) == 1:
             # The usual case, one database: no queryset to build for the router.

@@ -78,6 +78,14 @@ def test_the_queryset_is_built_and_compiled_once(forms):
     assert built == ["\x00k"]
 
 
+def test_first_is_the_one_object_or_none(forms, django_assert_num_queries):
+    query = PreparedQuery(lambda key: WebForm.objects.filter(key=key)[:1], "\x00k")
+    with django_assert_num_queries(1):
+        assert query.first(forms[1].key).name == "Orders"
+    with django_assert_num_queries(1):
+        assert query.first("no such key") is None
+
+
 def test_a_lookup_that_rewrites_its_value_is_refused():
     Tag.objects.create(name="vip")
     query = PreparedQuery(lambda name: Tag.objects.filter(name__icontains=name), "\x00n")
