@@ -48,6 +48,21 @@ def test_a_served_instance_hashes_passwords_with_the_fast_hasher(tmp_path: Path)
         served.stop()
 
 
+def test_a_served_instance_keeps_its_database_connections_between_requests(tmp_path: Path) -> None:
+    served = ServedCRM(tmp_path)
+    served._copy_template()
+    try:
+        max_age = served.manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        )
+        assert int(max_age) >= 60
+    finally:
+        served.stop()
+
+
 def test_each_instance_gets_its_own_copy_of_the_template_with_its_setup_done(tmp_path: Path) -> None:
     first = ServedCRM(tmp_path / "first", setup=[MARK])
     second = ServedCRM(tmp_path / "second", setup=[MARK])
