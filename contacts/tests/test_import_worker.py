@@ -79,7 +79,8 @@ def snapshot(summary: Any) -> dict[str, Any]:
     does not give its numbers back)."""
     ranks = {pk: rank for rank, pk in enumerate(Contact.objects.order_by("pk").values_list("pk", flat=True))}
     left_out = ("id", "uuid", "created_at", "updated_at", "company")
-    contact_fields = [f.attname for f in Contact._meta.concrete_fields if f.name not in left_out]
+    named = {"contact_type_id": "contact_type__code", "stage_id": "stage__name"}  # new ones: other ids on PostgreSQL
+    contact_fields = [named.get(f.attname, f.attname) for f in Contact._meta.concrete_fields if f.name not in left_out]
     contacts = [
         (ranks.get(company_id), *values)
         for company_id, *values in Contact.objects.order_by("pk").values_list("company_id", *contact_fields)
