@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from django.db import connection, transaction
 from contacts.importers import default_targets, import_run, source_open
 from contacts.importers import running as import_running
 from contacts.importers.rows import RowPreparer
+from contacts.importers.writing import BulkWriter
 from contacts.jobs import job_start
 from contacts.models import (
     Address,
@@ -276,3 +278,23 @@ def test_the_worker_may_not_use_the_database(tmp_path, alice, monkeypatch):
 
     with pytest.raises(import_running.ImportWorkerError, match="may not use the database"):
         run(path, alice)
+
+
+def test_an_import_stopped_in_the_writer_stops_its_worker(tmp_path, alice, monkeypatch):
+    monkeypatch.setattr(import_running, "CHUNK", 2)
+    path = write_file(tmp_path / "people.csv", ROWS)
+    write = BulkWriter.write
+    chunks = []
+
+    def write_then_stop(self: BulkWriter, rows: Any) -> Any:
+        chunks.append(len(rows))
+        if len(chunks) == 2:
+            raise KeyboardInterrupt  # what Ctrl-C raises in the command
+        return write(self, rows)
+
+    monkeypatch.setattr(BulkWriter, "write", write_then_stop)
+
+    with pytest.raises(KeyboardInterrupt):
+        run(path, alice)
+    assert multiprocessing.active_children() == []
+    assert len(chunks) == 2
