@@ -439,16 +439,24 @@ def measure_import(table: Table, user: Any, contacts: int) -> None:
         items = write_import_file(path, contacts)
         top = Contact.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         source = source_open(path)
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, worker = time.perf_counter(), time.process_time(), _children_cpu()
         summary = import_run(source=source, targets=default_targets(source), user=user)
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        seconds, cpu, worker = time.perf_counter() - start, time.process_time() - cpu, _children_cpu() - worker
     goal = 15 if connection.vendor == "sqlite" else 10
     per_100k = seconds * 100_000 / contacts
-    # The CPU time of this process (on SQLite, the database's work too) tells a busy machine from a slow import.
+    # The CPU time of this process (on SQLite, the database's work too) tells a busy machine from a slow
+    # import; the worker's (reading and checking the rows, beside it) is its own figure.
     table.add(f"import of {contacts:,} contacts with {items:,} items (CSV)",
-              f"{seconds:.1f} s ({per_100k:.1f} s per 100k, CPU {cpu:.1f} s, {summary.rejected} rejected)",
+              f"{seconds:.1f} s ({per_100k:.1f} s per 100k, CPU {cpu:.1f} s + worker {worker:.1f} s,"
+              f" {summary.rejected} rejected)",
               f"100k in <= {goal} s", per_100k <= goal and summary.created == contacts)  # fmt: skip
     _delete_contacts_after(top)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (the import's worker once it is joined)."""
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def _delete_contacts_after(top: int) -> None:

@@ -41,12 +41,13 @@ from django.db.models.lookups import Exact
 
 SEARCH_TABLE = "contacts_contactsearch"
 PHONE_TERM = re.compile(r"[0-9+\-.()/]+")
+NOT_DIGITS = re.compile(r"[^0-9]+")
 MAX_TERMS = 16
 
 
 def digits_of(value: str) -> str:
     """The ASCII digits of a text, in order ("+1 (383) 224-4242" → "13832244242")."""
-    return "".join(ch for ch in value if "0" <= ch <= "9")
+    return NOT_DIGITS.sub("", value)
 
 
 def search_terms(text: str) -> list[str]:

@@ -98,6 +98,13 @@ class PreparedRow:
 
 
 RowErrors = list[tuple[str, str]]  # (column, message)
+
+
+class MissingReference(Exception):  # noqa: N818 (a signal to the caller, not an error of the row)
+    """Raised by a preparer in `defer_missing` mode for a row naming a type or stage its lists lack:
+    adding one is a write, which belongs to the importing process (see contacts.importers.running)."""
+
+
 # Where a target's values go in `RowPreparer.prepare` (see RowPreparer._plan).
 _FIELD, _ITEM, _ITEM_TYPE, _ADDRESS, _CUSTOM = range(1, 6)
 
@@ -107,6 +114,8 @@ class RowPreparer:
 
     `labels` maps each target code to the column it came from (the header), for messages.
     With `create_missing` off (previews), a type or stage the lists lack is accepted, not added.
+    With `defer_missing` on (a process that checks rows for another one and never writes), such a
+    row raises MissingReference instead, for the writing process to check the row itself.
     """
 
     def __init__(
@@ -121,6 +130,7 @@ class RowPreparer:
         self.labels = dict(labels)
         self.match_target = match_target
         self.create_missing = create_missing
+        self.defer_missing = False
         self.custom_fields = {f.pk: f for f in CustomField.objects.all()}
         self.users: dict[str, int] = {}
         for pk, username, email in User.objects.values_list("pk", "username", "email"):
@@ -292,6 +302,8 @@ class RowPreparer:
         if key not in self.types:
             if not self.create_missing:
                 return None
+            if self.defer_missing:
+                raise MissingReference(value)
             try:
                 self.types[key] = contact_type_for_code(code=slugify(value)[:30] or key).pk
             except ValidationError as exc:
@@ -304,6 +316,8 @@ class RowPreparer:
         if key not in self.stages:
             if not self.create_missing:
                 return None
+            if self.defer_missing:
+                raise MissingReference(value)
             stage = ContactStage(name=value)
             try:
                 stage.full_clean()

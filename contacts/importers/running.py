@@ -5,25 +5,41 @@ streamed, a chunk of CHUNK rows is held at a time, rejected rows go straight to 
 (their original cells and an "Error" column) and only the first MAX_LISTED errors are kept for
 the summary. Every contact written is recorded in its history as imported, on the import channel.
 A dry run does all of it, then rolls everything back.
+
+A file of more than one chunk is read and checked in a second process while this one writes:
+the worker (forked, so it starts with the import's lookups already read) streams the records,
+checks them with its copy of the RowPreparer and sends each chunk of checked rows through a pipe,
+at most one chunk ahead of the writer; SQLite has one writer, and on two cores the checks then
+cost the writer no time. The worker never touches the database: a row naming a type or stage
+the lists lack (adding one is a write) is sent back unchecked and checked here, in its place, and
+the worker learns the new entry for the rows after it. The writer sees the same chunks, rows and
+errors in the same order as when it reads the file itself. An error in the worker fails the
+import with the worker's exception; a worker that dies fails it with its exit code.
 """
 
 from __future__ import annotations
 
 import csv
+import multiprocessing
+import pickle
+import signal
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from contextlib import closing, nullcontext, suppress
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connections, transaction
 
 from contacts.history import history_channel
 from contacts.importers.mapping import JOINABLE, guess_mapping, mapping_problems, target_parse
 from contacts.importers.reading import ImportFileError, Record, Source, source_count, source_records
-from contacts.importers.rows import PreparedRow, RowPreparer, labels_of
+from contacts.importers.rows import MissingReference, PreparedRow, RowErrors, RowPreparer, labels_of
 from contacts.importers.writing import BulkWriter, bulk_cache
 from contacts.models import Channel, CustomField
 
@@ -32,6 +48,15 @@ FORMULA_STARTS = frozenset("=+-@\t\r")
 MAX_LISTED = 200
 PREVIEW_ROWS = 10
 MATCHABLE = ("id", "name", "full_name")
+PARALLEL = True  # check a file of more than one chunk in a worker process (where the OS can fork)
+# A checked row crosses the pipe as a tuple of these fields (a dataclass per row unpickles slowly);
+# its cells, needed only if the writer refuses the row, cross as one pickled blob per chunk.
+_PACKED = tuple(f.name for f in fields(PreparedRow) if f.name != "cells")
+_pack = attrgetter(*_PACKED)
+
+
+class ImportWorkerError(RuntimeError):
+    """The process checking an import's rows stopped without finishing."""
 
 
 @dataclass
@@ -167,19 +192,21 @@ def import_run(
         writer = BulkWriter(
             user=user, preparer=preparer, projects=projects, update_existing=update_existing, match_target=match_target
         )
-        with _Rejected(source) as rejected:
-            for chunk, failures in _chunks(source, targets, preparer):
-                summary.rows += len(chunk) + len(failures)
-                for record, errors in failures:
+        parallel = PARALLEL and total > CHUNK and "fork" in multiprocessing.get_all_start_methods()
+        checked = _checked_in_worker(source, targets, preparer) if parallel else _chunks(source, targets, preparer)
+        with _Rejected(source) as rejected, closing(checked) as chunks:
+            for chunk in chunks:
+                summary.rows += len(chunk.rows) + len(chunk.failures)
+                for record, errors in chunk.failures:
                     rejected.add(summary, record.number, record.cells, errors)
-                if chunk:
-                    cells = {row.number: row.cells for row in chunk}
+                if chunk.rows:
                     with transaction.atomic():  # the chunk and its history entries: one transaction
-                        result = writer.write(chunk)
+                        result = writer.write(list(chunk.rows))  # the writer drops the rows it refuses
                         writer.record_history([*result.companies, *result.created, *result.updated])
                     by_row: dict[int, list[tuple[str, str]]] = {}
                     for number, column, message in result.errors:
                         by_row.setdefault(number, []).append((column, message))
+                    cells = chunk.cells() if by_row else {}
                     for number, errors in sorted(by_row.items()):
                         rejected.add(summary, number, cells[number], errors)
                     summary.created += len(result.created)
@@ -193,12 +220,25 @@ def import_run(
     return summary
 
 
-def _chunks(
-    source: Source, targets: Sequence[str], preparer: RowPreparer
-) -> Iterator[tuple[list[PreparedRow], list[tuple[Record, list[tuple[str, str]]]]]]:
+@dataclass
+class _Chunk:
+    """A chunk of checked rows and the records refused by the checks, both in file order."""
+
+    rows: list[PreparedRow]
+    failures: list[tuple[Record, RowErrors]]
+    cells_blob: bytes = b""  # the cells of rows checked in the worker, pickled by row number
+
+    def cells(self) -> dict[int, list[str]]:
+        """Each row's cells as read, by row number."""
+        found = pickle.loads(self.cells_blob) if self.cells_blob else {}  # noqa: S301 (our own worker's)
+        found.update((row.number, row.cells) for row in self.rows if row.cells)
+        return found
+
+
+def _chunks(source: Source, targets: Sequence[str], preparer: RowPreparer) -> Iterator[_Chunk]:
     values_of = record_values(source, targets)
     chunk: list[PreparedRow] = []
-    failures: list[tuple[Record, list[tuple[str, str]]]] = []
+    failures: list[tuple[Record, RowErrors]] = []
     for record in source_records(source):
         if record.error:
             failures.append((record, [("", record.error)]))
@@ -210,10 +250,125 @@ def _chunks(
                 row.cells = record.cells
                 chunk.append(row)
         if len(chunk) + len(failures) >= CHUNK:
-            yield chunk, failures
+            yield _Chunk(chunk, failures)
             chunk, failures = [], []
     if chunk or failures:
-        yield chunk, failures
+        yield _Chunk(chunk, failures)
+
+
+def _checked_in_worker(source: Source, targets: Sequence[str], preparer: RowPreparer) -> Iterator[_Chunk]:
+    """The chunks `_chunks` gives, checked in a forked worker process (see the module docstring)."""
+    context = multiprocessing.get_context("fork")
+    rows_in, rows_out = context.Pipe(duplex=False)
+    learned_in, learned_out = context.Pipe(duplex=False)
+    sys.stdout.flush()  # the worker would otherwise write out a copy of what is buffered
+    sys.stderr.flush()
+    worker = context.Process(
+        target=_check_rows,
+        args=(source, targets, preparer, rows_out, learned_in, (rows_in, learned_out)),
+        name="import-rows",
+        daemon=not multiprocessing.current_process().daemon,
+    )
+    worker.start()
+    rows_out.close()
+    learned_in.close()
+    values_of = record_values(source, targets)
+    try:
+        while True:
+            try:
+                message = rows_in.recv()
+            except EOFError:
+                worker.join(timeout=10)
+                raise ImportWorkerError(
+                    f"The process checking the rows stopped before the end (exit code {worker.exitcode})."
+                ) from None
+            if message[0] == "done":
+                break
+            if message[0] == "error":
+                raise message[1] from ImportWorkerError(message[2])
+            _, packed, deferred, failures, cells_blob = message
+            rows: list[PreparedRow] = []
+            waiting = iter(deferred)
+            for values in packed:
+                if values is None:  # a row the worker left to this process (see RowPreparer.defer_missing)
+                    record = next(waiting)
+                    row, errors = preparer.prepare(record.number, values_of(record))
+                    if row is None:
+                        failures.append((record, errors))
+                        continue
+                    row.cells = record.cells
+                else:
+                    row = PreparedRow(*values)
+                rows.append(row)
+            if deferred:
+                failures.sort(key=lambda failure: failure[0].number)
+                with suppress(OSError):  # the worker has finished (or died: the next recv tells)
+                    learned_out.send((preparer.types, preparer.stages))
+            yield _Chunk(rows, failures, cells_blob)
+        worker.join()
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+            worker.join()
+        rows_in.close()
+        learned_out.close()
+
+
+def _check_rows(
+    source: Source, targets: Sequence[str], preparer: RowPreparer, rows_out: Any, learned_in: Any, inherited: tuple
+) -> None:
+    """The worker: records read and checked, a chunk at a time, sent to the writing process."""
+    for end in inherited:  # the writer's ends: the pipe breaks when the writer goes
+        end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle: it stops the worker
+    for alias in connections:
+        connections[alias].execute_wrappers.append(_no_queries)
+    preparer.defer_missing = True
+    values_of = record_values(source, targets)
+    packed: list[tuple | None] = []
+    deferred: list[Record] = []
+    failures: list[tuple[Record, RowErrors]] = []
+    cells: dict[int, list[str]] = {}
+    try:
+        for record in source_records(source):
+            if record.error:
+                failures.append((record, [("", record.error)]))
+            else:
+                try:
+                    row, errors = preparer.prepare(record.number, values_of(record))
+                except MissingReference:
+                    packed.append(None)
+                    deferred.append(record)
+                else:
+                    if row is None:
+                        failures.append((record, errors))
+                    else:
+                        packed.append(_pack(row))
+                        cells[record.number] = record.cells
+            if len(packed) + len(failures) >= CHUNK:
+                _send_chunk(rows_out, packed, deferred, failures, cells)
+                packed, deferred, failures, cells = [], [], [], {}
+                while learned_in.poll():
+                    types, stages = learned_in.recv()
+                    preparer.types.update(types)
+                    preparer.stages.update(stages)
+        if packed or failures:
+            _send_chunk(rows_out, packed, deferred, failures, cells)
+        rows_out.send(("done",))
+    except Exception as exc:  # noqa: BLE001 (any error ends the import, in the writer, with its message)
+        trace = traceback.format_exc()
+        try:
+            rows_out.send(("error", exc, trace))
+        except Exception:  # noqa: BLE001 (an exception that does not pickle)
+            rows_out.send(("error", ImportWorkerError(str(exc) or exc.__class__.__name__), trace))
+
+
+def _send_chunk(rows_out: Any, packed: list, deferred: list, failures: list, cells: dict[int, list[str]]) -> None:
+    rows_out.send(("chunk", packed, deferred, failures, pickle.dumps(cells, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+def _no_queries(*args: Any) -> None:
+    raise ImportWorkerError("The process checking import rows may not use the database.")
 
 
 class _Rejected:

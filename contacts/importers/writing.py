@@ -49,6 +49,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -310,20 +311,23 @@ class BulkWriter:
     ) -> None:
         # Random ids as ever, handed out in their own order: the chunk's uuids then go into their
         # unique index in one sweep, not at random places.
-        uuids = iter(sorted(uuid.uuid4() for _ in range(len(implicit) + len(rows))))
+        uuids = iter(sorted((uuid.uuid4() for _ in range(len(implicit) + len(rows))), key=_uuid_order))
         contacts = [
             self._contact_tuple(pk, {"name": name}, True, now, next(uuids))
             for name, pk in zip(implicit, company_ids, strict=True)
         ]
         items, addresses, tagged, links, custom = [], [], [], [], []
+        shared = list(dict.fromkeys(self.projects))  # the projects of every contact of the import
         for row, pk in zip(rows, ids, strict=True):
             fields = dict(row.fields)
             if row.company:
                 fields["company_id"] = self.companies[row.company.lower()]
             contacts.append(self._contact_tuple(pk, fields, row.is_company, now, next(uuids)))
             self._children(row, pk, items, addresses, custom, start=0)
-            tagged += [(pk, tag) for tag in self._tag_ids(row.tags)]
-            links += [(pk, project) for project in dict.fromkeys([*row.projects, *self.projects])]
+            if row.tags:
+                tagged += [(pk, tag) for tag in self._tag_ids(row.tags)]
+            projects = dict.fromkeys([*row.projects, *shared]) if row.projects else shared
+            links += [(pk, project) for project in projects]
         links += [(pk, project) for pk in company_ids for project in self.projects]
         items.sort(key=_item_order)
         # Contacts first: on SQLite each item's foreign key then finds its contact at once, where
@@ -441,6 +445,8 @@ class BulkWriter:
         custom += [(pk, field_id, value) for field_id, value in row.custom.items()]
 
     def _tag_ids(self, names: list[str]) -> list[int]:
+        if not names:
+            return []
         missing = [name for name in names if name.lower() not in self.tags]
         if missing:
             lowered = {name.lower(): name for name in missing}
@@ -452,7 +458,8 @@ class BulkWriter:
                     tag = Tag(name=name)
                     tag.save()  # taggit makes the unique slug
                     self.tags[key] = tag.pk
-        return list(dict.fromkeys(self.tags[name.lower()] for name in names))
+        ids = [self.tags[name.lower()] for name in names]
+        return ids if len(ids) == 1 else list(dict.fromkeys(ids))
 
     # Updating ----------------------------------------------------------------------------------
 
@@ -539,6 +546,9 @@ def _pairs_q(pairs: list[tuple[int, int]]) -> Q:
     for field_id, pks in by_field.items():
         condition |= Q(field_id=field_id, contact_id__in=pks)
     return condition
+
+
+_uuid_order = attrgetter("int")  # a UUID's own order, without its Python-level comparison
 
 
 def _item_order(item: tuple) -> tuple[str, str]:
