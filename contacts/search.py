@@ -136,7 +136,9 @@ class SearchMatch(Expression):
     ``search_walk`` is a number of rows (`search_walk_page` sets it for the first pages of a
     common term) walks its sort index instead, checking each contact (`probe_sql`) until that
     many match, O(page), within a bound past which it reads every match after all. A query
-    whose ``search_probe`` is true checks each contact it reads, unbounded.
+    whose ``search_probe`` is true checks each contact it reads, unbounded. A query whose
+    ``search_found`` is a JSON array of ids (`search_found_page`: the matches a capped count has
+    just read) takes them as they are, without reading the index again.
     """
 
     conditional = True
@@ -163,6 +165,8 @@ class SearchMatch(Expression):
         if getattr(query, "search_probe", False):
             sql, params = probe_sql(self.terms, vendor=connection.vendor, ref=ref)
             return sql, [*ref_params, *params]
+        if (found := getattr(query, "search_found", None)) is not None:
+            return f"{ref} IN (SELECT value FROM json_each(%s))", [*ref_params, found]
         if walk := getattr(query, "search_walk", None):
             sql, params = self._walk_sql(query, need=walk[0], span=walk[1], connection=connection)
             return f"{ref} IN ({sql})", [*ref_params, *params]
@@ -261,6 +265,8 @@ WALK_SPAN = 40
 # then walks SIFT_SPAN times as far testing ids against the matches (see SearchMatch._walk_sql).
 NEAR_SPAN = 100
 SIFT_SPAN = 3
+# A capped count of at most KEEP_FOUND matches hands their ids to the page (SQLite).
+KEEP_FOUND = PROBE_FROM
 
 
 def search_walk_page(query: Any, *, total: int, rows: int) -> None:
@@ -281,11 +287,16 @@ def search_walk_page(query: Any, *, total: int, rows: int) -> None:
         query.search_walk = (rows, max(rows * WALK_SPAN, total))
 
 
-def search_count_capped(query: Any, *, cap: int) -> int | None:
+def search_count_capped(query: Any, *, cap: int) -> tuple[int, str | None] | None:
     """`min(count, cap + 1)` of a query of contact ids that a search filters, on SQLite, reading
     the search index in its own (rowid) order and stopping after `cap + 1` visible matches:
     O(cap), where the usual form reads every match first. None when this does not apply (not
-    SQLite, or not exactly one search among the query's plain AND conditions)."""
+    SQLite, or not exactly one search among the query's plain AND conditions).
+
+    Beside the count, the ids it found (a JSON array) when they are all the matches (the count
+    is at most `cap`) and at most KEEP_FOUND, else None: the page of so few matches reads them
+    by id (`search_found_page`) instead of evaluating the search again, which for a term of
+    several trigrams (a phone number, an email address) costs as much as the count did."""
     if connection.vendor != "sqlite":
         return None
     found = list(_searches(query.where, plain=True))
@@ -296,12 +307,22 @@ def search_count_capped(query: Any, *, cap: int) -> int | None:
     inner.search_driven = True  # the search renders as "id = s.rowid": the index drives
     inner_sql, inner_params = inner.get_compiler(connection=connection).as_sql()
     sql = (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_TABLE} s WHERE s.{SEARCH_TABLE} MATCH %s "
+        f"SELECT COUNT(*), CASE WHEN COUNT(*) <= %s THEN json_group_array(crm_id) END "
+        f"FROM (SELECT s.rowid AS crm_id FROM {SEARCH_TABLE} s WHERE s.{SEARCH_TABLE} MATCH %s "
         f"AND EXISTS ({inner_sql}) LIMIT %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_query(match.terms), *inner_params, cap + 1])
-        return cursor.fetchone()[0]
+        # Past the cap the count has read only some of the matches: it keeps none then.
+        cursor.execute(sql, [min(KEEP_FOUND, cap), _fts_query(match.terms), *inner_params, cap + 1])
+        count, ids = cursor.fetchone()
+        return count, ids
+
+
+def search_found_page(query: Any, *, found: str) -> None:
+    """Let the query of a page's ids take its search's matches from `found`, the JSON array of
+    ids that `search_count_capped` read for the same list (the search and the list's other
+    conditions met), instead of reading the search index again."""
+    query.search_found = found
 
 
 def search_count_live(match: SearchMatch) -> int | None:
