@@ -137,7 +137,9 @@ class SearchMatch(Expression):
     ``search_walk`` is a number of rows (`search_walk_page` sets it for the first pages of a
     common term) walks its sort index instead, checking each contact (`probe_sql`) until that
     many match, O(page), within a bound past which it reads every match after all. A query
-    whose ``search_probe`` is true checks each contact it reads, unbounded.
+    whose ``search_probe`` is true checks each contact it reads, unbounded. A query whose
+    ``search_found`` is a JSON array of ids (`search_found_page`: the matches a capped count has
+    just read) takes them as they are, without reading the index again.
     """
 
     conditional = True
@@ -164,6 +166,8 @@ class SearchMatch(Expression):
         if getattr(query, "search_probe", False):
             sql, params = probe_sql(self.terms, vendor=connection.vendor, ref=ref)
             return sql, [*ref_params, *params]
+        if (found := getattr(query, "search_found", None)) is not None:
+            return f"{ref} IN (SELECT value FROM json_each(%s))", [*ref_params, found]
         if walk := getattr(query, "search_walk", None):
             sql, params = self._walk_sql(query, need=walk[0], span=walk[1], connection=connection)
             return f"{ref} IN ({sql})", [*ref_params, *params]
@@ -172,44 +176,74 @@ class SearchMatch(Expression):
 
     def _walk_sql(self, query: Any, *, need: int, span: int, connection: Any) -> tuple[str, list[Any]]:
         """The ids a page of `need` rows from the start of `query`'s order may come from: the
-        first `need` matches among the first `span` contacts of the order (the list's other
-        conditions met), when there are that many; every match otherwise.
+        first `need` matches among the first contacts of the order (the list's other conditions
+        met), when the walk finds that many within its bound; every match otherwise.
 
         One statement either way, so a page costs the same number of queries. The walk is
         bounded: matches gathered at one end of the order (a name search sorted by name, whose
         matches all sort under the same letters) would otherwise have it visit every contact
         before the page fills. Past the bound, reading every match costs O(matches).
+
+        PostgreSQL checks each of the first `span` contacts on its own index row. SQLite does so
+        for the first `need` × NEAR_SPAN of them (at most `span`): a check reads the contact's
+        index row by its id, a page of the index's table away from the last one (about 5 µs at a
+        million contacts), which suits a term common enough to fill the page within a few
+        thousand contacts. When that falls short, it walks again, SIFT_SPAN × `span` contacts at
+        most, testing each id against the index's matches, read once into a temporary b-tree
+        (about 0.2 µs a match to build, 0.5 µs a contact to walk): a term of tens of thousands
+        of matches spread over the order fills its page there for a fraction of reading and
+        sorting every match (about 2 µs a match), which is what is left when both fall short.
         """
+        sqlite = connection.vendor == "sqlite"
+        walk_sql, walk_params = self._walked(
+            query, span=min(span, need * NEAR_SPAN) if sqlite else span, connection=connection
+        )
+        probe, probe_params = probe_sql(self.terms, vendor=connection.vendor, ref="crm_walk.pk")
+        short = "(SELECT COUNT(*) FROM crm_found) < %s"
+        # The walk runs as the check asks for contacts (never stored whole), its finds once.
+        # SQLite before 3.35 takes no such hints: it runs each use of the finds (bounded) anew.
+        hints = not sqlite or sqlite3.sqlite_version_info >= (3, 35)
+        lazy, stored = ("NOT MATERIALIZED ", "MATERIALIZED ") if hints else ("", "")
+        found = (
+            f"WITH crm_walk(pk) AS {lazy}({walk_sql}), "
+            f"crm_found AS {stored}(SELECT pk FROM crm_walk WHERE {probe} LIMIT %s)"
+        )
+        found_params = [*walk_params, *probe_params, need]
+        if not sqlite:  # PostgreSQL tests a condition without columns once, before reading anything
+            every, every_params = search_sql(self.terms, vendor=connection.vendor)
+            every, every_params = f"{every} AND {short}", [*every_params, need]
+            return f"{found} SELECT pk FROM crm_found UNION ALL {every}", [*found_params, *every_params]
+        # The second walk is as long as SIFT_SPAN × `span` when the first fell short, and empty
+        # otherwise: SQLite computes a LIMIT once, before the walk starts, so neither the walk
+        # nor the matches are read then. The unary + keeps the id test a filter on the walk,
+        # which must not be driven by the matches (that would lose the walk's order). SQLite
+        # tests a subquery in a WHERE row by row: the one-row table `crm_shorter`, empty when a
+        # walk found enough, comes first (CROSS JOIN keeps that order), so the index's matches
+        # are not read at all then.
+        sift_sql, sift_params = self._walked(query, span=None, connection=connection)
+        fts = _fts_query(self.terms)
+        sql = (
+            f"{found}, crm_sift(pk) AS {lazy}({sift_sql} LIMIT CASE WHEN {short} THEN %s ELSE 0 END), "
+            f"crm_sifted AS {stored}(SELECT pk FROM crm_sift "
+            f"WHERE +crm_sift.pk IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s) LIMIT %s) "
+            f"SELECT pk FROM crm_found UNION ALL SELECT pk FROM crm_sifted UNION ALL "
+            f"SELECT s.rowid FROM (SELECT 1 WHERE {short} AND (SELECT COUNT(*) FROM crm_sifted) < %s) crm_shorter "
+            f"CROSS JOIN {SEARCH_TABLE} s WHERE s.{SEARCH_TABLE} MATCH %s"
+        )
+        params = [*found_params, *sift_params, need, span * SIFT_SPAN, fts, need, need, need, fts]
+        return sql, params
+
+    @staticmethod
+    def _walked(query: Any, *, span: int | None, connection: Any) -> tuple[str, list[Any]]:
+        """The ids of the first `span` contacts (all of them for None) of `query`'s order that its
+        other conditions let through."""
         walk = query.clone()
         walk.search_walk = None
         walk.search_everything = True
         walk.clear_limits()
-        walk.set_limits(high=span)
-        walk_sql, walk_params = walk.get_compiler(connection=connection).as_sql()
-        probe, probe_params = probe_sql(self.terms, vendor=connection.vendor, ref="crm_walk.pk")
-        short = "(SELECT COUNT(*) FROM crm_found) < %s"
-        if connection.vendor == "sqlite":
-            # SQLite tests a subquery in a WHERE row by row: the one-row table `crm_short`, empty
-            # when the walk found enough, comes first (CROSS JOIN keeps that order), so the
-            # index's matches are not read at all then.
-            every = (
-                f"SELECT s.rowid FROM (SELECT 1 WHERE {short}) crm_short CROSS JOIN {SEARCH_TABLE} s "
-                f"WHERE s.{SEARCH_TABLE} MATCH %s"
-            )
-            every_params = [need, _fts_query(self.terms)]
-        else:  # PostgreSQL tests a condition without columns once, before reading anything
-            every, every_params = search_sql(self.terms, vendor=connection.vendor)
-            every, every_params = f"{every} AND {short}", [*every_params, need]
-        # The walk runs as the check asks for contacts (never stored whole), its finds once.
-        # SQLite before 3.35 takes no such hints: it runs each use of the finds (bounded) anew.
-        hints = connection.vendor != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
-        lazy, stored = ("NOT MATERIALIZED ", "MATERIALIZED ") if hints else ("", "")
-        sql = (
-            f"WITH crm_walk(pk) AS {lazy}({walk_sql}), "
-            f"crm_found AS {stored}(SELECT pk FROM crm_walk WHERE {probe} LIMIT %s) "
-            f"SELECT pk FROM crm_found UNION ALL {every}"
-        )
-        return sql, [*walk_params, *probe_params, need, *every_params]
+        if span is not None:
+            walk.set_limits(high=span)
+        return walk.get_compiler(connection=connection).as_sql()
 
 
 def search_q(text: str) -> Q:
@@ -228,6 +262,12 @@ def search_q(text: str) -> Q:
 PROBE_FROM = 2000
 PROBE_SHARE = 100
 WALK_SPAN = 40
+# On SQLite the walk checks at most NEAR_SPAN contacts for each row on their own index rows,
+# then walks SIFT_SPAN times as far testing ids against the matches (see SearchMatch._walk_sql).
+NEAR_SPAN = 100
+SIFT_SPAN = 3
+# A capped count of at most KEEP_FOUND matches hands their ids to the page (SQLite).
+KEEP_FOUND = PROBE_FROM
 
 
 def search_walk_page(query: Any, *, total: int, rows: int) -> None:
@@ -248,11 +288,16 @@ def search_walk_page(query: Any, *, total: int, rows: int) -> None:
         query.search_walk = (rows, max(rows * WALK_SPAN, total))
 
 
-def search_count_capped(query: Any, *, cap: int) -> int | None:
+def search_count_capped(query: Any, *, cap: int) -> tuple[int, str | None] | None:
     """`min(count, cap + 1)` of a query of contact ids that a search filters, on SQLite, reading
     the search index in its own (rowid) order and stopping after `cap + 1` visible matches:
     O(cap), where the usual form reads every match first. None when this does not apply (not
-    SQLite, or not exactly one search among the query's plain AND conditions)."""
+    SQLite, or not exactly one search among the query's plain AND conditions).
+
+    Beside the count, the ids it found (a JSON array) when they are all the matches (the count
+    is at most `cap`) and at most KEEP_FOUND, else None: the page of so few matches reads them
+    by id (`search_found_page`) instead of evaluating the search again, which for a term of
+    several trigrams (a phone number, an email address) costs as much as the count did."""
     if connection.vendor != "sqlite":
         return None
     found = list(_searches(query.where, plain=True))
@@ -263,12 +308,22 @@ def search_count_capped(query: Any, *, cap: int) -> int | None:
     inner.search_driven = True  # the search renders as "id = s.rowid": the index drives
     inner_sql, inner_params = inner.get_compiler(connection=connection).as_sql()
     sql = (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SEARCH_TABLE} s WHERE s.{SEARCH_TABLE} MATCH %s "
+        f"SELECT COUNT(*), CASE WHEN COUNT(*) <= %s THEN json_group_array(crm_id) END "
+        f"FROM (SELECT s.rowid AS crm_id FROM {SEARCH_TABLE} s WHERE s.{SEARCH_TABLE} MATCH %s "
         f"AND EXISTS ({inner_sql}) LIMIT %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_query(match.terms), *inner_params, cap + 1])
-        return cursor.fetchone()[0]
+        # Past the cap the count has read only some of the matches: it keeps none then.
+        cursor.execute(sql, [min(KEEP_FOUND, cap), _fts_query(match.terms), *inner_params, cap + 1])
+        count, ids = cursor.fetchone()
+        return count, ids
+
+
+def search_found_page(query: Any, *, found: str) -> None:
+    """Let the query of a page's ids take its search's matches from `found`, the JSON array of
+    ids that `search_count_capped` read for the same list (the search and the list's other
+    conditions met), instead of reading the search index again."""
+    query.search_found = found
 
 
 def search_count_live(match: SearchMatch) -> int | None:

@@ -72,7 +72,14 @@ from contacts.models import (
     WebForm,
     normalize_phone,
 )
-from contacts.search import search_count_capped, search_count_live, search_match, search_q, search_walk_page
+from contacts.search import (
+    search_count_capped,
+    search_count_live,
+    search_found_page,
+    search_match,
+    search_q,
+    search_walk_page,
+)
 from crm.ids import MAX_ID, parse_id
 from crm.prepared import PreparedQuery
 from projects.models import Membership, Project
@@ -198,19 +205,25 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     stored counts (`contacts.counts`), and the public part of anyone else's unfiltered list too;
     a superuser's search with no other filter from the search index alone (`search_count_live`).
     """
+    return _contact_count(qs, cap=cap)[0]
+
+
+def _contact_count(qs: QuerySet, *, cap: int | None) -> tuple[int, str | None]:
+    """`contact_count`, with the ids a capped search count found when it kept them (a JSON
+    array, see `search_count_capped`), else None."""
     ids = qs.order_by().values("pk")
     if _counts_every_live_contact(ids.query):
         total = stored_count()
-        return total if cap is None else min(total, cap + 1)
+        return (total if cap is None else min(total, cap + 1)), None
     if cap is None and (match := _live_search(ids.query)) is not None:
         total = search_count_live(match)
         if total is not None:
-            return total
+            return total, None
     if cap is None:
         split = _count_by_visibility(ids)
-        return ids.count() if split is None else split
+        return (ids.count() if split is None else split), None
     driven = search_count_capped(ids.query, cap=cap)
-    return ids[: cap + 1].count() if driven is None else driven
+    return (ids[: cap + 1].count(), None) if driven is None else driven
 
 
 def _counts_every_live_contact(query: Any, *, where: WhereNode | None = None) -> bool:
@@ -326,7 +339,13 @@ def _is_visibility(node: Any) -> bool:
 
 
 def contact_page(
-    qs: QuerySet, *, offset: int, limit: int, total: int | None = None, least: int | None = None
+    qs: QuerySet,
+    *,
+    offset: int,
+    limit: int,
+    total: int | None = None,
+    least: int | None = None,
+    found: str | None = None,
 ) -> list[Any]:
     """One page of an ordered list of contacts (or of any model), in one statement.
 
@@ -339,6 +358,8 @@ def contact_page(
 
     With the `total` (or, from a capped count, the `least` the list holds), the first pages of
     a common search walk the sort index instead of reading every match (`search_walk_page`).
+    With the ids its search matched (`found`, from a capped count of few matches), the page
+    reads them by id instead of reading the search index again (`search_found_page`).
     """
     offset, limit = max(offset, 0), max(limit, 0)
     if total is not None:
@@ -353,7 +374,9 @@ def contact_page(
     else:
         start = offset
         ids = ids[offset : offset + limit]
-    if (known := total if total is not None else least) is not None:
+    if found is not None:
+        search_found_page(ids.query, found=found)
+    elif (known := total if total is not None else least) is not None:
         search_walk_page(ids.query, total=known, rows=start + limit)
     return list(_rows_by_ids(qs, ids))
 
@@ -391,10 +414,11 @@ class ContactPages:
         self.cap = cap
         self.total: int | None = None
         self.capped = False
+        self.found: str | None = None
 
     def count(self) -> int:
         if self.total is None:
-            total = contact_count(self.qs, cap=self.cap)
+            total, self.found = _contact_count(self.qs, cap=self.cap)
             self.capped = self.cap is not None and total > self.cap
             self.total = self.cap if self.capped else total
         return self.total
@@ -411,7 +435,9 @@ class ContactPages:
         start = window.start or 0
         # A capped total is not the list's end: reading from the other end would start elsewhere.
         total, least = (None, self.total) if self.capped else (self.total, None)
-        return contact_page(self.qs, offset=start, limit=(window.stop or start) - start, total=total, least=least)
+        return contact_page(
+            self.qs, offset=start, limit=(window.stop or start) - start, total=total, least=least, found=self.found
+        )
 
 
 def contact_tags(contact: Contact) -> list[Tag]:

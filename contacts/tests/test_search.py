@@ -6,13 +6,14 @@ import re
 from typing import Any
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Contact, ContactItem
 from contacts.search import search_rebuild, search_sql
-from contacts.selectors import contact_count, contact_list, trash_list
+from contacts.selectors import ContactPages, contact_count, contact_list, trash_list
 from contacts.services import contact_create, contact_delete, contact_merge, contact_purge, contact_update
 
 pytestmark = pytest.mark.django_db
@@ -263,6 +264,12 @@ def test_indexed_search_returns_what_a_brute_force_search_returns(admin_user, pe
             assert found_contact_by_contact(admin_user, text) == expected, text
             searched = contact_list(user=admin_user, filters={"search": text}, prefetch=False)
             assert contact_count(searched, cap=2) == min(len(expected), 3), text
+            # The UI's pages: a capped count, then a page (from the ids the count found, if few).
+            ordered = list(searched.values_list("pk", flat=True))
+            pages = Paginator(ContactPages(searched, cap=len(expected) + 1), 2)
+            assert [c.pk for c in pages.page(pages.num_pages)] == ordered[(pages.num_pages - 1) * 2 :], text
+            capped = Paginator(ContactPages(searched, cap=1), 2)
+            assert [c.pk for c in capped.page(1)] == ordered[:1], text
         transaction.set_rollback(True)
 
 

@@ -122,3 +122,27 @@ def test_an_exact_search_count_is_what_the_rows_hold(six_smiths, admin_user):
     for text in ("smith", "ann2", "an", "nobody", "sm ann", "+"):
         qs = contact_list(user=admin_user, filters={"search": text})
         assert contact_count(qs) == len(list(qs.values_list("pk", flat=True))), text
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's capped count keeps the ids it found")
+def test_a_capped_count_of_few_matches_hands_their_ids_to_the_page(six_smiths, bob, django_assert_num_queries):
+    Contact.objects.update(visibility="public")
+    Contact.objects.filter(pk=six_smiths[4].pk).update(deleted_at="2026-01-01T00:00:00Z")
+    qs = contact_list(user=bob, filters={"search": "smith"}, prefetch=False)
+    pages = Paginator(ContactPages(qs, cap=10), 2)
+    with django_assert_num_queries(2) as ctx:
+        assert pages.count == 5
+        rows = list(pages.page(2))
+    assert [c.pk for c in rows] == [c.pk for c in six_smiths[2:4]]
+    count, page = (query["sql"] for query in ctx.captured_queries)
+    assert "MATCH" in count and "MATCH" not in page and "json_each" in page
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's capped count keeps the ids it found")
+def test_a_capped_count_of_many_matches_keeps_no_ids(six_smiths, bob, monkeypatch):
+    monkeypatch.setattr("contacts.search.KEEP_FOUND", 3)
+    Contact.objects.update(visibility="public")
+    pages = Paginator(ContactPages(contact_list(user=bob, filters={"search": "smith"}, prefetch=False), cap=10), 2)
+    with CaptureQueriesContext(connection) as ctx:
+        assert [c.pk for c in pages.page(3)] == [c.pk for c in six_smiths[4:]]
+    assert all("MATCH" in query["sql"] for query in ctx.captured_queries)

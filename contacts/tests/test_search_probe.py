@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contacts.models import Contact, ContactItem
 from contacts.rows import contact_rows
@@ -159,3 +162,95 @@ def test_a_walked_page_is_the_indexed_page_wherever_the_matches_sort(smiths, bob
         for offset in (0, 3, 9):
             page = contact_page(qs, offset=offset, limit=5, total=len(expected))
             assert [c.pk for c in page] == expected[offset : offset + 5], (text, offset)
+
+
+def counting_checks(checked: list[str | None]) -> Any:
+    def counted(text: str | None, pattern: str | None) -> bool | None:
+        checked.append(text)
+        return sqlite_contains(text, pattern)
+
+    return counted
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's second walk")
+def test_a_walk_that_falls_short_walks_again_against_the_matches(smiths, bob, monkeypatch, django_assert_num_queries):
+    # Checking the first 5 contacts finds no Jones; the second walk, testing ids against the
+    # index's matches, reaches them without checking any contact on its own index row.
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    monkeypatch.setattr("contacts.search.NEAR_SPAN", 1)
+    Contact.objects.update(visibility="public")
+    checked: list[str | None] = []
+    connection.ensure_connection()
+    connection.connection.create_function("crm_contains", 2, counting_checks(checked), deterministic=True)
+    try:
+        qs = contact_list(user=bob, filters={"search": "jones"}, prefetch=False)
+        with django_assert_num_queries(1) as ctx:
+            page = contact_page(qs, offset=0, limit=5, least=20)
+    finally:
+        connection.connection.create_function("crm_contains", 2, sqlite_contains, deterministic=True)
+    jones = list(Contact.objects.filter(last_name="Jones").order_by("display_name", "pk")[:5])
+    assert [c.pk for c in page] == [c.pk for c in jones]
+    assert "+crm_sift.pk IN (SELECT rowid FROM contacts_contactsearch" in ctx.captured_queries[0]["sql"]
+    assert len(checked) == 5  # the first walk's 5 contacts, none after
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's second walk")
+def test_both_walks_falling_short_read_every_match(smiths, bob, monkeypatch):
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    monkeypatch.setattr("contacts.search.WALK_SPAN", 2)
+    monkeypatch.setattr("contacts.search.NEAR_SPAN", 1)
+    monkeypatch.setattr("contacts.search.SIFT_SPAN", 1)
+    Contact.objects.update(visibility="public")
+    qs = contact_list(user=bob, filters={"search": "jones"}, prefetch=False)
+    jones = list(Contact.objects.filter(last_name="Jones").order_by("display_name", "pk"))
+    assert [c.pk for c in contact_page(qs, offset=0, limit=5, least=20)] == [c.pk for c in jones[:5]]
+    assert [c.pk for c in contact_page(qs, offset=5, limit=5, total=40)] == [c.pk for c in jones[5:10]]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_the_second_walk_streams_along_the_order_index(smiths, bob, monkeypatch):
+    monkeypatch.setattr("contacts.search.PROBE_FROM", 10)
+    monkeypatch.setattr("contacts.search.PROBE_SHARE", 2)
+    qs = contact_list(user=bob, filters={"search": "jones"}, prefetch=False).values("pk")[:5]
+    qs.query.search_walk = (5, 200)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        steps = [str(row[-1]) for row in cursor.fetchall()]
+    # Both walks read the order index as they go (co-routines), never stored whole first.
+    assert {"CO-ROUTINE crm_walk", "CO-ROUTINE crm_sift"} <= set(steps)
+    assert not {"MATERIALIZE crm_walk", "MATERIALIZE crm_sift"} & set(steps)
+    assert sum("USING COVERING INDEX contact_order_idx" in step for step in steps) == 2
+
+
+NAME = st.text(alphabet="abAB ", min_size=1, max_size=6).filter(str.strip)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(NAME, min_size=1, max_size=14),
+    text=st.text(alphabet="abAB ", min_size=1, max_size=4).filter(str.strip),
+    spans=st.tuples(st.sampled_from([1, 2, 40]), st.sampled_from([1, 2, 100]), st.sampled_from([1, 3])),
+    offset=st.integers(min_value=0, max_value=6),
+)
+def test_every_walk_gives_the_indexed_page(bob, names, text, spans, offset):
+    # Whichever stage fills the page (the first walk, the second, or every match), the page
+    # holds the same contacts in the same order as reading the index does.
+    walk, near, sift = spans
+    with transaction.atomic():
+        Contact.objects.bulk_create([Contact(first_name=n, display_name=n, visibility="public") for n in names])
+        qs = contact_list(user=bob, filters={"search": text}, prefetch=False)
+        expected = list(qs.values_list("pk", flat=True))
+        with (
+            mock.patch("contacts.search.PROBE_FROM", 1),
+            mock.patch("contacts.search.PROBE_SHARE", 1),
+            mock.patch("contacts.search.WALK_SPAN", walk),
+            mock.patch("contacts.search.NEAR_SPAN", near),
+            mock.patch("contacts.search.SIFT_SPAN", sift),
+        ):
+            walked = [c.pk for c in contact_page(qs, offset=offset, limit=3, least=len(expected))]
+            totalled = [c.pk for c in contact_page(qs, offset=offset, limit=3, total=len(expected))]
+        assert walked == totalled == expected[offset : offset + 3]
+        transaction.set_rollback(True)
