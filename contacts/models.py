@@ -633,13 +633,15 @@ class CustomField(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # The formats as plain text: these are asked of every value a list shows, and reading a
+    # member through the enumeration costs several times the comparison.
     @property
     def is_list(self) -> bool:
-        return self.field_format in (self.Format.LIST, self.Format.MULTI_LIST)
+        return self.field_format in _LIST_FORMATS
 
     @property
     def is_multiple(self) -> bool:
-        return self.field_format == self.Format.MULTI_LIST
+        return self.field_format == _MULTI_LIST
 
     def clean(self) -> None:
         if not isinstance(self.choices, list) or not all(isinstance(c, str) for c in self.choices):
@@ -762,6 +764,10 @@ def _as_list(raw: Any) -> list[str]:
     if isinstance(raw, (list, tuple)):
         return [str(v).strip() for v in raw if v is not None and str(v).strip()]
     return [str(raw).strip()]
+
+
+_LIST_FORMATS = frozenset({CustomField.Format.LIST.value, CustomField.Format.MULTI_LIST.value})
+_MULTI_LIST = CustomField.Format.MULTI_LIST.value
 
 
 class CustomValue(models.Model):

@@ -11,7 +11,9 @@ The rows answer the attribute names of the models they stand for (`row.display_n
 `item.kind`, `address.country_name`, `row.primary_address`...), so a representation reads a row
 as it would read a model instance. `contact_row_of` builds the same row from a contact already
 read with its prefetches (the replies to writes), so every reply of a dialect is written by
-the same functions.
+the same functions. An address row's country name is looked up when the row is made, in the
+active language read once per page: reading the language costs more than the lookup itself,
+and a representation asks for the name once or twice per address.
 
 The related reads have one shape per kind and number of ids, so each is built and compiled by
 the ORM once per shape and then run on a cursor with the page's ids as its parameters
@@ -110,11 +112,12 @@ def _country_name(code: str, language: str | None) -> str:
     return str(countries.name(code)) if code else ""
 
 
-def country_name(code: str) -> str:
-    """A country's name in the active language ("" for none), looked up once per code and language."""
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name in `language` (the active one by default; "" for no country), looked up
+    once per code and language."""
     if not code:  # no name to look up, nor a language to ask for (a lookup per address of a page)
         return ""
-    return _country_name(code, get_language())
+    return _country_name(code, get_language() if language is None else language)
 
 
 class ItemRow(NamedTuple):
@@ -139,14 +142,13 @@ class AddressRow(NamedTuple):
     country: str  # the ISO 3166-1 code, "" for none
     context: str
     is_primary: bool
+    country_name: str = ""  # the country's name in the language active when the row was made
 
     @property
     def street(self) -> str:
-        return ", ".join(p for p in (self.street1, self.street2) if p)
-
-    @property
-    def country_name(self) -> str:
-        return country_name(self.country)
+        if not self.street2:
+            return self.street1
+        return f"{self.street1}, {self.street2}" if self.street1 else self.street2
 
     @property
     def full_address(self) -> str:
@@ -180,7 +182,8 @@ class ProjectRow(NamedTuple):
 
 
 ITEM_FIELDS = ItemRow._fields
-ADDRESS_FIELDS = AddressRow._fields
+# An address's columns (the row's fields but the country's name, which comes from its code).
+ADDRESS_FIELDS = AddressRow._fields[:-1]
 CUSTOM_FIELD_FIELDS = ("name", "field_format", "choices", "position", "applies_to")
 
 
@@ -517,8 +520,10 @@ def _attach_related(rows: Sequence[ContactRow], related: set[str]) -> None:
         for values in _related_rows("items", ContactItem, _items, ids):
             by_pk[values[1]].items.append(ItemRow(*values[:-1], bool(values[-1])))
     elif "addresses" in related:
+        language = get_language()
         for values in _related_rows("addresses", Address, _addresses, ids):
-            by_pk[values[1]].addresses.append(AddressRow(*values[:-1], bool(values[-1])))
+            name = country_name(values[-3], language)
+            by_pk[values[1]].addresses.append(AddressRow(*values[:-1], bool(values[-1]), name))
     if "custom_values" in related:
         _attach_custom_values(by_pk, ids)
     if "tags" in related:
@@ -590,13 +595,15 @@ def _access_lists(ids: list[int]) -> QuerySet:
 
 def _attach_items_and_addresses(by_pk: dict[int, ContactRow], ids: list[int]) -> None:
     rows = _related_rows("items_and_addresses", ContactItem, _items_and_addresses, ids)
+    language = get_language()
     # Each contact's items, then its addresses, each by position and id (the models' order).
     for contact_id, part, pk, _, a, b, c, d, e, f, context, is_primary in sorted(rows, key=_union_order):
         row = by_pk[contact_id]
         if part == 0:
             row.items.append(ItemRow(pk, contact_id, a, b, context, c, d, bool(is_primary)))
         else:
-            row.addresses.append(AddressRow(pk, contact_id, a, b, c, d, e, f, context, bool(is_primary)))
+            name = country_name(f, language)
+            row.addresses.append(AddressRow(pk, contact_id, a, b, c, d, e, f, context, bool(is_primary), name))
 
 
 def _union_order(values: tuple) -> tuple:
@@ -700,4 +707,4 @@ def _access_list_of(contact: Contact) -> list[UserRow]:
 def _address_row(address: Address) -> AddressRow:
     values = {name: getattr(address, name) for name in ADDRESS_FIELDS}
     values["country"] = address.country.code or "" if address.country else ""
-    return AddressRow(**values)
+    return AddressRow(**values, country_name=country_name(values["country"]))

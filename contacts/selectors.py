@@ -163,7 +163,7 @@ def contact_list(
     project, is_company, assigned_to, contact_type, stage, visibility, company...);
     invalid filter values raise ValidationError naming the filter.
     """
-    qs = Contact.objects.filter(contact_visibility_q(user=user))
+    qs = _visible_contacts(user=user)
     if filters:
         filterset = ContactFilter(data=filters, queryset=qs, user=user)
         if not filterset.is_valid():
@@ -176,6 +176,26 @@ def contact_list(
             "company", "author", "assigned_to", "contact_type", "stage", "source_webform"
         ).prefetch_related(*contact_prefetches())
     return qs
+
+
+# The contacts a user may see, as a queryset built once per visibility key and cloned for each
+# read: building the visibility's EXISTS subqueries and resolving them into a filter costs more
+# than the rest of a small read. Only the SQL is kept, whose parameters are those of the key (the
+# memberships, access lists and contacts are read when the query runs), and a clone never shares
+# the kept queryset's results. Past the bound the cache starts afresh (one C-level clear).
+MOST_VISIBLE_QUERYSETS = 512
+_VISIBLE: dict[tuple[Any, ...], QuerySet[Contact]] = {}
+
+
+def _visible_contacts(*, user: AnyUser) -> QuerySet[Contact]:
+    key = contact_visibility_key(user=user)
+    visible = _VISIBLE.get(key)
+    if visible is None:
+        visible = Contact.objects.filter(contact_visibility_q(user=user))
+        if len(_VISIBLE) >= MOST_VISIBLE_QUERYSETS:
+            _VISIBLE.clear()
+        _VISIBLE[key] = visible
+    return visible.all()
 
 
 def contact_get(*, user: AnyUser, pk: int | str, prefetch: bool = True) -> Contact | None:

@@ -394,7 +394,8 @@ def _element_lines(shape: XmlShape, node: Element, names: dict[str, Any], writer
         "    if value is None:",
         f"        out.append({shape._closed(tag)!r})",
         "        return",
-        "    if not isinstance(value, Mapping):",
+        # A dict is what a representation gives: spared the abstract class's slower check.
+        "    if type(value) is not dict and not isinstance(value, Mapping):",
         f"        raise TypeError({f'<{tag}> needs a dict, not '!r} + type(value).__name__ + '.')",
         "    if module.STRICT_KEYS:",
         f"        refuse_unknown({tag!r}, value, keys)",

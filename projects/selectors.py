@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from crm.ids import parse_id
+from crm.prepared import PreparedQuery
 from projects.models import Membership, Project
 
 WRITE_ROLES = (Membership.Role.MANAGER, Membership.Role.MEMBER)
@@ -43,16 +46,51 @@ def project_list_writable(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet
     return Project.objects.filter(pk__in=member_project_ids(user=user, roles=WRITE_ROLES))
 
 
+def _visible_project(field: str, *, every: bool) -> PreparedQuery:
+    """The project whose `field` is a value, among the projects a user may see (`project_list`),
+    or among all of them (`every`, for superusers)."""
+    if every:
+        return PreparedQuery(lambda key: Project.objects.filter(**{field: key})[:1], _KEY_MARKS[field])
+
+    def build(user_id: int, key: Any) -> QuerySet[Project]:
+        member = Q(pk__in=Membership.objects.filter(user_id=user_id).values("project_id"))
+        return Project.objects.filter(Q(is_public=True) | member, **{field: key})[:1]
+
+    return PreparedQuery(build, -1, _KEY_MARKS[field])
+
+
+# The reads of one project by id or identifier, and of a user's role in it, start every request
+# of a dialect whose routes live under a project: each is compiled once (crm.prepared) and run
+# afresh on every request, so a renamed project or a removed membership shows at once.
+_KEY_MARKS: dict[str, Any] = {"pk": -2, "identifier": "\x00identifier"}
+_PROJECT_BY = {(field, every): _visible_project(field, every=every) for field in _KEY_MARKS for every in (False, True)}
+_ROLE = PreparedQuery(
+    lambda user_id, project_id: (
+        Membership.objects.filter(user_id=user_id, project_id=project_id)
+        .order_by()  # one membership at most per user and project
+        .values_list("role")[:1]
+    ),
+    -1,
+    -2,
+)
+
+
 def project_get(*, user: AbstractBaseUser | AnonymousUser, key: int | str) -> Project | None:
     """A project visible to the user by numeric id or identifier, or None."""
-    qs = project_list(user=user)
+    if not user.is_authenticated:
+        return None
     key = str(key).strip()
     if "\x00" in key:  # no identifier holds one, and PostgreSQL refuses to compare with it
         return None
     if key.isascii() and key.isdigit():
-        pk = parse_id(key)
-        return qs.filter(pk=pk).first() if pk is not None else None
-    return qs.filter(identifier=key).first()
+        field, value = "pk", parse_id(key)
+        if value is None:
+            return None
+    else:
+        field, value = "identifier", key
+    if user.is_superuser:
+        return _PROJECT_BY[field, True].first(value)
+    return _PROJECT_BY[field, False].first(user.pk, value)
 
 
 def project_role(*, user: AbstractBaseUser | AnonymousUser, project: Project) -> str | None:
@@ -60,8 +98,8 @@ def project_role(*, user: AbstractBaseUser | AnonymousUser, project: Project) ->
         return None
     if user.is_superuser:
         return Membership.Role.MANAGER
-    membership = Membership.objects.filter(user=user, project=project).only("role").first()
-    return membership.role if membership else None
+    found = _ROLE.rows(user.pk, project.pk)
+    return found[0][0] if found else None
 
 
 def project_can_add_contacts(*, user: AbstractBaseUser | AnonymousUser, project: Project) -> bool:

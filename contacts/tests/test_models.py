@@ -159,3 +159,11 @@ def test_contact_types_are_seeded():
         "personal",
         "other",
     ]
+
+
+@pytest.mark.parametrize("field_format", CustomField.Format.values)
+def test_a_custom_fields_format_says_whether_it_is_a_list_and_of_several_choices(field_format):
+    for value in (field_format, CustomField.Format(field_format)):
+        field = CustomField(name="x", field_format=value)
+        assert field.is_list is (field_format in ("list", "multi-list"))
+        assert field.is_multiple is (field_format == "multi-list")

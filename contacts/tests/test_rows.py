@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from contacts import rows as rows_module
 from contacts.rows import RELATED, contact_row_of, contact_rows
@@ -173,3 +174,35 @@ def test_page_statements_are_kept_up_to_their_bound(make_contact, alice, bob, mo
             (row,) = contact_rows(contact_list(user=user, order_by=order, prefetch=False))
             assert row.first_name == "Kept"
             assert 1 <= len(statements) <= 2
+
+
+def test_a_pages_country_names_are_in_the_active_language_read_once_for_the_page(rich, bob, monkeypatch):
+    reads = []
+    language = rows_module.get_language
+
+    def counted() -> str | None:
+        reads.append(1)
+        return language()
+
+    monkeypatch.setattr(rows_module, "get_language", counted)
+    # The names as django-countries would give them in each language (no catalogue is installed).
+    monkeypatch.setattr(rows_module, "_country_name", lambda code, language: f"{code} in {language}")
+    qs = contact_list(user=bob, prefetch=False).filter(pk=rich.pk)
+    for related in (("items", "addresses"), ("addresses",)):
+        with translation.override("de"):
+            reads.clear()
+            (row,) = contact_rows(qs, related=related)
+            assert reads == [1]
+        assert [address.country_name for address in row.addresses] == ["LV in de", "FR in de"]
+        assert row.primary_address.full_address == "Paris, FR in de"
+    with translation.override("fr"):
+        (row,) = contact_rows(qs, related=("addresses",))
+    assert [address.country_name for address in row.addresses] == ["LV in fr", "FR in fr"]
+
+
+def test_an_address_rows_street_joins_the_lines_it_has():
+    blank = rows_module.AddressRow(1, 1, "", "", "", "", "", "", "work", False)
+    assert blank.street == "" and blank.country_name == "" and blank.full_address == ""
+    assert blank._replace(street1="1 Main St").street == "1 Main St"
+    assert blank._replace(street2="Unit 4").street == "Unit 4"
+    assert blank._replace(street1="1 Main St", street2="Unit 4").street == "1 Main St, Unit 4"

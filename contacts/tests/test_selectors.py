@@ -6,9 +6,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
+from contacts import selectors
 from contacts.filters import ContactFilter
 from contacts.selectors import contact_get, contact_list, note_list, tag_counts
 from contacts.services import contact_create, note_create
+from projects.models import Membership
+from projects.services import membership_remove, membership_set
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +155,49 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
     # custom values, tags, projects), one for bob's memberships subquery is inlined.
     with django_assert_num_queries(6):
         read_everything(list(contact_list(user=bob)[:size]))
+
+
+def test_a_users_visible_contacts_are_built_once_and_read_afresh_each_time(
+    make_contact, project, alice, outsider, monkeypatch
+):
+    built = []
+    visibility_q = selectors.contact_visibility_q
+
+    def counted(*, user):
+        built.append(user.pk)
+        return visibility_q(user=user)
+
+    monkeypatch.setattr(selectors, "contact_visibility_q", counted)
+    monkeypatch.setattr(selectors, "_VISIBLE", {})
+    shared = make_contact(first_name="Pro", visibility="project")
+    private = make_contact(first_name="Priv", visibility="private")
+
+    def seen(user) -> set[str]:
+        return set(contact_list(user=user, prefetch=False).values_list("first_name", flat=True))
+
+    assert seen(outsider) == set()
+    membership_set(project=project, user=outsider, role=Membership.Role.VIEWER)
+    assert seen(outsider) == {"Pro"}
+    membership_remove(project=project, user=outsider)
+    assert seen(outsider) == set()
+    private.access_list.add(outsider)
+    assert seen(outsider) == {"Priv"}
+    assert seen(alice) == {"Pro", "Priv"}
+    assert built == [outsider.pk, alice.pk]  # once per user, whatever changed in between
+    outsider.is_superuser = True
+    outsider.save()
+    assert seen(outsider) == {"Pro", "Priv"} and built == [outsider.pk, alice.pk, outsider.pk]
+    shared.delete()
+    assert seen(outsider) == {"Priv"}
+
+
+def test_the_kept_visible_contacts_never_share_their_results(make_contact, alice, monkeypatch):
+    monkeypatch.setattr(selectors, "_VISIBLE", {})
+    first = contact_list(user=alice, prefetch=False)
+    assert list(first) == []
+    make_contact(first_name="Later")
+    assert [c.first_name for c in contact_list(user=alice, prefetch=False)] == ["Later"]
+    assert list(first) == []  # an evaluated queryset keeps its own results, as any queryset does
+    monkeypatch.setattr(selectors, "MOST_VISIBLE_QUERYSETS", 1)
+    contact_list(user=AnonymousUser(), prefetch=False)
+    assert len(selectors._VISIBLE) == 1

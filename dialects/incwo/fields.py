@@ -1,4 +1,4 @@
-"""incwo's value formats: `dd-mm-YYYY-HH-MM` times, country names, empty text for nothing.
+"""incwo's value formats: `dd-mm-YYYY-HH-MM` times, countries by name, empty text for nothing.
 
 incwo writes timestamps as `17-01-2012-15-14` (in the account's time zone) and
 countries by name (`France`); an empty element `<x></x>` is "nothing", on the
@@ -14,19 +14,15 @@ from django.utils import timezone
 from django_countries import countries
 from rest_framework import serializers
 
-from contacts import rows
-
 TIME_FORMAT = "%d-%m-%Y-%H-%M"
 
 
-def incwo_time(value: datetime.datetime | None) -> str:
-    """A timestamp as incwo writes it, in the server's time zone."""
-    return timezone.localtime(value).strftime(TIME_FORMAT) if value else ""
-
-
-def country_name(code: Any) -> str:
-    """The English name of a country code ("" for none)."""
-    return rows.country_name(str(code)) if code else ""
+def incwo_time(value: datetime.datetime | None, zone: datetime.tzinfo | None = None) -> str:
+    """A timestamp as incwo writes it, in the server's time zone (or `zone`, the same zone read
+    once for a whole page: reading the current zone costs more than converting to it)."""
+    if not value:
+        return ""
+    return value.astimezone(zone or timezone.get_current_timezone()).strftime(TIME_FORMAT)
 
 
 def country_code(text: str) -> str | None:

@@ -9,11 +9,15 @@ them. Nothing is ever None: an empty value is "", written `<x></x>`.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import Any
+
+from django.utils import timezone
 
 from contacts.rows import AddressRow, ContactRow, ItemRow
 from dialects.incwo.codes import address_code, civility_code, item_code_of, type_word
-from dialects.incwo.fields import country_name, incwo_time, text
+from dialects.incwo.fields import incwo_time, text
 
 # What a record shows of its row, the rows joined to it and its related rows (see
 # contacts.rows.contact_rows).
@@ -43,7 +47,7 @@ def address_repr(address: AddressRow) -> dict[str, Any]:
         "street_address2": address.street2,
         "zip_code": address.postcode,
         "city": address.city,
-        "country": country_name(address.country),
+        "country": address.country_name,
     }
 
 
@@ -67,11 +71,13 @@ def nested_repr(contact: ContactRow) -> dict[str, Any]:
 def primary_country(contact: ContactRow) -> str:
     """A contact's `country`: the country of its primary address (see docs/incwo.md, "Contacts")."""
     address = contact.primary_address
-    return country_name(address.country) if address is not None else ""
+    return address.country_name if address is not None else ""
 
 
-def contact_repr(contact: ContactRow) -> dict[str, Any]:
-    """A person, as `<contact>`; its firm only if the user may see it (`company_visible`)."""
+def contact_repr(contact: ContactRow, zone: datetime.tzinfo | None = None) -> dict[str, Any]:
+    """A person, as `<contact>`; its firm only if the user may see it (`company_visible`). Its
+    times are in `zone` (the current time zone by default)."""
+    zone = zone or timezone.get_current_timezone()
     firm = contact.company if contact.company_id and getattr(contact, "company_visible", False) else None
     return {
         "id": contact.pk,
@@ -85,21 +91,34 @@ def contact_repr(contact: ContactRow) -> dict[str, Any]:
         "contact_type": type_word(contact.contact_type.code if contact.contact_type_id else None),
         "firm_id": text(firm.pk if firm else None),
         "firm_name": firm.display_name if firm else "",
-        "created_at": incwo_time(contact.created_at),
-        "updated_at": incwo_time(contact.updated_at),
+        "created_at": incwo_time(contact.created_at, zone),
+        "updated_at": incwo_time(contact.updated_at, zone),
         **nested_repr(contact),
     }
 
 
-def firm_repr(firm: ContactRow) -> dict[str, Any]:
-    """A company, as `<firm>`."""
+def firm_repr(firm: ContactRow, zone: datetime.tzinfo | None = None) -> dict[str, Any]:
+    """A company, as `<firm>`, its times in `zone` (the current time zone by default)."""
+    zone = zone or timezone.get_current_timezone()
     return {
         "id": firm.pk,
         "name": firm.name,
         "firm_type": type_word(firm.contact_type.code if firm.contact_type_id else None),
         "siren": firm.registration_number,
         "tva": firm.vat_number,
-        "created_at": incwo_time(firm.created_at),
-        "updated_at": incwo_time(firm.updated_at),
+        "created_at": incwo_time(firm.created_at, zone),
+        "updated_at": incwo_time(firm.updated_at, zone),
         **nested_repr(firm),
     }
+
+
+def contacts_repr(contacts: Iterable[ContactRow]) -> list[dict[str, Any]]:
+    """A page of persons, the current time zone read once for all of them."""
+    zone = timezone.get_current_timezone()
+    return [contact_repr(contact, zone) for contact in contacts]
+
+
+def firms_repr(firms: Iterable[ContactRow]) -> list[dict[str, Any]]:
+    """A page of companies, the current time zone read once for all of them."""
+    zone = timezone.get_current_timezone()
+    return [firm_repr(firm, zone) for firm in firms]

@@ -40,7 +40,15 @@ from dialects.incwo.inputs import ContactInputSerializer, FirmInputSerializer, R
 from dialects.incwo.pagination import IncwoPagination
 from dialects.incwo.parsers import IncwoXMLParser
 from dialects.incwo.renderers import IncwoXMLRenderer
-from dialects.incwo.representations import FIELDS, JOINED, RELATED, contact_repr, firm_repr
+from dialects.incwo.representations import (
+    FIELDS,
+    JOINED,
+    RELATED,
+    contact_repr,
+    contacts_repr,
+    firm_repr,
+    firms_repr,
+)
 from projects.models import Project
 from projects.selectors import project_role
 
@@ -73,6 +81,7 @@ class RecordView(IncwoView):
     key: ClassVar[str]
     results_key: ClassVar[str]
     represent: ClassVar[Callable[[ContactRow], dict[str, Any]]]
+    represent_page: ClassVar[Callable[[list[ContactRow]], list[dict[str, Any]]]]
     input_class: ClassVar[type[RecordInputSerializer]]
 
     def record(self, pk: Any) -> Contact:
@@ -128,7 +137,7 @@ class RecordListView(RecordView):
             related=(),
         )
         page = self.paginate_queryset(records)
-        return self.get_paginated_response([type(self).represent(record) for record in page])
+        return self.get_paginated_response(type(self).represent_page(page))
 
     def page(self, queryset: QuerySet[Contact], *, offset: int, limit: int) -> list[ContactRow]:
         """A page of records as rows (IncwoPagination's hook): their items and addresses, and
@@ -177,6 +186,7 @@ class ContactMixin:
     key = "contact"
     results_key = "contacts"
     represent = staticmethod(contact_repr)
+    represent_page = staticmethod(contacts_repr)
     input_class = ContactInputSerializer
 
 
@@ -185,6 +195,7 @@ class FirmMixin:
     key = "firm"
     results_key = "firms"
     represent = staticmethod(firm_repr)
+    represent_page = staticmethod(firms_repr)
     input_class = FirmInputSerializer
 
 

@@ -70,7 +70,7 @@ class OnlyofficePagination(BasePagination):
     with_total: ClassVar[bool] = False
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[ContactRow]:
-        serializer = PageParamsSerializer(data=OnlyofficeParams(request).data_for(PageParamsSerializer()))
+        serializer = PageParamsSerializer(data=OnlyofficeParams(request).data_for(PageParamsSerializer))
         serializer.is_valid(raise_exception=True)
         self.start = serializer.validated_data["startIndex"]
         size = min(serializer.validated_data["count"] or DEFAULT_COUNT, MAX_COUNT)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 from rest_framework import serializers
@@ -66,12 +67,18 @@ class OnlyofficeParams:
         indexed = self._indexed.get(name, {})
         return values + [indexed[i] for i in sorted(indexed)]
 
-    def data_for(self, serializer: serializers.Serializer) -> dict[str, Any]:
+    def data_for(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         """The values of the serializer's fields that the request gives, lists as lists."""
         data: dict[str, Any] = {}
-        for name, field in serializer.fields.items():
-            if name not in self:
-                continue
-            many = isinstance(field, (serializers.ListField, serializers.ListSerializer))
-            data[name] = self.getlist(name) if many else self.get(name)
+        for name, many in field_kinds(serializer_class):
+            if name in self:
+                data[name] = self.getlist(name) if many else self.get(name)
         return data
+
+
+@cache
+def field_kinds(serializer_class: type[serializers.Serializer]) -> tuple[tuple[str, bool], ...]:
+    """A serializer's field names, each with whether it takes a list: worked out once per class
+    (the fields are declared on the class; making them for a request deep-copies every one)."""
+    lists = (serializers.ListField, serializers.ListSerializer)
+    return tuple((name, isinstance(field, lists)) for name, field in serializer_class().fields.items())

@@ -129,16 +129,22 @@ def contact_info(row: ContactItem | ItemRow | Address | AddressRow) -> dict[str,
     }
 
 
-def custom_value(value: CustomValue) -> dict[str, Any]:
-    """A contact's value of a custom field (CustomFieldBaseWrapper)."""
+def custom_value(value: CustomValue, fields: dict[int, tuple[int, str]] | None = None) -> dict[str, Any]:
+    """A contact's value of a custom field (CustomFieldBaseWrapper). `fields` keeps each field's
+    FieldType and Mask for the other values of a page that has read its fields once."""
     field = value.field
+    kind_and_mask = fields.get(value.field_id) if fields is not None else None
+    if kind_and_mask is None:
+        kind_and_mask = (field_type_of(field), custom_field_mask(field))
+        if fields is not None:
+            fields[value.field_id] = kind_and_mask
     return {
         "EntityId": value.contact_id,
         "Label": field.name,
         "FieldValue": custom_field_value(field, value.value),
-        "FieldType": field_type_of(field),
+        "FieldType": kind_and_mask[0],
         "Position": field.position,
-        "Mask": custom_field_mask(field),
+        "Mask": kind_and_mask[1],
         "id": value.field_id,
     }
 
@@ -207,9 +213,11 @@ def contact_summary(contact: ContactRow, *, request: Any) -> dict[str, Any]:
     return contact_base(contact, request=request, can_edit=contact.can_edit, can_delete=contact.can_delete)
 
 
-def contact_full(contact: ContactRow, *, request: Any) -> dict[str, Any]:
+def contact_full(
+    contact: ContactRow, *, request: Any, fields: dict[int, tuple[int, str]] | None = None
+) -> dict[str, Any]:
     """PersonWrapper or CompanyWrapper, with the example's ContactWrapper members between the
-    subclass members and the base ones."""
+    subclass members and the base ones (`fields`: see `custom_value`)."""
     if contact.is_company:
         head: dict[str, Any] = {"CompanyName": contact.name, "PersonsCount": contact.persons_count}
     else:
@@ -233,7 +241,7 @@ def contact_full(contact: ContactRow, *, request: Any) -> dict[str, Any]:
         "ContactStatus": list_item_base(contact.stage) if contact.stage_id else None,
         "ContactType": list_item_base(contact.contact_type) if contact.contact_type_id else None,
         "CommonData": [contact_info(item) for item in contact.items],
-        "CustomFields": [custom_value(value) for value in contact.custom_values if value.value != ""],
+        "CustomFields": [custom_value(value, fields) for value in contact.custom_values if value.value != ""],
         "Tags": contact.tags,
         # We keep no tasks (docs/onlyoffice.md: TaskCount, HaveLateTasks).
         "TaskCount": 0,
@@ -243,7 +251,9 @@ def contact_full(contact: ContactRow, *, request: Any) -> dict[str, Any]:
 
 
 def contacts_full(contacts: Iterable[ContactRow], *, request: Any) -> list[dict[str, Any]]:
-    return [contact_full(contact, request=request) for contact in contacts]
+    """The wrappers of rows read together: their custom fields' parts worked out once."""
+    fields: dict[int, tuple[int, str]] = {}
+    return [contact_full(contact, request=request, fields=fields) for contact in contacts]
 
 
 def contacts_summary(contacts: Iterable[ContactRow], *, request: Any) -> list[dict[str, Any]]:

@@ -7,8 +7,14 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
 from projects.models import Membership
-from projects.selectors import project_can_add_contacts, project_can_create, project_get, project_list
-from projects.services import LAST_MANAGER, membership_remove, membership_set, project_create
+from projects.selectors import (
+    project_can_add_contacts,
+    project_can_create,
+    project_get,
+    project_list,
+    project_role,
+)
+from projects.services import LAST_MANAGER, membership_remove, membership_set, project_create, project_update
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +101,32 @@ def test_writable_projects_are_those_with_a_write_role(project, other_project, o
     assert list(project_list_writable(user=bob)) == [project]
     assert set(project_list_writable(user=admin_user)) == {project, other_project}
     assert list(project_list_writable(user=AnonymousUser())) == []
+
+
+def test_project_get_and_project_role_read_afresh_what_changed_since_the_last_request(project, bob, admin_user):
+    # Their statements are compiled once and kept; what they read never is.
+    assert project_get(user=bob, key="support") == project
+    assert project_role(user=bob, project=project) == Membership.Role.MEMBER
+    project_update(project=project, identifier="helpdesk", name="Help desk")
+    assert project_get(user=bob, key="support") is None
+    assert project_get(user=bob, key="helpdesk").name == "Help desk"
+    assert project_get(user=admin_user, key="helpdesk").name == "Help desk"
+    membership_set(project=project, user=bob, role=Membership.Role.VIEWER)
+    assert project_role(user=bob, project=project) == Membership.Role.VIEWER
+    membership_remove(project=project, user=bob)
+    assert project_role(user=bob, project=project) is None
+    assert project_get(user=bob, key=project.pk) is None
+    assert project_get(user=admin_user, key=project.pk) == project
+    assert project_role(user=admin_user, project=project) == Membership.Role.MANAGER
+
+
+def test_project_get_refuses_keys_no_project_can_have(project, bob):
+    for key in ("", " ", "0", "99999999999999999999999", "sup\x00port", str(project.pk) + "x"):
+        assert project_get(user=bob, key=key) is None
+    assert project_get(user=bob, key=f" {project.pk} ") == project
+
+
+def test_project_get_and_project_role_cost_one_query_each(project, bob, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        found = project_get(user=bob, key="support")
+        assert project_role(user=bob, project=found) == Membership.Role.MEMBER

@@ -11,7 +11,7 @@ from contacts.models import Contact
 from dialects.incwo.tests.conftest import xml
 from dialects.xml import parse_tree
 from projects.models import Membership
-from projects.services import membership_set, project_create
+from projects.services import membership_remove, membership_set, project_create, project_update
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,17 @@ def test_any_other_path_is_an_xml_404(api):
     response = api.get("invoices.xml")
     assert response.status_code == 404
     assert response.content.endswith(b"<errors><error>Not found</error></errors>")
+
+
+def test_a_membership_or_a_business_file_changed_between_requests_shows_at_once(incwo_for, project, bob, jean):
+    client = incwo_for(bob, "support")
+    assert client.get("contacts.xml").status_code == 200
+    project_update(project=project, identifier="helpdesk")
+    assert client.get("contacts.xml").status_code == 404
+    assert incwo_for(bob, "helpdesk").get("contacts.xml").status_code == 200
+    membership_remove(project=project, user=bob)
+    assert incwo_for(bob, "helpdesk").get("contacts.xml").status_code == 404
+    project_update(project=project, is_public=True)
+    assert incwo_for(bob, "helpdesk").get("contacts.xml").status_code == 403
+    membership_set(project=project, user=bob, role=Membership.Role.VIEWER)
+    assert incwo_for(bob, project.pk).get("contacts.xml").status_code == 200

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from typing import Any
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.models import Contact
 from dialects.incwo.tests.conftest import addresses_xml, items_xml, xml
@@ -215,3 +219,19 @@ def test_a_type_id_that_differs_from_the_shown_one_changes_the_item(api, jean):
     assert api.put(f"contacts/{jean.pk}.xml", body).status_code == 200
     cell.refresh_from_db()
     assert (cell.tel_type, cell.context, cell.value) == ("cell", "home", "+33 6 12 34 56 78")
+
+
+def test_a_list_writes_its_times_in_the_current_time_zone_read_once_for_the_page(api, jean, acme, monkeypatch):
+    reads = []
+    current = timezone.get_current_timezone
+
+    def counted() -> Any:
+        reads.append(1)
+        return current()
+
+    monkeypatch.setattr(timezone, "get_current_timezone", counted)
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Auckland")):
+        listed = parse_tree(api.get("contacts.xml").content)
+        shown = parse_tree(api.get(f"contacts/{jean.pk}.xml").content)
+    assert listed.findtext("contact/created_at") == shown.findtext("created_at") == "15-05-2024-00-43"
+    assert reads == [1, 1]  # one for the list's page, one for the contact shown

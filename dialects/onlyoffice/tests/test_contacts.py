@@ -12,6 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, ContactStage, ContactType, Visibility
 from dialects.onlyoffice.fields import user_guid
+from dialects.onlyoffice.filters import ContactFilterAccessSerializer, ContactFilterSerializer
+from dialects.onlyoffice.pagination import PageParamsSerializer
+from dialects.onlyoffice.parsers import field_kinds
 from dialects.tests.bulk import rich_contacts
 
 pytestmark = pytest.mark.django_db
@@ -404,3 +407,22 @@ def test_a_page_past_the_middle_is_read_from_the_nearer_end(api, people):
     page = next(q["sql"] for q in queries if q["sql"].count("ORDER BY") == 2)  # the ids, inside the rows
     inner_order = page.rsplit(" LIMIT ", 1)[0].rsplit("ORDER BY", 1)[1]
     assert '"created_at" ASC' in inner_order  # newest first, so the last page is read from the oldest end
+
+
+def test_a_list_makes_each_parameter_serializer_once(api, seed_contact, monkeypatch):
+    made = []
+    for serializer_class in (ContactFilterSerializer, PageParamsSerializer):
+        field_kinds(serializer_class)  # its fields' kinds, worked out once per process
+        init = serializer_class.__init__
+
+        def counted(self, *args, init=init, **kwargs):
+            made.append(type(self).__name__)
+            init(self, *args, **kwargs)
+
+        monkeypatch.setattr(serializer_class, "__init__", counted)
+    response = api("GET", "crm/contact/filter", {"count": 5, "startIndex": 0, "tags": ["a", "b"]})
+    assert response.status_code == 200
+    assert sorted(made) == ["ContactFilterSerializer", "PageParamsSerializer"]
+    assert field_kinds(ContactFilterSerializer)[0:1] == (("sortBy", False),)
+    assert ("tags", True) in field_kinds(ContactFilterSerializer)
+    assert "isShared" not in dict(field_kinds(ContactFilterAccessSerializer))

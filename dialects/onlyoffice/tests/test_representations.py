@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from contacts.models import ContactItem, CustomField
-from contacts.rows import ItemRow
+from contacts.rows import CustomValueRow, ItemRow
 from dialects.onlyoffice.fields import api_datetime, custom_field_mask, item_category, item_info_type
-from dialects.onlyoffice.representations import contact_info
+from dialects.onlyoffice.representations import contact_info, custom_value
 
 SERVICES = ("", "skype", "Skype", "telegram", "facebook", "github", "unknown")
 
@@ -55,3 +55,20 @@ def test_a_select_boxs_mask_is_its_choices_as_json_whatever_they_hold():
     odd = CustomField(name="Odd", field_format=CustomField.Format.LIST, choices=[["x"], {"y": 1}])
     assert custom_field_mask(odd) == '[["x"],{"y":1}]'
     assert custom_field_mask(CustomField(name="Text", field_format=CustomField.Format.STRING)) == ""
+
+
+def test_values_of_one_field_on_a_page_share_its_type_and_mask_and_keep_their_own_value():
+    size = CustomField(pk=3, name="Size", field_format=CustomField.Format.LIST, choices=["S", "M"], position=2)
+    note = CustomField(pk=4, name="Note", field_format=CustomField.Format.STRING, position=1)
+    values = [
+        CustomValueRow(10, 3, "S", size),
+        CustomValueRow(11, 3, "M", size),
+        CustomValueRow(11, 4, "hello", note),
+    ]
+    fields: dict[int, tuple[int, str]] = {}
+    assert [custom_value(value, fields) for value in values] == [custom_value(value) for value in values]
+    assert fields == {
+        3: (custom_value(values[0])["FieldType"], '["S","M"]'),
+        4: (custom_value(values[2])["FieldType"], ""),
+    }
+    assert [custom_value(value, fields)["FieldValue"] for value in values] == ["S", "M", "hello"]

@@ -67,7 +67,7 @@ class OnlyofficeView(DialectMixin, GenericAPIView):
     def params(self, serializer_class: type[drf_serializers.Serializer], **context: Any) -> dict[str, Any]:
         """The request's values validated by an input serializer (ONLYOFFICE binding rules)."""
         context = {"request": self.request, **context}
-        data = OnlyofficeParams(self.request).data_for(serializer_class(context=context))
+        data = OnlyofficeParams(self.request).data_for(serializer_class)
         serializer = serializer_class(instance=context.get("instance"), data=data, context=context)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
