@@ -21,8 +21,13 @@ def project_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]
     if not user.is_authenticated:
         return qs.none()
     if not user.is_superuser:
-        qs = qs.filter(Q(is_public=True) | Q(pk__in=member_project_ids(user=user)))
+        qs = qs.filter(_visible_to(user.pk))
     return qs
+
+
+def _visible_to(user_id: Any) -> Q:
+    """The projects a user who is no superuser may see: the public ones and their own."""
+    return Q(is_public=True) | Q(pk__in=Membership.objects.filter(user_id=user_id).values("project_id"))
 
 
 def project_list_with_counts(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
@@ -52,11 +57,9 @@ def _visible_project(field: str, *, every: bool) -> PreparedQuery:
     if every:
         return PreparedQuery(lambda key: Project.objects.filter(**{field: key})[:1], _KEY_MARKS[field])
 
-    def build(user_id: int, key: Any) -> QuerySet[Project]:
-        member = Q(pk__in=Membership.objects.filter(user_id=user_id).values("project_id"))
-        return Project.objects.filter(Q(is_public=True) | member, **{field: key})[:1]
-
-    return PreparedQuery(build, -1, _KEY_MARKS[field])
+    return PreparedQuery(
+        lambda user_id, key: Project.objects.filter(_visible_to(user_id), **{field: key})[:1], -1, _KEY_MARKS[field]
+    )
 
 
 # The reads of one project by id or identifier, and of a user's role in it, start every request

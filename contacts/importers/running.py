@@ -235,25 +235,37 @@ class _Chunk:
         return found
 
 
-def _chunks(source: Source, targets: Sequence[str], preparer: RowPreparer) -> Iterator[_Chunk]:
+def _checked_records(
+    source: Source, targets: Sequence[str], preparer: RowPreparer
+) -> Iterator[list[tuple[Record, PreparedRow | None, RowErrors]]]:
+    """The file's records read and checked, CHUNK at a time, in file order: each with its row (its
+    cells kept), or with None and the errors that refused it. A record the preparer leaves to the
+    writing process (`MissingReference`, in a worker) comes with None and no errors."""
     values_of = record_values(source, targets)
-    chunk: list[PreparedRow] = []
-    failures: list[tuple[Record, RowErrors]] = []
+    chunk: list[tuple[Record, PreparedRow | None, RowErrors]] = []
     for record in source_records(source):
         if record.error:
-            failures.append((record, [("", record.error)]))
+            chunk.append((record, None, [("", record.error)]))
         else:
-            row, errors = preparer.prepare(record.number, values_of(record))
-            if row is None:
-                failures.append((record, errors))
-            else:
+            try:
+                row, errors = preparer.prepare(record.number, values_of(record))
+            except MissingReference:
+                row, errors = None, []
+            if row is not None:
                 row.cells = record.cells
-                chunk.append(row)
-        if len(chunk) + len(failures) >= CHUNK:
-            yield _Chunk(chunk, failures)
-            chunk, failures = [], []
-    if chunk or failures:
-        yield _Chunk(chunk, failures)
+            chunk.append((record, row, errors))
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _chunks(source: Source, targets: Sequence[str], preparer: RowPreparer) -> Iterator[_Chunk]:
+    """The chunks of checked rows, checked in this process."""
+    for checked in _checked_records(source, targets, preparer):
+        rows = [row for _, row, _ in checked if row is not None]
+        yield _Chunk(rows, [(record, errors) for record, row, errors in checked if row is None])
 
 
 def _checked_in_worker(source: Source, targets: Sequence[str], preparer: RowPreparer) -> Iterator[_Chunk]:
@@ -324,36 +336,26 @@ def _check_rows(
     for alias in connections:
         connections[alias].execute_wrappers.append(_no_queries)
     preparer.defer_missing = True
-    values_of = record_values(source, targets)
-    packed: list[tuple | None] = []
-    deferred: list[Record] = []
-    failures: list[tuple[Record, RowErrors]] = []
-    cells: dict[int, list[str]] = {}
     try:
-        for record in source_records(source):
-            if record.error:
-                failures.append((record, [("", record.error)]))
-            else:
-                try:
-                    row, errors = preparer.prepare(record.number, values_of(record))
-                except MissingReference:
+        for checked in _checked_records(source, targets, preparer):
+            packed: list[tuple | None] = []
+            deferred: list[Record] = []
+            failures: list[tuple[Record, RowErrors]] = []
+            cells: dict[int, list[str]] = {}
+            for record, row, errors in checked:
+                if row is not None:
+                    packed.append(_pack(row))
+                    cells[record.number] = record.cells
+                elif errors:
+                    failures.append((record, errors))
+                else:  # left to the writer, which learns the missing entry and tells this process
                     packed.append(None)
                     deferred.append(record)
-                else:
-                    if row is None:
-                        failures.append((record, errors))
-                    else:
-                        packed.append(_pack(row))
-                        cells[record.number] = record.cells
-            if len(packed) + len(failures) >= CHUNK:
-                _send_chunk(rows_out, packed, deferred, failures, cells)
-                packed, deferred, failures, cells = [], [], [], {}
-                while learned_in.poll():
-                    types, stages = learned_in.recv()
-                    preparer.types.update(types)
-                    preparer.stages.update(stages)
-        if packed or failures:
             _send_chunk(rows_out, packed, deferred, failures, cells)
+            while learned_in.poll():
+                types, stages = learned_in.recv()
+                preparer.types.update(types)
+                preparer.stages.update(stages)
         rows_out.send(("done",))
     except Exception as exc:  # noqa: BLE001 (any error ends the import, in the writer, with its message)
         trace = traceback.format_exc()

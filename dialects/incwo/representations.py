@@ -10,7 +10,7 @@ them. Nothing is ever None: an empty value is "", written `<x></x>`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -112,13 +112,10 @@ def firm_repr(firm: ContactRow, zone: datetime.tzinfo | None = None) -> dict[str
     }
 
 
-def contacts_repr(contacts: Iterable[ContactRow]) -> list[dict[str, Any]]:
-    """A page of persons, the current time zone read once for all of them."""
+def page_repr(
+    represent: Callable[[ContactRow, datetime.tzinfo | None], dict[str, Any]], records: Iterable[ContactRow]
+) -> list[dict[str, Any]]:
+    """A page of persons or companies, each by `represent` (`contact_repr`, `firm_repr`), the
+    current time zone read once for all of them."""
     zone = timezone.get_current_timezone()
-    return [contact_repr(contact, zone) for contact in contacts]
-
-
-def firms_repr(firms: Iterable[ContactRow]) -> list[dict[str, Any]]:
-    """A page of companies, the current time zone read once for all of them."""
-    zone = timezone.get_current_timezone()
-    return [firm_repr(firm, zone) for firm in firms]
+    return [represent(record, zone) for record in records]

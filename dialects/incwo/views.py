@@ -45,9 +45,8 @@ from dialects.incwo.representations import (
     JOINED,
     RELATED,
     contact_repr,
-    contacts_repr,
     firm_repr,
-    firms_repr,
+    page_repr,
 )
 from projects.models import Project
 from projects.selectors import project_role
@@ -80,8 +79,7 @@ class RecordView(IncwoView):
     is_company: ClassVar[bool]
     key: ClassVar[str]
     results_key: ClassVar[str]
-    represent: ClassVar[Callable[[ContactRow], dict[str, Any]]]
-    represent_page: ClassVar[Callable[[list[ContactRow]], list[dict[str, Any]]]]
+    represent: ClassVar[Callable[..., dict[str, Any]]]  # a record and, optionally, the time zone
     input_class: ClassVar[type[RecordInputSerializer]]
 
     def record(self, pk: Any) -> Contact:
@@ -137,7 +135,7 @@ class RecordListView(RecordView):
             related=(),
         )
         page = self.paginate_queryset(records)
-        return self.get_paginated_response(type(self).represent_page(page))
+        return self.get_paginated_response(page_repr(type(self).represent, page))
 
     def page(self, queryset: QuerySet[Contact], *, offset: int, limit: int) -> list[ContactRow]:
         """A page of records as rows (IncwoPagination's hook): their items and addresses, and
@@ -186,7 +184,6 @@ class ContactMixin:
     key = "contact"
     results_key = "contacts"
     represent = staticmethod(contact_repr)
-    represent_page = staticmethod(contacts_repr)
     input_class = ContactInputSerializer
 
 
@@ -195,7 +192,6 @@ class FirmMixin:
     key = "firm"
     results_key = "firms"
     represent = staticmethod(firm_repr)
-    represent_page = staticmethod(firms_repr)
     input_class = FirmInputSerializer
 
 
