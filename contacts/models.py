@@ -107,7 +107,7 @@ class Tag(TagBase):
 
 
 class TaggedContact(TaggedItemBase):
-    content_object = models.ForeignKey("Contact", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey("Contact", on_delete=models.CASCADE, related_name="tagged_items", db_index=False)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_contacts")
 
     class Meta:
@@ -190,9 +190,9 @@ class Contact(models.Model):
     )
     projects = models.ManyToManyField(Project, blank=True, related_name="contacts")
     tags = TaggableManager(through=TaggedContact, blank=True)
-    display_name = models.CharField(max_length=800, editable=False, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    display_name = models.CharField(max_length=800, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
     # In the trash since then (None: a live contact); see contacts/services/trash.py.
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
@@ -771,7 +771,7 @@ _MULTI_LIST = CustomField.Format.MULTI_LIST.value
 
 
 class CustomValue(models.Model):
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="custom_values")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="custom_values", db_index=False)
     field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="values")
     value = models.TextField(blank=True)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from contacts.models import Contact, ContactItem
 from contacts.search import SEARCH_TABLE
+from contacts.selectors import contact_list
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,50 @@ def test_normalized_values_are_indexed_only_with_their_kind():
 
     assert ["kind", "normalized", "contact_id"] in columns
     assert not [found for found in columns if found and found[0] == "normalized"]
+
+
+@pytest.mark.parametrize("column", ["display_name", "created_at", "updated_at"])
+def test_the_sort_columns_are_indexed_only_by_the_partial_read_indexes(column):
+    columns = indexes("contacts_contact").values()
+
+    assert [column] not in columns
+    assert [found for found in columns if found and found[:2] == [column, "id"]]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "unique"),
+    [
+        ("contacts_customvalue", "contact_id", ["contact_id", "field_id"]),
+        ("contacts_taggedcontact", "content_object_id", ["content_object_id", "tag_id"]),
+        ("contacts_contact_projects", "contact_id", ["contact_id", "project_id"]),
+    ],
+)
+def test_a_contacts_child_rows_are_found_by_the_unique_index_led_by_the_contact(table, column, unique):
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    columns = [info["columns"] for info in found.values() if info["index"] or info["unique"]]
+
+    assert [column] not in columns
+    assert unique in columns
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
+@pytest.mark.parametrize(
+    ("field", "index"), [("created_at", "contact_created_order_idx"), ("updated_at", "contact_updated_order_idx")]
+)
+def test_a_date_range_of_live_contacts_reads_its_partial_index(field, index, admin_user):
+    query = (
+        contact_list(user=admin_user, prefetch=False)
+        .filter(**{f"{field}__gte": timezone.now()})
+        .order_by()
+        .values("pk")
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(row[-1] for row in cursor.fetchall())
+
+    assert f"INDEX {index}" in plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's pattern-ops twins of text indexes")
