@@ -190,7 +190,7 @@ def _leaf_lines(shape: XmlShape, tag: str, name: str, indent: str, *, deferred: 
         lines += [f"{indent}elif {name} is absent:", f"{indent}    pass"]
     lines += [
         f"{indent}elif type({name}) is int:",
-        f"{indent}    out.append({_format(opening, f'str({name})', closing)})",
+        f"{indent}    out.append({_format(opening, name, closing)})",  # an int formats as str() writes it
         f"{indent}else:",
         f"{indent}    write_leaf({tag!r}, {name}, out)",
     ]
