@@ -187,6 +187,13 @@ def requests_per_second(call: Callable[[], Any], *, budget: float, most: int = 2
     return count / (time.perf_counter() - start)
 
 
+def wsgi_application() -> Callable[..., Any]:
+    """The application gunicorn serves (`crm.wsgi`), as it is set up there for serving."""
+    from crm.wsgi import application
+
+    return application
+
+
 def count_queries(fn: Callable[[], Any]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -570,9 +577,7 @@ def measure_webform(table: Table, *, label: str, posts: int, budget: float) -> N
 def measure_webform_cost(table: Table, *, key: str, run: str, budget: float) -> None:
     """What one post costs in process, figures the machine's load does not distort: its SQL
     queries and the CPU time of the posts (the database's work too, on SQLite)."""
-    from django.core.wsgi import get_wsgi_application
-
-    app = get_wsgi_application()
+    app = wsgi_application()
     headers = {"CONTENT_TYPE": "application/x-www-form-urlencoded"}
     numbers = iter(range(10**9))
 
@@ -616,7 +621,6 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.cached_db import SessionStore
     from django.core.management import call_command
-    from django.core.wsgi import get_wsgi_application
     from django.db import connection
 
     from contacts.models import Contact
@@ -647,11 +651,11 @@ def main() -> None:
     visible = contact_list(user=user, prefetch=False).count()
     only = args.only
     if "routes" in only:
-        measure_routes(table, get_wsgi_application(), _bare(connection), headers, args.budget, visible=visible)
+        measure_routes(table, wsgi_application(), _bare(connection), headers, args.budget, visible=visible)
     if "reads" in only:
         measure_reads(table, user, args.budget)
     if "duplicates" in only:
-        measure_duplicates(table, get_wsgi_application(), headers["session"], user, args.budget)
+        measure_duplicates(table, wsgi_application(), headers["session"], user, args.budget)
     if "lists" in only:
         measure_lists(table, user, args.budget, bulk_size=min(20_000, contacts))
     if "export" in only:

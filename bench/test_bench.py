@@ -86,3 +86,17 @@ def test_only_measures_the_groups_it_names_and_refuses_unknown_ones(env: dict[st
     refused = subprocess.run([*command[:-1], "routes,nothing"], capture_output=True, text=True, env=env, timeout=60)
     assert refused.returncode == 2
     assert "unknown group nothing" in refused.stderr
+
+
+def test_the_routes_are_served_by_the_app_gunicorn_serves(env: dict[str, str]) -> None:
+    # crm.wsgi's application, frozen out of the garbage collector as it is for gunicorn.
+    probe = (
+        "import gc, os, sys; sys.path.insert(0, os.getcwd()); os.environ['SECRET_KEY'] = 'x' * 50;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'crm.settings'; import django; django.setup();"
+        "from bench import run; import crm.wsgi; print(run.wsgi_application() is crm.wsgi.application,"
+        " gc.get_freeze_count() > 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120,
+                            cwd=RUN.parent.parent)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dialects import xml
+from dialects.xml import writer
 
 
 @pytest.fixture(autouse=True)
 def _strict_xml_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     """A key that an XML shape does not name raises instead of vanishing from the document."""
-    monkeypatch.setattr(xml, "STRICT_KEYS", True)
+    monkeypatch.setattr(writer, "STRICT_KEYS", True)

@@ -22,7 +22,12 @@ def incwo_time(value: datetime.datetime | None, zone: datetime.tzinfo | None = N
     once for a whole page: reading the current zone costs more than converting to it)."""
     if not value:
         return ""
-    return value.astimezone(zone or timezone.get_current_timezone()).strftime(TIME_FORMAT)
+    local = value.astimezone(zone or timezone.get_current_timezone())
+    if local.year >= 1000:
+        # TIME_FORMAT written without strftime, which costs several times more (a list writes
+        # two per record); strftime writes years before 1000 unpadded.
+        return f"{local.day:02d}-{local.month:02d}-{local.year}-{local.hour:02d}-{local.minute:02d}"
+    return local.strftime(TIME_FORMAT)
 
 
 def country_code(text: str) -> str | None:

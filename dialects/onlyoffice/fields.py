@@ -56,11 +56,12 @@ def api_datetime(value: datetime | date | None) -> str | None:
         return None
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day, tzinfo=UTC)
-    value = value.astimezone(UTC)
+    if value.tzinfo is not UTC:  # the database's datetimes are in UTC already
+        value = value.astimezone(UTC)
     if value.year >= 1000:
-        # The ISO text up to the seconds is the format's, written without strftime (a list
+        # The ISO text up to the microseconds is the format's, written without strftime (a list
         # writes a few of these per contact); strftime writes years before 1000 unpadded.
-        return f"{value.isoformat(timespec='seconds')[:19]}.{value.microsecond:06d}0Z"
+        return value.isoformat(timespec="microseconds")[:26] + "0Z"
     return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond:06d}0Z"
 
 
@@ -112,7 +113,12 @@ def item_category(item: ContactItem) -> tuple[int, str]:
 
 
 def address_category(address: Address) -> AddressCategory:
-    return CONTEXT_ADDRESS_CATEGORY.get(address.context, AddressCategory.OTHER)
+    return context_address_category(address.context)
+
+
+def context_address_category(context: str) -> AddressCategory:
+    """The Category of an address of this context."""
+    return CONTEXT_ADDRESS_CATEGORY.get(context, AddressCategory.OTHER)
 
 
 def address_data(address: Address) -> str:

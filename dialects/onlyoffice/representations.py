@@ -24,6 +24,7 @@ from dialects.onlyoffice.fields import (
     address_category,
     address_data,
     api_datetime,
+    context_address_category,
     custom_field_mask,
     custom_field_value,
     field_type_of,
@@ -82,16 +83,24 @@ def list_item(item: Any, *, counts: Mapping[int, int]) -> dict[str, Any]:
     return list_item_base(item) | {"RelativeItemsCount": counts.get(item.pk, 0)}
 
 
-def address(row: Address) -> dict[str, Any]:
-    category = address_category(row)
+@lru_cache(maxsize=64)
+def address_codes(context: str) -> tuple[int, str]:
+    """An address's Category and CategoryName, which depend on its context alone: worked out
+    once per context, not once per address of every page."""
+    category = context_address_category(context)
+    return int(category), category.label
+
+
+def address(row: Address | AddressRow) -> dict[str, Any]:
+    number, name = address_codes(row.context)
     return {
         "Street": row.street,
         "City": row.city,
         "State": row.region,
         "Zip": row.postcode,
         "Country": row.country_name,
-        "Category": int(category),
-        "CategoryName": category.label,
+        "Category": number,
+        "CategoryName": name,
         "IsPrimary": row.is_primary,
     }
 
@@ -118,6 +127,12 @@ def contact_info(row: ContactItem | ItemRow | Address | AddressRow) -> dict[str,
             "IsPrimary": row.is_primary,
             "id": -row.pk,
         }
+    return item_info(row)
+
+
+def item_info(row: ContactItem | ItemRow) -> dict[str, Any]:
+    """One CommonData row of a contact item (`contact_info` of an item, without the test of
+    what the row is: a list writes several per contact)."""
     info_type, number, name = item_codes(row.kind, row.tel_type, row.context, row.service)
     return {
         "InfoType": info_type,
@@ -240,14 +255,17 @@ def contact_full(
         "Industry": contact.industry,
         "ContactStatus": list_item_base(contact.stage) if contact.stage_id else None,
         "ContactType": list_item_base(contact.contact_type) if contact.contact_type_id else None,
-        "CommonData": [contact_info(item) for item in contact.items],
+        "CommonData": [item_info(item) for item in contact.items],
         "CustomFields": [custom_value(value, fields) for value in contact.custom_values if value.value != ""],
         "Tags": contact.tags,
         # We keep no tasks (docs/onlyoffice.md: TaskCount, HaveLateTasks).
         "TaskCount": 0,
         "HaveLateTasks": False,
     }
-    return head | body | contact_summary(contact, request=request)
+    # One dict filled in order, rather than a new one for each `|` of the three parts.
+    head.update(body)
+    head.update(contact_summary(contact, request=request))
+    return head
 
 
 def contacts_full(contacts: Iterable[ContactRow], *, request: Any) -> list[dict[str, Any]]:

@@ -8,10 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from contacts.models import ContactItem, CustomField
-from contacts.rows import CustomValueRow, ItemRow
-from dialects.onlyoffice.fields import api_datetime, custom_field_mask, item_category, item_info_type
-from dialects.onlyoffice.representations import contact_info, custom_value
+from contacts.models import Address, ContactItem, CustomField
+from contacts.rows import AddressRow, CustomValueRow, ItemRow
+from dialects.onlyoffice.fields import (
+    address_category,
+    api_datetime,
+    custom_field_mask,
+    item_category,
+    item_info_type,
+)
+from dialects.onlyoffice.representations import address, contact_info, custom_value
 
 SERVICES = ("", "skype", "Skype", "telegram", "facebook", "github", "unknown")
 
@@ -72,3 +78,11 @@ def test_values_of_one_field_on_a_page_share_its_type_and_mask_and_keep_their_ow
         4: (custom_value(values[2])["FieldType"], ""),
     }
     assert [custom_value(value, fields)["FieldValue"] for value in values] == ["S", "M", "hello"]
+
+
+def test_an_addresss_category_depends_on_its_context_alone():
+    for pk, context in enumerate([*Address.Context.values, "unknown"], start=1):
+        row = AddressRow(pk, 7, "1 Main St", "", "Riga", "", "LV-1010", "LV", context, pk == 1, "Latvia")
+        category = address_category(row)
+        assert address(row)["Category"] == int(category)
+        assert address(row)["CategoryName"] == category.label
