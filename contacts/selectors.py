@@ -50,7 +50,7 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import Exact, In, IsNull
 from django.db.models.sql.where import WhereNode
 
-from contacts.counts import stored_count, stored_count_sql
+from contacts.counts import member_count_sql, stored_count, stored_count_sql
 from contacts.filters import ContactFilter
 from contacts.models import (
     LIVE,
@@ -314,11 +314,16 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
         return None
     index = found[0]
     node = where.children[index]
+    connection = connections[ids.db]
+    if (keyed := _keyed_count(query, node, others)) is not None:
+        sql, params = member_count_sql(user_id=keyed[0], is_company=keyed[1])
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sql}", params)
+            return cursor.fetchone()[0]
     public, hidden_ones = query.clone(), query.clone()
     public.where.children[index] = node.children[0]
     hidden = In(node.children[0].lhs, [Visibility.PROJECT.value, Visibility.PRIVATE.value])
     hidden_ones.where.children[index] = WhereNode([hidden, WhereNode(node.children[1:], connector="OR")])
-    connection = connections[ids.db]
     parts, params = [], []
     if _counts_every_live_contact(query, where=WhereNode(others)):
         sql, part_params = stored_count_sql(visibility=Visibility.PUBLIC.value)
@@ -334,6 +339,28 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {' + '.join(parts)}", params)
         return cursor.fetchone()[0]
+
+
+def _keyed_count(query: Any, node: WhereNode, others: list[Any]) -> tuple[int, bool | None] | None:
+    """The user and the kind (persons or companies, or None for both) of a list whose count the
+    stored counts give (`member_count_sql`): `contact_visibility_q`'s alternatives for that user,
+    out of the trash, at most `is_company` besides; else None."""
+    author = node.children[1] if len(node.children) == 5 else None
+    if not (
+        isinstance(author, Exact)
+        and getattr(getattr(author.lhs, "target", None), "name", None) == "author"
+        and isinstance(author.rhs, int)
+    ):
+        return None
+    kinds = [
+        other
+        for other in others
+        if isinstance(other, Exact) and other.lhs.target.name == "is_company" and isinstance(other.rhs, bool)
+    ]
+    rest = [other for other in others if other not in kinds]
+    if len(kinds) > 1 or not _counts_every_live_contact(query, where=WhereNode(rest)):
+        return None
+    return author.rhs, kinds[0].rhs if kinds else None
 
 
 def _is_column_equality(node: Any) -> bool:
