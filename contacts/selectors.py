@@ -222,8 +222,10 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     O(cap), not O(matches). The dialects that document a total ask without a cap.
 
     A list of every contact out of the trash (a superuser's, unfiltered) is counted from the
-    stored counts (`contacts.counts`), and the public part of anyone else's unfiltered list too;
-    a superuser's search with no other filter from the search index alone (`search_count_live`).
+    stored counts (`contacts.counts`), and so is anyone else's unfiltered list, of everyone or
+    of persons or companies only, exactly (`member_count_sql`: a sum over the visibility keys and
+    the user's access list, whatever the number of contacts); a superuser's search with no other
+    filter from the search index alone (`search_count_live`).
     """
     return _contact_count(qs, cap=cap)[0]
 
@@ -297,8 +299,9 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
     """The count of a list of contact ids filtered by `contact_visibility_q` for a user who is no
     superuser, as the public contacts plus the others the user may see, in one statement.
 
-    The public ones are counted from the visibility index alone (from the stored counts when
-    the list has no other condition than being out of the trash); only the others are checked
+    A list with no other condition than being out of the trash (and at most persons or companies
+    only) is counted from the stored counts by visibility key alone (`_keyed_count`). Otherwise
+    the public ones are counted from the visibility index alone; only the others are checked
     for the author, assignee, access list and projects. Counting both under the one condition
     checks each contact for all of it: at a million contacts about twice the time. None when
     the list has no such condition, or another condition than a column equal to a value: a
