@@ -66,17 +66,6 @@ def stored_count(*, visibility: str | None = None) -> int:
         return int(cursor.fetchone()[0])
 
 
-def stored_count_sql(*, visibility: str) -> tuple[str, list[str]]:
-    """`stored_count` as a scalar subquery, for a statement that adds other counts to it: an
-    integer on both databases (PostgreSQL's SUM of a bigint is a numeric, and a numeric plus a
-    COUNT would reach the dialects as a decimal, 2.0 where they write 2)."""
-    return (
-        f"(SELECT CAST(COALESCE(SUM(contacts), 0) AS bigint) FROM {COUNT_TABLE}"
-        " WHERE NOT in_trash AND visibility = %s)",
-        [visibility],
-    )
-
-
 def member_count_sql(*, user_id: int, is_company: bool | None = None) -> tuple[str, list[object]]:
     """How many live contacts (persons or companies only, when `is_company` is given) a user who is
     no superuser sees, as `contact_visibility_q` decides, as one scalar expression.
@@ -84,7 +73,9 @@ def member_count_sql(*, user_id: int, is_company: bool | None = None) -> tuple[s
     The sum of the keys that show their contacts to the user (public; author or assignee; a
     project contact in a project the user is a member of), plus the contacts of the user's access
     list whose key does not already show them. The keys are read whole (their number, not the
-    contacts', is the cost); the access list by the user's index.
+    contacts', is the cost); the access list by the user's index. The sums are cast to bigint:
+    PostgreSQL's SUM of a bigint is a numeric, which would reach the dialects as a decimal (2.0
+    where they write 2).
     """
     company = "" if is_company is None else " AND {0}.is_company = %s"
     kind = [] if is_company is None else [is_company]

@@ -50,7 +50,7 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import Exact, In, IsNull
 from django.db.models.sql.where import WhereNode
 
-from contacts.counts import member_count_sql, stored_count, stored_count_sql
+from contacts.counts import member_count_sql, stored_count
 from contacts.filters import ContactFilter
 from contacts.models import (
     LIVE,
@@ -327,20 +327,13 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
     public.where.children[index] = node.children[0]
     hidden = In(node.children[0].lhs, [Visibility.PROJECT.value, Visibility.PRIVATE.value])
     hidden_ones.where.children[index] = WhereNode([hidden, WhereNode(node.children[1:], connector="OR")])
-    parts, params = [], []
-    if _counts_every_live_contact(query, where=WhereNode(others)):
-        sql, part_params = stored_count_sql(visibility=Visibility.PUBLIC.value)
-        parts.append(sql)
-        params.extend(part_params)
-    else:
-        sql, part_params = public.get_compiler(connection=connection).as_sql()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
-        params.extend(part_params)
-    sql, part_params = hidden_ones.get_compiler(connection=connection).as_sql()
-    parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
-    params.extend(part_params)
+    public_sql, public_params = public.get_compiler(connection=connection).as_sql()
+    hidden_sql, hidden_params = hidden_ones.get_compiler(connection=connection).as_sql()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {' + '.join(parts)}", params)
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM ({public_sql}) counted) + (SELECT COUNT(*) FROM ({hidden_sql}) counted)",
+            [*public_params, *hidden_params],
+        )
         return cursor.fetchone()[0]
 
 

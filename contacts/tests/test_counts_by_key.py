@@ -3,12 +3,13 @@ count (and of persons or companies only) from them is the count of what the user
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -273,3 +274,90 @@ def test_rebuild_keeps_the_counts_the_triggers_keep(world):
     counts_rebuild()
     assert keys(f"SELECT {KEY}, slot, contacts FROM {COUNT_TABLE}") == kept
     assert_exact([*world["people"], world["admin"]])
+
+
+def _slot() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid() % 64")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's concurrent writers")
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_of_a_key_does_not_wait_for_another_writer_of_it_to_commit(alice, project):
+    first_wrote, second_done = threading.Event(), threading.Event()
+    slots: list[int] = []
+    errors: list[BaseException] = []
+
+    def write(first: bool) -> None:
+        try:
+            if not first:
+                first_wrote.wait(10)
+                while _slot() in slots:  # another backend id, in another slot
+                    connections.close_all()
+            slots.append(_slot())
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '5s'")
+                contact = contact_create(user=alice, fields={"first_name": "W", "visibility": "project"},
+                                         projects=[project], check_permissions=False)  # fmt: skip
+                contact.projects.remove(project)
+                contact.projects.add(project)
+                if first:
+                    first_wrote.set()
+                    assert second_done.wait(10), "the second writer waited for the first one's commit"
+            second_done.set()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+            first_wrote.set()
+            second_done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(first,)) for first in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert contact_count(contact_list(user=project.memberships.get(role="member").user)) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's concurrent writers")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_projects_and_visibility_keep_the_counts_exact(world):
+    alice, bob = world["people"][:2]
+    projects = world["projects"]
+    writers, each = 4, 8
+    barrier = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(each):
+                with transaction.atomic():
+                    contact = contact_create(
+                        user=world["people"][(n + i) % 5], fields={"first_name": f"W{n}-{i}", "visibility": "project"},
+                        projects=projects[i % 2 : i % 2 + 2], check_permissions=False,
+                    )  # fmt: skip
+                    contact.projects.add(projects[2])
+                    contact.projects.remove(projects[i % 2])
+                    if i % 3 == 0:
+                        contact_bulk_apply(user=world["admin"], contacts=Contact.objects.filter(pk=contact.pk),
+                                           action="visibility", value="private")  # fmt: skip
+                    if i % 4 == 0:
+                        contact_delete(contact=contact, user=alice)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert_exact([*world["people"], world["admin"]])
+    assert contact_count(contact_list(user=bob)) == brute_force(bob)
