@@ -175,8 +175,11 @@ def postgresql_moved(added: str, removed: str) -> str:
     """
 
 
+# No JIT in the triggers: the planner prices a key's project set (a subquery, not run for a public
+# contact) as if it ran for every row, and compiling a statement of a few thousand rows then
+# costs about a second, many times the statement itself.
 def postgresql_function(name: str, changes: str) -> str:
-    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
     BEGIN
         {POSTGRESQL_ADD.format(changes=changes)}
         RETURN NULL;
