@@ -1,15 +1,27 @@
-"""Stored counts of contacts by visibility and trash state, kept exact by database triggers.
+"""Stored counts of contacts by their visibility key, kept exact by database triggers.
 
-The table ``contacts_contactcount`` holds, for each visibility and trash state, how many
-contacts there are, split over rows by ``slot``: the count of a key is the sum of its rows.
-Triggers on ``contacts_contact``, created by the migration ``0029_contact_counts``, add and
-subtract as contacts are inserted, deleted, trashed, restored or change visibility, so the
-numbers stay exact whatever writes (services, bulk actions, merges, the admin, imports, the
-web form, raw SQL). An unfiltered count is then a few rows, not a pass over a million.
+The table ``contacts_contactcount`` holds how many contacts there are under each key: visibility,
+trash state, person or company, and what else decides who sees a live contact that is not public:
+for a project contact the set of its projects (written ",3,7,"), for a project or private one its
+author and assignee (0 for none); a public or trashed contact has "" and 0 there. A key's count is
+split over rows by ``slot``: the count of a key is the sum of its rows.
 
-SQLite writes one transaction at a time, so every key has one row (slot 0). On PostgreSQL
-each connection writes its own slot (its backend id modulo `SLOTS`): concurrent writers,
-web-form posts among them, do not queue behind one row's lock until they commit.
+Triggers on ``contacts_contact`` and on the contact-project table, created by the migration
+``0031_contact_counts_by_visibility_key``, take one off the key a contact had before a write and
+add one to the key it has after, so the numbers stay exact whatever writes (services, bulk
+actions, merges, the admin, imports, the web form, project and user deletion, raw SQL). Loads that
+turn the triggers off call `counts_rebuild` after.
+
+An unfiltered count is then a sum over keys, not a pass over the contacts: a superuser's over
+every live key; anyone else's (`member_count_sql`) over the public keys and the keys that show a
+contact to the user (its author, its assignee, a project the user is a member of, read when the
+count runs), plus the contacts shared with the user through the access list that no such key
+shows (an indexed read of that user's access rows). The keys are few (their number grows with the
+users and project sets, not with the contacts).
+
+SQLite writes one transaction at a time, so every key has one row (slot 0). On PostgreSQL each
+connection writes its own slot (its backend id modulo `SLOTS`): concurrent writers, web-form
+posts among them, do not queue behind one row's lock until they commit.
 """
 
 from __future__ import annotations
@@ -18,17 +30,32 @@ from django.db import connection
 
 COUNT_TABLE = "contacts_contactcount"
 SLOTS = 64
+KEY = "visibility, in_trash, is_company, projects, author_id, assigned_to_id"
 
-# The counts as the contacts hold them; the migration holds its own copy.
-COUNTED = (
-    "SELECT visibility, deleted_at IS NOT NULL, 0, COUNT(*) FROM contacts_contact"
-    " GROUP BY visibility, deleted_at IS NOT NULL"
+# A contact's set of project ids, as the keys write it; the migration holds its own copy of these.
+_LINKED = "SELECT project_id AS p FROM contacts_contact_projects WHERE contact_id = c.id"
+PROJECT_SETS = {
+    "sqlite": f"(SELECT COALESCE(',' || group_concat(p, ',') || ',', '') FROM ({_LINKED} ORDER BY 1))",
+    "postgresql": f"(SELECT COALESCE(',' || string_agg(p::text, ',' ORDER BY p) || ',', '') FROM ({_LINKED}) ids)",
+}
+_KEYED = (
+    "SELECT c.visibility AS visibility, c.deleted_at IS NOT NULL AS in_trash, c.is_company AS is_company,"
+    " CASE WHEN c.deleted_at IS NULL AND c.visibility = 'project' THEN {projects} ELSE '' END AS projects,"
+    " CASE WHEN c.deleted_at IS NULL AND c.visibility <> 'public' THEN COALESCE(c.author_id, 0) ELSE 0 END"
+    " AS author_id,"
+    " CASE WHEN c.deleted_at IS NULL AND c.visibility <> 'public' THEN COALESCE(c.assigned_to_id, 0) ELSE 0 END"
+    " AS assigned_to_id FROM contacts_contact c"
 )
+
+
+def counted_sql(vendor: str) -> str:
+    """The counts as the contacts hold them: one row per key (slot 0)."""
+    return f"SELECT {KEY}, 0, COUNT(*) FROM ({_KEYED.format(projects=PROJECT_SETS[vendor])}) keyed GROUP BY {KEY}"
 
 
 def stored_count(*, visibility: str | None = None) -> int:
     """How many contacts out of the trash there are (with `visibility`, when given), from the
-    stored counts: one indexed read of at most `SLOTS` rows per key."""
+    stored counts: one indexed read of the live keys."""
     sql = f"SELECT COALESCE(SUM(contacts), 0) FROM {COUNT_TABLE} WHERE NOT in_trash"
     params: list[str] = []
     if visibility is not None:
@@ -39,19 +66,40 @@ def stored_count(*, visibility: str | None = None) -> int:
         return int(cursor.fetchone()[0])
 
 
-def stored_count_sql(*, visibility: str) -> tuple[str, list[str]]:
-    """`stored_count` as a scalar subquery, for a statement that adds other counts to it: an
-    integer on both databases (PostgreSQL's SUM of a bigint is a numeric, and a numeric plus a
-    COUNT would reach the dialects as a decimal, 2.0 where they write 2)."""
-    return (
-        f"(SELECT CAST(COALESCE(SUM(contacts), 0) AS bigint) FROM {COUNT_TABLE}"
-        " WHERE NOT in_trash AND visibility = %s)",
-        [visibility],
+def member_count_sql(*, user_id: int, is_company: bool | None = None) -> tuple[str, list[object]]:
+    """How many live contacts (persons or companies only, when `is_company` is given) a user who is
+    no superuser sees, as `contact_visibility_q` decides, as one scalar expression.
+
+    The sum of the keys that show their contacts to the user (public; author or assignee; a
+    project contact in a project the user is a member of), plus the contacts of the user's access
+    list whose key does not already show them. The keys are read whole (their number, not the
+    contacts', is the cost); the access list by the user's index. The sums are cast to bigint:
+    PostgreSQL's SUM of a bigint is a numeric, which would reach the dialects as a decimal (2.0
+    where they write 2).
+    """
+    company = "" if is_company is None else " AND {0}.is_company = %s"
+    kind = [] if is_company is None else [is_company]
+    member = "SELECT project_id FROM projects_membership WHERE user_id = %s"
+    keyed = (
+        f"(SELECT CAST(COALESCE(SUM(k.contacts), 0) AS bigint) FROM {COUNT_TABLE} k"
+        f" WHERE NOT k.in_trash{company.format('k')} AND (k.visibility = 'public'"
+        " OR (k.visibility <> 'public' AND (k.author_id = %s OR k.assigned_to_id = %s))"
+        " OR (k.visibility = 'project' AND EXISTS (SELECT 1 FROM projects_membership m"
+        "     WHERE m.user_id = %s AND k.projects LIKE '%%,' || m.project_id || ',%%'))))"
     )
+    shared = (
+        "(SELECT COUNT(*) FROM contacts_contact_access_list a JOIN contacts_contact c ON c.id = a.contact_id"
+        f" WHERE a.user_id = %s AND c.deleted_at IS NULL AND c.visibility <> 'public'{company.format('c')}"
+        " AND (c.author_id IS NULL OR c.author_id <> %s) AND (c.assigned_to_id IS NULL OR c.assigned_to_id <> %s)"
+        " AND NOT (c.visibility = 'project' AND EXISTS (SELECT 1 FROM contacts_contact_projects l"
+        f"     WHERE l.contact_id = c.id AND l.project_id IN ({member}))))"
+    )
+    params = [*kind, user_id, user_id, user_id, user_id, *kind, user_id, user_id, user_id]
+    return f"({keyed} + {shared})", params
 
 
 def counts_rebuild() -> None:
     """Count every contact again (after loading data with the triggers off, say)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {COUNT_TABLE}")
-        cursor.execute(f"INSERT INTO {COUNT_TABLE}(visibility, in_trash, slot, contacts) {COUNTED}")
+        cursor.execute(f"INSERT INTO {COUNT_TABLE}({KEY}, slot, contacts) {counted_sql(connection.vendor)}")

@@ -15,7 +15,7 @@ from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, In, IsNull
 from django.db.models.sql.where import WhereNode
 
-from contacts.counts import stored_count, stored_count_sql
+from contacts.counts import member_count_sql, stored_count
 from contacts.models import (
     Contact,
     CustomValue,
@@ -41,8 +41,10 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     O(cap), not O(matches). The dialects that document a total ask without a cap.
 
     A list of every contact out of the trash (a superuser's, unfiltered) is counted from the
-    stored counts (`contacts.counts`), and the public part of anyone else's unfiltered list too;
-    a superuser's search with no other filter from the search index alone (`search_count_live`).
+    stored counts (`contacts.counts`), and so is anyone else's unfiltered list, of everyone or
+    of persons or companies only, exactly (`member_count_sql`: a sum over the visibility keys and
+    the user's access list, whatever the number of contacts); a superuser's search with no other
+    filter from the search index alone (`search_count_live`).
     """
     return _contact_count(qs, cap=cap)[0]
 
@@ -116,8 +118,9 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
     """The count of a list of contact ids filtered by `contact_visibility_q` for a user who is no
     superuser, as the public contacts plus the others the user may see, in one statement.
 
-    The public ones are counted from the visibility index alone (from the stored counts when
-    the list has no other condition than being out of the trash); only the others are checked
+    A list with no other condition than being out of the trash (and at most persons or companies
+    only) is counted from the stored counts by visibility key alone (`_keyed_count`). Otherwise
+    the public ones are counted from the visibility index alone; only the others are checked
     for the author, assignee, access list and projects. Counting both under the one condition
     checks each contact for all of it: at a million contacts about twice the time. None when
     the list has no such condition, or another condition than a column equal to a value: a
@@ -133,26 +136,46 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
         return None
     index = found[0]
     node = where.children[index]
+    connection = connections[ids.db]
+    if (keyed := _keyed_count(query, node, others)) is not None:
+        sql, params = member_count_sql(user_id=keyed[0], is_company=keyed[1])
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sql}", params)
+            return cursor.fetchone()[0]
     public, hidden_ones = query.clone(), query.clone()
     public.where.children[index] = node.children[0]
     hidden = In(node.children[0].lhs, [Visibility.PROJECT.value, Visibility.PRIVATE.value])
     hidden_ones.where.children[index] = WhereNode([hidden, WhereNode(node.children[1:], connector="OR")])
-    connection = connections[ids.db]
-    parts, params = [], []
-    if _counts_every_live_contact(query, where=WhereNode(others)):
-        sql, part_params = stored_count_sql(visibility=Visibility.PUBLIC.value)
-        parts.append(sql)
-        params.extend(part_params)
-    else:
-        sql, part_params = public.get_compiler(connection=connection).as_sql()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
-        params.extend(part_params)
-    sql, part_params = hidden_ones.get_compiler(connection=connection).as_sql()
-    parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
-    params.extend(part_params)
+    public_sql, public_params = public.get_compiler(connection=connection).as_sql()
+    hidden_sql, hidden_params = hidden_ones.get_compiler(connection=connection).as_sql()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {' + '.join(parts)}", params)
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM ({public_sql}) counted) + (SELECT COUNT(*) FROM ({hidden_sql}) counted)",
+            [*public_params, *hidden_params],
+        )
         return cursor.fetchone()[0]
+
+
+def _keyed_count(query: Any, node: WhereNode, others: list[Any]) -> tuple[int, bool | None] | None:
+    """The user and the kind (persons or companies, or None for both) of a list whose count the
+    stored counts give (`member_count_sql`): `contact_visibility_q`'s alternatives for that user,
+    out of the trash, at most `is_company` besides; else None."""
+    author = node.children[1] if len(node.children) == 5 else None
+    if not (
+        isinstance(author, Exact)
+        and getattr(getattr(author.lhs, "target", None), "name", None) == "author"
+        and isinstance(author.rhs, int)
+    ):
+        return None
+    kinds = [
+        other
+        for other in others
+        if isinstance(other, Exact) and other.lhs.target.name == "is_company" and isinstance(other.rhs, bool)
+    ]
+    rest = [other for other in others if other not in kinds]
+    if len(kinds) > 1 or not _counts_every_live_contact(query, where=WhereNode(rest)):
+        return None
+    return author.rhs, kinds[0].rhs if kinds else None
 
 
 def _is_column_equality(node: Any) -> bool:
