@@ -54,6 +54,7 @@ def fingerprint(setup: Sequence[Sequence[str]]) -> str:
     """A hash of what makes a template: the migrations, models and management commands, the
     settings, and the setup."""
     sources = sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/models.py"))
+    sources += sorted(ROOT.glob("*/models/*.py"))
     sources += sorted(ROOT.glob("*/management/commands/*.py")) + [ROOT / "crm" / "settings.py"]
     digest = hashlib.sha256(repr([[list(command) for command in setup], sorted(SERVED_SETTINGS.items())]).encode())
     for source in sources:

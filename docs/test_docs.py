@@ -144,6 +144,7 @@ def server_env(database: Path) -> dict[str, str]:
 def demo_fingerprint() -> str:
     """A hash of what makes the demo database: the migrations, the models and the demo loader."""
     sources = sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/models.py"))
+    sources += sorted(ROOT.glob("*/models/*.py"))
     sources.append(ROOT / "contacts" / "management" / "commands" / "seed_demo.py")
     digest = hashlib.sha256()
     for source in sources:

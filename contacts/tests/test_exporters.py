@@ -260,9 +260,9 @@ def test_vcard_of_a_company_uses_org(grace, alice):
 def test_an_export_costs_the_same_queries_per_chunk_whatever_the_chunks_hold(
     export, make_contact, alice, django_assert_num_queries, monkeypatch, custom_fields
 ):
-    from contacts import selectors
+    from contacts.selectors import exports
 
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 5)
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 5)
     for i in range(5):  # a bare chunk
         make_contact(first_name=f"Bare{i}")
     company = make_contact(is_company=True, name="Rich Co")
@@ -287,9 +287,9 @@ def test_an_export_costs_the_same_queries_per_chunk_whatever_the_chunks_hold(
 
 @pytest.mark.parametrize("listed", [False, True])
 def test_child_rows_of_a_dense_chunk_are_read_by_id_range(listed, make_contact, alice, monkeypatch):
-    from contacts import selectors
+    from contacts.selectors import exports
 
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 3)
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 3)
     people = [
         make_contact(first_name=f"P{i}", items=[{"kind": "email", "value": f"p{i}@example.com"}]) for i in range(7)
     ]
@@ -311,9 +311,9 @@ def test_child_rows_of_a_dense_chunk_are_read_by_id_range(listed, make_contact, 
 def test_child_rows_of_a_sparse_chunk_are_read_with_one_id_list_an_array_on_postgresql(
     listed, make_contact, alice, monkeypatch
 ):
-    from contacts import selectors
+    from contacts.selectors import exports
 
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 3)
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 3)
     people = []
     for i in range(6):
         people.append(
@@ -341,9 +341,9 @@ def test_child_rows_of_a_sparse_chunk_are_read_with_one_id_list_an_array_on_post
 
 
 def test_export_response_streams_a_chunk_at_a_time(make_contact, alice, monkeypatch):
-    from contacts import selectors
+    from contacts.selectors import exports
 
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 5)
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 5)
     for i in range(12):
         make_contact(first_name=f"P{i}")
     response = export_response(contact_list(user=alice), user=alice, fmt="csv", filename="x.csv")
@@ -355,9 +355,9 @@ def test_export_response_streams_a_chunk_at_a_time(make_contact, alice, monkeypa
 
 
 def test_rows_come_in_id_order_through_the_keyset(make_contact, alice, monkeypatch):
-    from contacts import selectors
+    from contacts.selectors import exports
 
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 2)
     made = [make_contact(first_name=name).pk for name in ("Zed", "Amy", "Kim", "Bea", "Lou")]
     rows = read_csv(contacts_csv(contact_list(user=alice, order_by=["display_name"]), user=alice))
     assert [int(r["ID"]) for r in rows] == sorted(made)

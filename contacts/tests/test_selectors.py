@@ -6,9 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
-from contacts import selectors
 from contacts.filters import ContactFilter
-from contacts.selectors import contact_get, contact_list, note_list, tag_counts
+from contacts.selectors import contact_get, contact_list, note_list, tag_counts, visibility
 from contacts.services import contact_create, note_create
 from projects.models import Membership
 from projects.services import membership_remove, membership_set
@@ -161,14 +160,14 @@ def test_a_users_visible_contacts_are_built_once_and_read_afresh_each_time(
     make_contact, project, alice, outsider, monkeypatch
 ):
     built = []
-    visibility_q = selectors.contact_visibility_q
+    visibility_q = visibility.contact_visibility_q
 
     def counted(*, user):
         built.append(user.pk)
         return visibility_q(user=user)
 
-    monkeypatch.setattr(selectors, "contact_visibility_q", counted)
-    monkeypatch.setattr(selectors, "_VISIBLE", {})
+    monkeypatch.setattr(visibility, "contact_visibility_q", counted)
+    monkeypatch.setattr(visibility, "_VISIBLE", {})
     shared = make_contact(first_name="Pro", visibility="project")
     private = make_contact(first_name="Priv", visibility="private")
 
@@ -192,12 +191,12 @@ def test_a_users_visible_contacts_are_built_once_and_read_afresh_each_time(
 
 
 def test_the_kept_visible_contacts_never_share_their_results(make_contact, alice, monkeypatch):
-    monkeypatch.setattr(selectors, "_VISIBLE", {})
+    monkeypatch.setattr(visibility, "_VISIBLE", {})
     first = contact_list(user=alice, prefetch=False)
     assert list(first) == []
     make_contact(first_name="Later")
     assert [c.first_name for c in contact_list(user=alice, prefetch=False)] == ["Later"]
     assert list(first) == []  # an evaluated queryset keeps its own results, as any queryset does
-    monkeypatch.setattr(selectors, "MOST_VISIBLE_QUERYSETS", 1)
+    monkeypatch.setattr(visibility, "MOST_VISIBLE_QUERYSETS", 1)
     contact_list(user=AnonymousUser(), prefetch=False)
-    assert len(selectors._VISIBLE) == 1
+    assert len(visibility._VISIBLE) == 1
