@@ -19,9 +19,14 @@ CACHE_DIR = Path(os.environ.get("BENCH_CACHE_DIR") or ROOT / "bench" / ".cache")
 
 
 def schema_hash() -> str:
-    """A short hash of the migrations and the demo loader: what the cached file's content depends on."""
+    """A short hash of the migrations and the demo loader (the command and its data set in
+    contacts/demo/): what the cached file's content depends on."""
     digest = hashlib.sha256()
-    sources = sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "contacts/management/commands/seed_demo.py"]
+    sources = [
+        *sorted(ROOT.glob("*/migrations/*.py")),
+        ROOT / "contacts/management/commands/seed_demo.py",
+        *sorted(ROOT.glob("contacts/demo/*.py")),
+    ]
     for path in sources:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

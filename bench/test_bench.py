@@ -100,3 +100,19 @@ def test_the_routes_are_served_by_the_app_gunicorn_serves(env: dict[str, str]) -
                             cwd=RUN.parent.parent)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
+
+
+def test_the_cached_database_is_keyed_by_the_demo_data_set_too(tmp_path: Path, monkeypatch: Any) -> None:
+    from bench import database
+
+    for name in ("contacts/migrations/0001_initial.py", "contacts/management/commands/seed_demo.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# code\n")
+    data = tmp_path / "contacts/demo/data.py"
+    data.parent.mkdir(parents=True)
+    data.write_text("FIRST_NAMES = ['Ada']\n")
+    monkeypatch.setattr(database, "ROOT", tmp_path)
+    before = database.schema_hash()
+    data.write_text("FIRST_NAMES = ['Ada', 'Grace']\n")
+
+    assert database.schema_hash() != before

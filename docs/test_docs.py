@@ -142,10 +142,12 @@ def server_env(database: Path) -> dict[str, str]:
 
 
 def demo_fingerprint() -> str:
-    """A hash of what makes the demo database: the migrations, the models and the demo loader."""
+    """A hash of what makes the demo database: the migrations, the models and the demo loader
+    (the command and contacts.demo)."""
     sources = sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/models.py"))
     sources += sorted(ROOT.glob("*/models/*.py"))
     sources.append(ROOT / "contacts" / "management" / "commands" / "seed_demo.py")
+    sources += sorted((ROOT / "contacts" / "demo").glob("*.py"))
     digest = hashlib.sha256()
     for source in sources:
         digest.update(str(source.relative_to(ROOT)).encode() + source.read_bytes())

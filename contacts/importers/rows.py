@@ -9,7 +9,8 @@ are looked up in dictionaries read once per import; a type or stage the list lac
 as the API does with a type code.
 
 Nothing here writes contacts: `RowPreparer.prepare` returns a `PreparedRow` or the row's errors,
-each naming the column it comes from.
+each naming the column it comes from. The words and formats of single cells (item types, lists,
+birthdays, web addresses) are read by contacts.importers.cells.
 """
 
 from __future__ import annotations
@@ -17,17 +18,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.utils.text import slugify
 from django_countries import countries
 
+from contacts.importers.cells import (
+    ADDRESS_CONTEXTS,
+    COMPANY_WORDS,
+    KIND_WORDS,
+    PRIMARY_WORDS,
+    parse_birthday,
+    parse_item_type,
+    split_list,
+    url_ok,
+)
 from contacts.importers.mapping import JOINABLE, target_label, target_parse
 from contacts.models import (
     Address,
@@ -38,7 +48,6 @@ from contacts.models import (
     CustomField,
     Visibility,
     normalize_phone,
-    with_scheme,
 )
 from contacts.services import MAX_TAG_LENGTH, contact_type_for_code
 from projects.models import Project
@@ -46,36 +55,31 @@ from projects.selectors import project_list_writable
 
 User = get_user_model()
 
+
 CONTACT_TEXT_LIMITS = {
     f.name: f.max_length for f in Contact._meta.concrete_fields if f.get_internal_type() == "CharField" and f.max_length
 }
+
+
 ADDRESS_LIMITS = {name: Address._meta.get_field(name).max_length for name in Address.ADDRESS_FIELDS}
+
+
 ITEM_LIMIT = ContactItem._meta.get_field("value").max_length
+
+
 SERVICE_LIMIT = ContactItem._meta.get_field("service").max_length
+
+
 KIND_ORDER = {kind: index for index, kind in enumerate(("tel", "email", "url", "skype", "messenger", "social"))}
-PERSON_WORDS = {"person", "persons", "people", "individual", "contact", "p"}
-COMPANY_WORDS = {"company", "companies", "organization", "organisation", "org", "firm", "business", "c"}
-KIND_WORDS = PERSON_WORDS | COMPANY_WORDS
-CONTEXT_WORDS = {"work": "work", "business": "work", "office": "work", "home": "home", "private": "home",
-                 "personal": "home", "other": "other"}  # fmt: skip
-TEL_WORDS = {"cell": "cell", "mobile": "cell", "fax": "fax", "pager": "pager", "voice": "voice", "phone": "voice",
-             "main": "voice", "tel": "voice"}  # fmt: skip
-PRIMARY_WORDS = {"pref", "primary", "preferred", "main"}
-ADDRESS_CONTEXTS = set(Address.Context.values) | {"business"}
-LIST_SPLIT = re.compile(r"\s*(?:;|:::|,)\s*")
+
+
 GOOGLE_SYSTEM_GROUPS = {"* mycontacts", "* starred", "* other contacts"}
 
 
 _EMAIL = EmailValidator()
+
+
 _EMAIL_USER = re.compile(_EMAIL.user_regex.pattern, _EMAIL.user_regex.flags).match
-_URL = URLValidator(schemes=["http", "https"])
-# Web addresses URLValidator always accepts (ASCII host labels, a letters-only top-level domain, a
-# plain path), matched by one regex; anything else goes to the validator itself.
-PLAIN_URL = re.compile(
-    r"https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
-    r"\.[A-Za-z]{2,63}(?:/[A-Za-z0-9._~/-]*)?"
-)
-PLAIN_URL_LENGTH = 253  # a host name's limit: a plain address no longer than that has a host within it
 
 
 @dataclass(slots=True)
@@ -449,64 +453,11 @@ class RowPreparer:
         return errors
 
 
-def url_ok(value: str) -> bool:
-    """Whether a website cell passes URLValidator (written with or without https://), plain ones by PLAIN_URL."""
-    url = with_scheme(value)
-    if len(url) <= PLAIN_URL_LENGTH and url.isascii() and PLAIN_URL.fullmatch(url):
-        return True
-    try:
-        _URL(url)
-    except ValidationError:
-        return False
-    return True
-
-
 def applies_to(field: CustomField, *, is_company: bool) -> bool:
     """CustomField.applies_to_contact without building a contact."""
     if field.applies_to == CustomField.AppliesTo.BOTH:
         return True
     return (field.applies_to == CustomField.AppliesTo.COMPANIES) == is_company
-
-
-def split_list(text: str) -> list[str]:
-    """Names in a list cell: "a; b", "a, b" or Google's "a ::: b"."""
-    return [part for part in LIST_SPLIT.split(text.strip()) if part]
-
-
-def parse_item_type(text: str, *, kind: str) -> tuple[str, str, str, bool]:
-    """(context, tel_type, service, is_primary) from type words such as "work cell pref" or "home jabber"."""
-    context, tel_type, service, primary = "work", "", "", False
-    for word in text.lower().replace(",", " ").split():
-        if word in CONTEXT_WORDS:
-            context = CONTEXT_WORDS[word]
-        elif word in PRIMARY_WORDS and not (kind == "tel" and word == "main"):
-            primary = True
-        elif kind == "tel" and word in TEL_WORDS:
-            tel_type = TEL_WORDS[word]
-        elif kind in ("messenger", "social") and word not in ("internet", "x400"):
-            service = word
-    if kind == "tel" and not tel_type:
-        tel_type = "voice"
-    return context, tel_type, service, primary
-
-
-BIRTHDAY_FORMATS = (
-    re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$"),  # ISO, with or without a time
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # vCard's basic form
-    re.compile(r"^(\d{4})/(\d{2})/(\d{2})$"),
-)
-
-
-def parse_birthday(text: str) -> date:
-    """A birthday from YYYY-MM-DD (also YYYYMMDD, YYYY/MM/DD, with a time after); ValueError says the form."""
-    for pattern in BIRTHDAY_FORMATS:
-        if match := pattern.match(text):
-            year, month, day = (int(g) for g in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                break
-    raise ValueError(f"{text} is not a date: write it as YYYY-MM-DD.")
 
 
 def labels_of(codes: Iterable[tuple[str, str]]) -> dict[str, str]:

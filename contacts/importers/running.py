@@ -40,7 +40,8 @@ from contacts.history import history_channel
 from contacts.importers.mapping import JOINABLE, guess_mapping, mapping_problems, target_parse
 from contacts.importers.reading import ImportFileError, Record, Source, source_count, source_records
 from contacts.importers.rows import MissingReference, PreparedRow, RowErrors, RowPreparer, labels_of
-from contacts.importers.writing import BulkWriter, bulk_cache
+from contacts.importers.tables import bulk_cache
+from contacts.importers.writing import BulkWriter
 from contacts.models import Channel, CustomField
 
 CHUNK = 5000

@@ -1,8 +1,8 @@
 """The bulk writer: checked rows into the database, a chunk per transaction, in a fixed number of queries.
 
-No model instance per row: contacts and their children are written as tuples, on SQLite with
-multi-row INSERT statements (executemany over ROWS_PER_STATEMENT rows each), on PostgreSQL with
-one COPY per table (the server parses COPY's rows several times faster than INSERT's values).
+No model instance per row: contacts and their children are written as tuples of their tables'
+columns, on SQLite with multi-row INSERT statements, on PostgreSQL with one COPY per table
+(contacts.importers.tables).
 Ids are taken for the whole chunk at once (PostgreSQL: the sequence's next values; SQLite: above
 the table's largest id, under the write lock the chunk's transaction holds). A chunk costs the
 same number of queries whatever its size, apart from one statement per ROWS_PER_STATEMENT rows
@@ -26,10 +26,6 @@ read sorts by.
 The chunk's contacts get their random UUIDs in ascending order for the same reason (the UUIDs'
 unique index).
 
-SQLite keeps a larger page cache on the importing connection for the import's duration: a chunk
-updates some twenty indexes at random places, and the default 2 MiB cache makes SQLite read
-the same pages back again and again.
-
 Each contact written gets its history entry (imported, on the current channel) in the same
 transaction, as plain rows too.
 
@@ -42,13 +38,11 @@ created once for the whole import.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
 from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
@@ -61,33 +55,24 @@ from django.utils import timezone
 
 from contacts.history import current_channel
 from contacts.importers.rows import PreparedRow, RowPreparer
-from contacts.models import (
-    Address,
-    ChangeAction,
-    Contact,
-    ContactChange,
-    ContactItem,
-    CustomValue,
-    Tag,
-    TaggedContact,
+from contacts.importers.tables import (
+    _COMPANY,
+    _DISPLAY_NAME,
+    _ID,
+    _JOB_TITLE,
+    ADDRESS_COLUMNS,
+    CONTACT_COLUMNS,
+    HISTORY_COLUMNS,
+    ITEM_COLUMNS,
+    NAME_COLUMNS,
+    ContactLink,
+    display_name,
+    insert_rows,
 )
+from contacts.models import Address, ChangeAction, Contact, ContactChange, ContactItem, CustomValue, Tag, TaggedContact
 from contacts.search import POSTGRESQL_DOCUMENTS, SEARCH_TABLE, digits_of
 from contacts.selectors import contact_list, contact_rights
 
-ROWS_PER_STATEMENT = 100
-SQLITE_IMPORT_CACHE_KIB = 128 * 1024
-ContactLink = Contact.projects.through
-CONTACT_COLUMNS = [f.column for f in Contact._meta.concrete_fields]
-ITEM_COLUMNS = ["contact_id", "kind", "tel_type", "context", "service", "value", "normalized", "is_primary", "position"]
-ADDRESS_COLUMNS = [
-    *("contact_id", "street1", "street2", "city", "region", "postcode", "country", "context", "is_primary"),
-    "position",
-]
-_ID, _DISPLAY_NAME, _COMPANY, _JOB_TITLE = (
-    CONTACT_COLUMNS.index(c) for c in ("id", "display_name", "company_id", "job_title")
-)
-NAME_COLUMNS = ("is_company", "name", "first_name", "middle_name", "last_name")
-HISTORY_COLUMNS = ["contact_id", "user_id", "channel", "action", "changes", "at"]
 # The SQLite triggers the insert of new contacts does the work of (see the module docstring).
 INSERT_TRIGGERS = ("contacts_search_item_insert", "contacts_search_contact_insert")
 
@@ -520,24 +505,6 @@ class BulkWriter:
         insert_rows(CustomValue, ["contact_id", "field_id", "value"], custom)
 
 
-@contextmanager
-def bulk_cache() -> Iterator[None]:
-    """On SQLite, a page cache of SQLITE_IMPORT_CACHE_KIB for the block (see the module docstring), then
-    the connection's own again."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {before}")
-
-
 def _pairs_q(pairs: list[tuple[int, int]]) -> Q:
     condition = Q(pk__in=[])
     by_field: dict[int, list[int]] = defaultdict(list)
@@ -557,55 +524,3 @@ def _item_order(item: tuple) -> tuple[str, str]:
 
 
 _SUPERUSER = SimpleNamespace(is_authenticated=True, is_superuser=True, pk=None)
-
-
-def display_name(values: dict[str, Any], *, is_company: bool) -> str:
-    """The stored display name, by the model's own rule."""
-    probe = SimpleNamespace(
-        is_company=is_company,
-        name=values.get("name") or "",
-        first_name=values.get("first_name") or "",
-        middle_name=values.get("middle_name") or "",
-        last_name=values.get("last_name") or "",
-    )
-    return Contact.compute_display_name(probe)
-
-
-def insert_rows(model: Any, columns: list[str], rows: list[tuple]) -> None:
-    """Insert rows: on PostgreSQL with one COPY, elsewhere with multi-row INSERT statements of
-    ROWS_PER_STATEMENT rows each (one executemany, and one statement for the rest)."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
-        _copy_rows(f"COPY {table} ({names}) FROM STDIN", rows)
-        return
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    full = len(rows) - len(rows) % ROWS_PER_STATEMENT
-    with connection.cursor() as cursor:
-        if full:
-            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * ROWS_PER_STATEMENT)
-            flat = chain.from_iterable
-            params = [
-                list(flat(rows[start : start + ROWS_PER_STATEMENT])) for start in range(0, full, ROWS_PER_STATEMENT)
-            ]
-            if len(params) == 1:
-                cursor.execute(sql, params[0])
-            else:
-                cursor.executemany(sql, params)
-        if full < len(rows):
-            rest = rows[full:]
-            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(rest))
-            cursor.execute(sql, list(chain.from_iterable(rest)))
-
-
-def _copy_rows(sql: str, rows: list[tuple]) -> None:
-    """COPY rows in (the server parses them several times faster than INSERT's values), logged as a
-    query when queries are (COPY does not pass through the cursor's execute)."""
-    start = time.monotonic()
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": f"{sql} ({len(rows)} rows)", "time": f"{time.monotonic() - start:.3f}"})

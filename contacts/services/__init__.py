@@ -6,8 +6,10 @@ errors are collected per field and raised together as one ValidationError whose
 keys name the field (`first_name`, `items[1].value`, `custom_fields[3]`...), so
 each dialect can render them in its own error format.
 
-Callers import from `contacts.services`; the modules are `contacts` (the contact
-itself, companies, projects, bulk changes), `nested` (items and addresses), `custom`
+Callers import from `contacts.services`; the modules are `contacts` (one contact's create,
+update, delete and avatar), `plans` (the checked write that create and update share), `companies`
+(writes through a contact's company), `project_links` (contacts joining and leaving projects),
+`many` (one write on several contacts), `nested` (items and addresses), `custom`
 (custom fields and values, types and stages), `tags` (and tags as groups), `slots`
 (phones and emails in named slots), `notes`, `merge`, `keys`, `trash` (restore and purge), `bulk`
 (the contacts list's actions over every matching contact) and `savedviews` (the list's saved views).
@@ -27,26 +29,21 @@ from contacts.services.bulk import (
     contact_bulk_plan,
     contact_bulk_start,
 )
+from contacts.services.companies import (
+    company_create,
+    company_for_name,
+    contact_save_with_company_name,
+    contact_save_with_type_code,
+)
 from contacts.services.contacts import (
     MAX_AVATAR_BYTES,
     ContactDraft,
-    company_create,
-    company_for_name,
     contact_create,
-    contact_create_many,
     contact_delete,
-    contact_delete_many,
     contact_draft,
     contact_draft_save,
-    contact_link_project,
-    contact_link_project_many,
-    contact_save_with_company_name,
-    contact_save_with_type_code,
     contact_set_avatar,
-    contact_unlink_project,
-    contact_unlink_project_many,
     contact_update,
-    contact_update_many,
 )
 from contacts.services.custom import (
     choice_create,
@@ -66,6 +63,11 @@ from contacts.services.keys import (
     webform_create,
     webform_reset_key,
 )
+from contacts.services.many import (
+    contact_create_many,
+    contact_delete_many,
+    contact_update_many,
+)
 from contacts.services.merge import (
     contact_merge,
     duplicate_dismiss,
@@ -79,6 +81,12 @@ from contacts.services.notes import (
     note_create,
     note_delete,
     note_update,
+)
+from contacts.services.project_links import (
+    contact_link_project,
+    contact_link_project_many,
+    contact_unlink_project,
+    contact_unlink_project_many,
 )
 from contacts.services.savedviews import (
     saved_view_create,

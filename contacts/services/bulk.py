@@ -44,7 +44,7 @@ from contacts.models import (
 )
 from contacts.selectors import contact_annotate_rights, contact_count, contact_list_selection
 from contacts.services.base import ErrorBag
-from contacts.services.contacts import contact_delete_many
+from contacts.services.many import contact_delete_many
 from contacts.services.tags import _clean_tags
 from projects.models import Project
 from projects.selectors import project_can_add_contacts, project_list

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contacts.importers import default_targets, import_run, source_open
 from contacts.importers import running as import_running
+from contacts.importers import tables as import_tables
 from contacts.importers import writing as import_writing
 from contacts.models import (
     Contact,
@@ -289,7 +290,7 @@ def test_an_import_on_sqlite_has_a_large_page_cache_and_gives_the_connection_its
     run(path, alice, progress=lambda done, total: during.append(cache_size()))
 
     assert during[0] == before  # the call before the import starts
-    assert set(during[1:]) == {-import_writing.SQLITE_IMPORT_CACHE_KIB} != {before}
+    assert set(during[1:]) == {-import_tables.SQLITE_IMPORT_CACHE_KIB} != {before}
     assert cache_size() == before
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from contacts.importers.rows import RowPreparer, parse_item_type, url_ok
+from contacts.importers.cells import parse_item_type, url_ok
+from contacts.importers.rows import RowPreparer
 from contacts.models import normalize_phone, with_scheme
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from contacts import rows as rows_module
 from contacts.rows import RELATED, contact_row_of, contact_rows
+from contacts.rows import pages as rows_pages
+from contacts.rows import related as rows_related
+from contacts.rows import shapes as rows_shapes
 from contacts.selectors import (
     WRITE_PREFETCHES,
     contact_access_lists,
@@ -93,7 +95,7 @@ def test_related_rows_carry_the_types_the_models_give(rich, bob):
 
 def test_pages_of_one_size_share_a_compiled_statement_and_read_their_own_rows(make_contact, bob, monkeypatch):
     statements = {}
-    monkeypatch.setattr(rows_module, "_STATEMENTS", statements)
+    monkeypatch.setattr(rows_related, "_STATEMENTS", statements)
     for number in range(6):
         make_contact(first_name=f"P{number}", items=[{"kind": "email", "value": f"p{number}@example.com"}])
     qs = contact_list(user=bob, order_by=["first_name"], prefetch=False)
@@ -109,8 +111,8 @@ def test_pages_of_one_size_share_a_compiled_statement_and_read_their_own_rows(ma
 
 def test_long_lists_of_ids_are_compiled_each_time_not_kept(make_contact, bob, monkeypatch):
     statements = {}
-    monkeypatch.setattr(rows_module, "_STATEMENTS", statements)
-    monkeypatch.setattr(rows_module, "MOST_CACHED_IDS", 2)
+    monkeypatch.setattr(rows_related, "_STATEMENTS", statements)
+    monkeypatch.setattr(rows_related, "MOST_CACHED_IDS", 2)
     for number in range(3):
         make_contact(first_name=f"L{number}", tags=[f"t{number}"])
     qs = contact_list(user=bob, order_by=["first_name"], prefetch=False)
@@ -122,7 +124,7 @@ def test_long_lists_of_ids_are_compiled_each_time_not_kept(make_contact, bob, mo
 
 def test_pages_of_one_shape_share_a_compiled_page_statement(make_contact, bob, monkeypatch):
     statements = {}
-    monkeypatch.setattr(rows_module, "_PAGE_STATEMENTS", statements)
+    monkeypatch.setattr(rows_pages, "_PAGE_STATEMENTS", statements)
     for number in range(6):
         make_contact(first_name=f"S{number}")
     qs = contact_list(user=bob, order_by=["first_name"], prefetch=False)
@@ -166,8 +168,8 @@ def test_a_page_of_an_empty_filter_is_empty(bob, make_contact, django_assert_num
 
 def test_page_statements_are_kept_up_to_their_bound(make_contact, alice, bob, monkeypatch):
     statements = {}
-    monkeypatch.setattr(rows_module, "_PAGE_STATEMENTS", statements)
-    monkeypatch.setattr(rows_module, "MOST_PAGE_STATEMENTS", 2)
+    monkeypatch.setattr(rows_pages, "_PAGE_STATEMENTS", statements)
+    monkeypatch.setattr(rows_pages, "MOST_PAGE_STATEMENTS", 2)
     make_contact(first_name="Kept")
     for order in (["first_name"], ["last_name"], ["-first_name"]):
         for user in (alice, bob):
@@ -178,15 +180,15 @@ def test_page_statements_are_kept_up_to_their_bound(make_contact, alice, bob, mo
 
 def test_a_pages_country_names_are_in_the_active_language_read_once_for_the_page(rich, bob, monkeypatch):
     reads = []
-    language = rows_module.get_language
+    language = rows_related.get_language
 
     def counted() -> str | None:
         reads.append(1)
         return language()
 
-    monkeypatch.setattr(rows_module, "get_language", counted)
+    monkeypatch.setattr(rows_related, "get_language", counted)
     # The names as django-countries would give them in each language (no catalogue is installed).
-    monkeypatch.setattr(rows_module, "_country_name", lambda code, language: f"{code} in {language}")
+    monkeypatch.setattr(rows_shapes, "_country_name", lambda code, language: f"{code} in {language}")
     qs = contact_list(user=bob, prefetch=False).filter(pk=rich.pk)
     for related in (("items", "addresses"), ("addresses",)):
         with translation.override("de"):
@@ -201,7 +203,7 @@ def test_a_pages_country_names_are_in_the_active_language_read_once_for_the_page
 
 
 def test_an_address_rows_street_joins_the_lines_it_has():
-    blank = rows_module.AddressRow(1, 1, "", "", "", "", "", "", "work", False)
+    blank = rows_shapes.AddressRow(1, 1, "", "", "", "", "", "", "work", False)
     assert blank.street == "" and blank.country_name == "" and blank.full_address == ""
     assert blank._replace(street1="1 Main St").street == "1 Main St"
     assert blank._replace(street2="Unit 4").street == "Unit 4"

@@ -12,6 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from contacts.counts import stored_count
+from contacts.demo import data as demo_data
+from contacts.demo import loading as demo_loading
+from contacts.demo import rows as demo_rows
 from contacts.management.commands import seed_demo
 from contacts.models import Contact, ContactItem, Note, TaggedContact
 from contacts.selectors import contact_list
@@ -37,7 +40,7 @@ def index_definitions() -> set[tuple[str, ...]]:
 def test_a_large_load_builds_the_indexes_again_exactly_as_they_were(monkeypatch):
     before = index_definitions()
     monkeypatch.setattr(seed_demo, "DEFER_INDEXES_FROM", 100)
-    monkeypatch.setattr(seed_demo, "ROWS_PER_STATEMENT", 7)  # full statements and a remainder
+    monkeypatch.setattr(demo_loading, "ROWS_PER_STATEMENT", 7)  # full statements and a remainder
     call_command("seed_demo", "--contacts", "450", "--quiet", stdout=io.StringIO())
     assert index_definitions() == before
     if connection.vendor == "postgresql":
@@ -107,8 +110,8 @@ def test_a_large_load_leaves_the_journal_mode_as_it_found_it(monkeypatch):
 
 
 def test_demo_uuids_are_the_uuid5_of_the_demo_number():
-    assert [seed_demo.demo_uuid_hex(i) for i in (0, 7, 123456)] == [
-        uuid.uuid5(seed_demo.DEMO_NAMESPACE, str(i)).hex for i in (0, 7, 123456)
+    assert [demo_rows.demo_uuid_hex(i) for i in (0, 7, 123456)] == [
+        uuid.uuid5(demo_data.DEMO_NAMESPACE, str(i)).hex for i in (0, 7, 123456)
     ]
 
 
@@ -118,16 +121,16 @@ def test_a_statement_binds_no_more_parameters_than_sqlite_takes():
         pytest.skip("SQLite's limit")
     connection.ensure_connection()
     limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    columns = len(seed_demo.INSERT_COLUMNS[Contact])
-    rows = seed_demo._rows_per_statement(columns)
-    assert 1 <= rows <= seed_demo.ROWS_PER_STATEMENT and rows * columns <= limit
+    columns = len(demo_loading.INSERT_COLUMNS[Contact])
+    rows = demo_loading._rows_per_statement(columns)
+    assert 1 <= rows <= demo_loading.ROWS_PER_STATEMENT and rows * columns <= limit
 
 
 @pytest.mark.django_db
 def test_rows_go_in_with_one_statement_per_full_group_and_one_for_the_rest(monkeypatch):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's statement trace")
-    monkeypatch.setattr(seed_demo, "ROWS_PER_STATEMENT", 7)
+    monkeypatch.setattr(demo_loading, "ROWS_PER_STATEMENT", 7)
     user = get_user_model().objects.create_user("loader")
     contact = Contact.objects.create(first_name="Ann", author=user)
     rows = [
@@ -137,7 +140,7 @@ def test_rows_go_in_with_one_statement_per_full_group_and_one_for_the_rest(monke
     connection.ensure_connection()
     connection.connection.set_trace_callback(statements.append)
     try:
-        seed_demo._insert(Note, rows)
+        demo_loading._insert(Note, rows)
     finally:
         connection.connection.set_trace_callback(None)
     inserts = [sql for sql in statements if sql.startswith("INSERT")]
