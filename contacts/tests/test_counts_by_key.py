@@ -120,8 +120,8 @@ def apply(op: str, a: int, b: int, c: int, world: dict[str, Any]) -> None:
         )
     elif op == "bulk_create":
         Contact.objects.bulk_create(
-            [Contact(first_name=f"B{n}", display_name=f"B{n}", visibility=VISIBILITIES[(b + n) % 3], author=user,
-                     is_company=bool(n % 2)) for n in range(a % 3 + 1)]
+            [Contact(first_name=f"B{n}", name=f"B{n}", display_name=f"B{n}", visibility=VISIBILITIES[(b + n) % 3],
+                     author=user, is_company=bool(n % 2)) for n in range(a % 3 + 1)]
         )  # fmt: skip
     elif contact is None:
         return
@@ -133,7 +133,9 @@ def apply(op: str, a: int, b: int, c: int, world: dict[str, Any]) -> None:
     elif op == "author":
         Contact.objects.filter(pk=contact.pk).update(author=user if c % 3 else None)
     elif op == "kind":
-        Contact.objects.filter(pk=contact.pk).update(is_company=not contact.is_company)
+        # A name of each kind, so that the contact stays valid for the services' later writes.
+        name = contact.name or contact.first_name or f"K{a}"
+        Contact.objects.filter(pk=contact.pk).update(is_company=not contact.is_company, name=name, first_name=name)
     elif op == "link" and project is not None:
         contact.projects.add(project)
     elif op == "unlink" and project is not None:
@@ -160,9 +162,11 @@ def apply(op: str, a: int, b: int, c: int, world: dict[str, Any]) -> None:
         contact_restore(contact=_pick(trashed, b), user=admin)
     elif op == "purge" and trashed:
         contact_purge(contact=_pick(trashed, b), user=admin)
-    elif op == "merge" and len(live) > 1:
-        other = _pick([row for row in live if row.pk != contact.pk], b)
-        contact_merge(user=admin, survivor=contact, others=[other])
+    elif op == "merge":
+        # Persons merge with persons, companies with companies.
+        kin = [row for row in live if row.pk != contact.pk and row.is_company == contact.is_company]
+        if kin:
+            contact_merge(user=admin, survivor=contact, others=[_pick(kin, b)])
     elif op == "raw_move_link":
         link = _pick(list(LINKS.objects.order_by("pk")), b)
         if link is not None and not LINKS.objects.filter(contact=contact, project_id=link.project_id).exists():
