@@ -22,12 +22,14 @@ from urllib.parse import parse_qs
 
 import orjson
 
-# The page is read through the display-name index first, then its companies: a join in the same
-# statement lets SQLite sort the whole table.
+# The page of contacts out of the trash is read through the display-name read index first (which
+# holds live contacts only), then its companies: a join in the same statement lets SQLite sort the
+# whole table.
 CONTACTS = (
     "SELECT c.id, c.is_company, c.first_name, c.last_name, c.name, c.job_title,"
     " (SELECT co.display_name FROM contacts_contact co WHERE co.id = c.company_id), c.created_at, c.updated_at"
-    " FROM (SELECT * FROM contacts_contact ORDER BY display_name, id LIMIT ? OFFSET ?) c ORDER BY c.display_name, c.id"
+    " FROM (SELECT * FROM contacts_contact WHERE deleted_at IS NULL ORDER BY display_name, id LIMIT ? OFFSET ?) c"
+    " ORDER BY c.display_name, c.id"
 )
 
 
@@ -86,7 +88,7 @@ def make_app(database: str) -> Callable[[dict[str, Any], Callable[..., Any]], It
             ids,
         ):
             tags[contact_id].append(name)
-        (total,) = connection.execute("SELECT count(*) FROM contacts_contact").fetchone()
+        (total,) = connection.execute("SELECT count(*) FROM contacts_contact WHERE deleted_at IS NULL").fetchone()
         contacts = [
             {
                 "id": pk,

@@ -116,3 +116,20 @@ def test_the_cached_database_is_keyed_by_the_demo_data_set_too(tmp_path: Path, m
     data.write_text("FIRST_NAMES = ['Ada', 'Grace']\n")
 
     assert database.schema_hash() != before
+
+
+@pytest.mark.django_db
+def test_the_bare_app_reads_its_page_of_live_contacts_from_the_read_index_without_sorting() -> None:
+    from django.db import connection
+
+    from bench.bare_app import CONTACTS
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plans")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + CONTACTS.replace("?", "%s"), [100, 0])
+        plan = [row[-1] for row in cursor.fetchall()]
+
+    # The page's hundred rows are put back in order at the end; the table itself is never sorted.
+    assert "SCAN contacts_contact USING INDEX contact_order_idx" in plan
+    assert "SCAN contacts_contact" not in plan
