@@ -1,11 +1,13 @@
-"""Fixtures of the UI tests: signed-in clients and the POST body of the contact form."""
+"""Fixtures of the UI tests (signed-in clients, the POST body of the contact form), and concurrent writers."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 
@@ -31,3 +33,26 @@ def contact_form_data() -> Callable[..., dict[str, Any]]:
         return data
 
     return build
+
+
+def run_side_by_side(write: Callable[[int], None], *, writers: int) -> None:
+    """Run `write(n)` for n in 0..writers-1, each in its own thread and database connection, all
+    starting together (a barrier); fail with the first error any of them raised."""
+    barrier = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait()
+            write(n)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

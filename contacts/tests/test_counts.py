@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.counts import COUNT_TABLE, counts_rebuild, stored_count
@@ -23,6 +22,7 @@ from contacts.services import (
     contact_restore,
     contact_update,
 )
+from contacts.tests.conftest import run_side_by_side
 
 pytestmark = pytest.mark.django_db
 
@@ -162,27 +162,14 @@ def test_the_count_is_the_stored_one_not_a_recount(people, admin_user):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_the_counts_exact_each_in_its_own_slot(alice):
     writers, each = 4, 15
-    barrier = threading.Barrier(writers)
-    errors: list[BaseException] = []
 
     def write(n: int) -> None:
-        try:
-            barrier.wait()
-            for i in range(each):
-                contact = contact_create(user=alice, fields={"first_name": f"W{n}-{i}", "visibility": "public"})
-                if i % 3 == 0:
-                    contact_delete(contact=contact, user=alice)
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+        for i in range(each):
+            contact = contact_create(user=alice, fields={"first_name": f"W{n}-{i}", "visibility": "public"})
+            if i % 3 == 0:
+                contact_delete(contact=contact, user=alice)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_side_by_side(write, writers=writers)
     assert stored() == {("public", False): writers * (each - 5), ("public", True): writers * 5}
     assert_exact()
     with connection.cursor() as cursor:

@@ -27,6 +27,7 @@ from contacts.services import (
     contact_restore,
     contact_update,
 )
+from contacts.tests.conftest import run_side_by_side
 from projects.models import Membership, Project
 from projects.services import membership_set, project_create
 
@@ -333,35 +334,22 @@ def test_concurrent_writers_of_projects_and_visibility_keep_the_counts_exact(wor
     alice, bob = world["people"][:2]
     projects = world["projects"]
     writers, each = 4, 8
-    barrier = threading.Barrier(writers)
-    errors: list[BaseException] = []
 
     def write(n: int) -> None:
-        try:
-            barrier.wait()
-            for i in range(each):
-                with transaction.atomic():
-                    contact = contact_create(
-                        user=world["people"][(n + i) % 5], fields={"first_name": f"W{n}-{i}", "visibility": "project"},
-                        projects=projects[i % 2 : i % 2 + 2], check_permissions=False,
-                    )  # fmt: skip
-                    contact.projects.add(projects[2])
-                    contact.projects.remove(projects[i % 2])
-                    if i % 3 == 0:
-                        contact_bulk_apply(user=world["admin"], contacts=Contact.objects.filter(pk=contact.pk),
-                                           action="visibility", value="private")  # fmt: skip
-                    if i % 4 == 0:
-                        contact_delete(contact=contact, user=alice)
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+        for i in range(each):
+            with transaction.atomic():
+                contact = contact_create(
+                    user=world["people"][(n + i) % 5], fields={"first_name": f"W{n}-{i}", "visibility": "project"},
+                    projects=projects[i % 2 : i % 2 + 2], check_permissions=False,
+                )  # fmt: skip
+                contact.projects.add(projects[2])
+                contact.projects.remove(projects[i % 2])
+                if i % 3 == 0:
+                    contact_bulk_apply(user=world["admin"], contacts=Contact.objects.filter(pk=contact.pk),
+                                       action="visibility", value="private")  # fmt: skip
+                if i % 4 == 0:
+                    contact_delete(contact=contact, user=alice)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_side_by_side(write, writers=writers)
     assert_exact([*world["people"], world["admin"]])
     assert contact_count(contact_list(user=bob)) == brute_force(bob)
