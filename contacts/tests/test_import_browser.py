@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,6 +22,25 @@ CSV = (
     "Alan;Turing;not-an-email;;codes\r\n"
     "Grace;Hopper;grace@example.com;+1 202 555 0143;ships\r\n"
 )
+
+
+@contextmanager
+def polls_held(page: Any) -> Iterator[None]:
+    """Runs the block while the job page asks the server nothing.
+
+    On SQLite the live server shares the test's in-memory database connection, so a status poll served
+    while the worker writes the job fails with "database table is locked". A poll that starts once the
+    route is in place waits in the browser until Playwright next runs (its handlers run only then), and
+    waiting for one poll's answer first leaves none in flight.
+    """
+    pattern = re.compile(r"/jobs/\d+/status\.json$")
+    page.route(pattern, lambda route: route.continue_())
+    with page.expect_response(pattern):
+        pass
+    try:
+        yield
+    finally:
+        page.unroute(pattern)
 
 
 def test_upload_map_preview_run_and_follow_the_import_job(page, alice, project, settings, tmp_path):  # noqa: F811
@@ -45,7 +67,8 @@ def test_upload_map_preview_run_and_follow_the_import_job(page, alice, project, 
 
     expect(page).to_have_url(re.compile(r"/jobs/\d+/$"))
     expect(page.locator("[data-job=status]")).to_have_text("Queued")
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    with polls_held(page):
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     expect(page.locator("[data-job=status]")).to_have_text("Done")
     expect(page.locator("[data-job=count]")).to_have_text("3 of 3")
     expect(page.locator("[data-job=result]")).to_contain_text("Row 3")
