@@ -25,7 +25,7 @@ CSV = (
 
 
 @contextmanager
-def polls_held(page: Any) -> Iterator[None]:
+def polls_held(tab: Any) -> Iterator[None]:
     """Runs the block while the job page asks the server nothing.
 
     On SQLite the live server shares the test's in-memory database connection, so a status poll served
@@ -34,13 +34,13 @@ def polls_held(page: Any) -> Iterator[None]:
     waiting for one poll's answer first leaves none in flight.
     """
     pattern = re.compile(r"/jobs/\d+/status\.json$")
-    page.route(pattern, lambda route: route.continue_())
-    with page.expect_response(pattern):
+    tab.route(pattern, lambda route: route.continue_())
+    with tab.expect_response(pattern):
         pass
     try:
         yield
     finally:
-        page.unroute(pattern)
+        tab.unroute(pattern)
 
 
 def test_upload_map_preview_run_and_follow_the_import_job(page, alice, project, settings, tmp_path):  # noqa: F811
