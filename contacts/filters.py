@@ -32,9 +32,10 @@ class ProjectKeyFilter(django_filters.CharFilter):
             return qs
         value = str(value).strip()
         pk = parse_id(value)
-        project = Q(pk=pk) if pk is not None else Q(identifier=value)
-        ids = Project.objects.filter(project).values("pk")
-        return qs.filter(pk__in=Contact.projects.through.objects.filter(project_id__in=ids).values("contact_id"))
+        # By id, the links of that project alone (the stored counts count such a list); by
+        # identifier, of the project that has it.
+        links = Q(project_id=pk) if pk is not None else Q(project_id__in=Project.objects.filter(identifier=value))
+        return qs.filter(pk__in=Contact.projects.through.objects.filter(links).values("contact_id"))
 
 
 CUSTOM_KEY = re.compile(r"^cf_(?P<field>[1-9][0-9]{0,17})(?:__(?P<lookup>contains|choice))?$")

@@ -13,6 +13,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, In, IsNull
+from django.db.models.sql import Query
 from django.db.models.sql.where import WhereNode
 
 from contacts.counts import member_count_sql, stored_count
@@ -41,10 +42,11 @@ def contact_count(qs: QuerySet, *, cap: int | None = None) -> int:
     O(cap), not O(matches). The dialects that document a total ask without a cap.
 
     A list of every contact out of the trash (a superuser's, unfiltered) is counted from the
-    stored counts (`contacts.counts`), and so is anyone else's unfiltered list, of everyone or
-    of persons or companies only, exactly (`member_count_sql`: a sum over the visibility keys and
-    the user's access list, whatever the number of contacts); a superuser's search with no other
-    filter from the search index alone (`search_count_live`).
+    stored counts (`contacts.counts`), and so is anyone else's unfiltered list, exactly
+    (`member_count_sql`: a sum over the visibility keys and the user's access list, whatever the
+    number of contacts), either of them of everyone or of persons or companies only, of one
+    project or of all; a superuser's search with no other filter from the search index alone
+    (`search_count_live`).
     """
     return _contact_count(qs, cap=cap)[0]
 
@@ -53,8 +55,8 @@ def _contact_count(qs: QuerySet, *, cap: int | None) -> tuple[int, str | None]:
     """`contact_count`, with the ids a capped search count found when it kept them (a JSON
     array, see `search_count_capped`), else None."""
     ids = qs.order_by().values("pk")
-    if _counts_every_live_contact(ids.query):
-        total = stored_count()
+    if (narrowed := _stored_narrowing(ids.query, list(ids.query.where.children))) is not None:
+        total = stored_count(is_company=narrowed[0], project_id=narrowed[1])
         return (total if cap is None else min(total, cap + 1)), None
     if cap is None and (match := _live_search(ids.query)) is not None:
         total = search_count_live(match)
@@ -65,17 +67,6 @@ def _contact_count(qs: QuerySet, *, cap: int | None) -> tuple[int, str | None]:
         return (ids.count() if split is None else split), None
     driven = search_count_capped(ids.query, cap=cap)
     return (ids[: cap + 1].count(), None) if driven is None else driven
-
-
-def _counts_every_live_contact(query: Any, *, where: WhereNode | None = None) -> bool:
-    """Whether a query of contact ids reads every contact out of the trash, one row each: no
-    slice, no union, and `where` (the query's own by default) is `LIVE` and nothing else."""
-    return (
-        query.model is Contact
-        and not query.is_sliced
-        and not query.combinator
-        and _is_live_only(query.where if where is None else where)
-    )
 
 
 def _live_search(query: Any) -> Any:
@@ -119,7 +110,8 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
     superuser, as the public contacts plus the others the user may see, in one statement.
 
     A list with no other condition than being out of the trash (and at most persons or companies
-    only) is counted from the stored counts by visibility key alone (`_keyed_count`). Otherwise
+    only, and one project) is counted from the stored counts by visibility key alone
+    (`_keyed_count`). Otherwise
     the public ones are counted from the visibility index alone; only the others are checked
     for the author, assignee, access list and projects. Counting both under the one condition
     checks each contact for all of it: at a million contacts about twice the time. None when
@@ -132,16 +124,19 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
         return None
     found = [index for index, node in enumerate(where.children) if _is_visibility(node)]
     others = [node for node in where.children if not _is_visibility(node)]
-    if len(found) != 1 or not all(_is_column_equality(node) for node in others):
+    if len(found) != 1:
         return None
     index = found[0]
     node = where.children[index]
     connection = connections[ids.db]
     if (keyed := _keyed_count(query, node, others)) is not None:
-        sql, params = member_count_sql(user_id=keyed[0], is_company=keyed[1])
+        user_id, (is_company, project_id) = keyed
+        sql, params = member_count_sql(user_id=user_id, is_company=is_company, project_id=project_id)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {sql}", params)
             return cursor.fetchone()[0]
+    if not all(_is_column_equality(node) for node in others):
+        return None
     public, hidden_ones = query.clone(), query.clone()
     public.where.children[index] = node.children[0]
     hidden = In(node.children[0].lhs, [Visibility.PROJECT.value, Visibility.PRIVATE.value])
@@ -156,10 +151,10 @@ def _count_by_visibility(ids: QuerySet) -> int | None:
         return cursor.fetchone()[0]
 
 
-def _keyed_count(query: Any, node: WhereNode, others: list[Any]) -> tuple[int, bool | None] | None:
-    """The user and the kind (persons or companies, or None for both) of a list whose count the
-    stored counts give (`member_count_sql`): `contact_visibility_q`'s alternatives for that user,
-    out of the trash, at most `is_company` besides; else None."""
+def _keyed_count(query: Any, node: WhereNode, others: list[Any]) -> tuple[int, tuple[bool | None, int | None]] | None:
+    """The user of a list whose count the stored counts give (`member_count_sql`), and how the
+    list is narrowed (`_stored_narrowing`): `contact_visibility_q`'s alternatives for that user,
+    out of the trash, at most persons or companies only and one project besides; else None."""
     author = node.children[1] if len(node.children) == 5 else None
     if not (
         isinstance(author, Exact)
@@ -167,15 +162,64 @@ def _keyed_count(query: Any, node: WhereNode, others: list[Any]) -> tuple[int, b
         and isinstance(author.rhs, int)
     ):
         return None
+    narrowed = _stored_narrowing(query, others)
+    return None if narrowed is None else (author.rhs, narrowed)
+
+
+def _stored_narrowing(query: Any, conditions: list[Any]) -> tuple[bool | None, int | None] | None:
+    """Whether a query of contact ids under `conditions` (its WHERE's, ANDed) reads the contacts out
+    of the trash, one row each, narrowed at most to persons or companies and to one project: then
+    (is_company or None, the project's id or None), which the stored counts can count; else None."""
+    if query.model is not Contact or query.is_sliced or query.combinator:
+        return None
+    where = query.where
+    if where is not None and (where.connector != "AND" or where.negated):
+        return None
     kinds = [
         other
-        for other in others
-        if isinstance(other, Exact) and other.lhs.target.name == "is_company" and isinstance(other.rhs, bool)
+        for other in conditions
+        if isinstance(other, Exact)
+        and isinstance(other.lhs, Col)
+        and other.lhs.target.name == "is_company"
+        and isinstance(other.rhs, bool)
     ]
-    rest = [other for other in others if other not in kinds]
-    if len(kinds) > 1 or not _counts_every_live_contact(query, where=WhereNode(rest)):
+    projects = [other for other in conditions if _project_of(other) is not None]
+    rest = [other for other in conditions if other not in kinds and other not in projects]
+    if len(kinds) > 1 or len(projects) > 1 or not _is_live_only(WhereNode(rest)):
         return None
-    return author.rhs, kinds[0].rhs if kinds else None
+    return (kinds[0].rhs if kinds else None), (_project_of(projects[0]) if projects else None)
+
+
+def _project_of(node: Any) -> int | None:
+    """The project of a condition "in that project" as the filters write it (`id IN (SELECT
+    contact_id FROM contact_projects WHERE project_id = P)`), else None."""
+    if not (
+        isinstance(node, In)
+        and isinstance(node.lhs, Col)
+        and node.lhs.alias == Contact._meta.db_table
+        and node.lhs.target.primary_key
+        and isinstance(node.rhs, Query)
+        and node.rhs.model is Contact.projects.through
+        and not node.rhs.is_sliced
+        and not node.rhs.combinator
+    ):
+        return None
+    selected = node.rhs.values_select or tuple(col.target.name for col in node.rhs.select)
+    where = node.rhs.where
+    if tuple(selected) != ("contact_id",) and tuple(selected) != ("contact",):
+        return None
+    if where.connector != "AND" or where.negated or len(where.children) != 1:
+        return None
+    project = where.children[0]
+    if (
+        isinstance(project, Exact)
+        and isinstance(project.lhs, Col)
+        and project.lhs.target.name == "project"
+        and isinstance(project.rhs, int)
+        and not isinstance(project.rhs, bool)
+    ):
+        return project.rhs
+    return None
 
 
 def _is_column_equality(node: Any) -> bool:

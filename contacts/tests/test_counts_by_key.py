@@ -38,14 +38,17 @@ VISIBILITIES = ["public", "project", "private"]
 LINKS = Contact.projects.through
 
 
-def brute_force(user: Any, *, is_company: bool | None = None) -> int:
-    """How many contacts `user` sees, by the rule itself, read contact by contact in Python."""
+def brute_force(user: Any, *, is_company: bool | None = None, project: Project | None = None) -> int:
+    """How many contacts `user` sees (of `project`, when given), by the rule itself, read contact by
+    contact in Python."""
     if not user.is_authenticated:
         return 0
     member = set(Membership.objects.filter(user=user).values_list("project_id", flat=True))
     seen = 0
     for contact in Contact.objects.filter(deleted_at__isnull=True).prefetch_related("projects", "access_list"):
         if is_company is not None and contact.is_company != is_company:
+            continue
+        if project is not None and project.pk not in {p.pk for p in contact.projects.all()}:
             continue
         seen += bool(
             user.is_superuser
@@ -71,11 +74,17 @@ def keys(sql: str) -> dict[tuple, int]:
 
 def assert_exact(users: list[Any]) -> None:
     assert keys(f"SELECT {KEY}, slot, contacts FROM {COUNT_TABLE}") == keys(counted_sql(connection.vendor))
+    projects = list(Project.objects.order_by("pk"))
     for user in users:
         assert contact_count(contact_list(user=user)) == brute_force(user), user
         for kind in (True, False):
             listed = contact_list(user=user, filters={"is_company": "true" if kind else "false"})
             assert contact_count(listed) == brute_force(user, is_company=kind), (user, kind)
+        for project in projects:
+            listed = contact_list(user=user, filters={"project": str(project.pk)})
+            assert contact_count(listed) == brute_force(user, project=project), (user, project)
+            listed = contact_list(user=user, filters={"project": str(project.pk), "is_company": "false"})
+            assert contact_count(listed) == brute_force(user, is_company=False, project=project), (user, project)
 
 
 @pytest.fixture
@@ -234,6 +243,20 @@ def test_a_members_unfiltered_count_is_one_statement_over_the_stored_counts(worl
         companies = contact_count(contact_list(user=bob, filters={"is_company": "true"}))
     assert len(ctx.captured_queries) == 1 and COUNT_TABLE in ctx.captured_queries[0]["sql"]
     assert companies == brute_force(bob, is_company=True)
+
+
+@pytest.mark.parametrize("who", ["bob", "root"])
+def test_a_count_of_one_projects_contacts_is_one_statement_over_the_stored_counts(world, who):
+    user = User.objects.get(username=who)
+    project = world["projects"][1]
+    with CaptureQueriesContext(connection) as ctx:
+        total = contact_count(contact_list(user=user, filters={"project": str(project.pk), "is_company": "false"}))
+    assert len(ctx.captured_queries) == 1 and COUNT_TABLE in ctx.captured_queries[0]["sql"]
+    assert total == brute_force(user, is_company=False, project=project) and type(total) is int
+    with CaptureQueriesContext(connection) as ctx:  # by identifier the project is looked up in the count
+        total = contact_count(contact_list(user=user, filters={"project": project.identifier}))
+    assert COUNT_TABLE not in ctx.captured_queries[0]["sql"]
+    assert total == brute_force(user, project=project)
 
 
 def test_a_members_count_with_another_filter_counts_the_rows(world):
