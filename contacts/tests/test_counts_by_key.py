@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contacts.counts import COUNT_TABLE, KEY, counted_sql, counts_rebuild
+from contacts.counts import COUNT_TABLE, KEY, counted_sql, counts_rebuild, member_count_sql
 from contacts.importers import default_targets, import_run, source_open
 from contacts.models import Contact
 from contacts.selectors import contact_count, contact_list
@@ -376,3 +376,18 @@ def test_concurrent_writers_of_projects_and_visibility_keep_the_counts_exact(wor
     run_side_by_side(write, writers=writers)
     assert_exact([*world["people"], world["admin"]])
     assert contact_count(contact_list(user=bob)) == brute_force(bob)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
+@pytest.mark.parametrize("narrowed", [{}, {"is_company": False}, {"is_company": True, "project_id": 1}])
+def test_the_member_count_reads_the_users_access_list_first_not_the_contacts(world, narrowed):
+    bob = world["people"][1]
+    sql, params = member_count_sql(user_id=bob.pk, **narrowed)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN SELECT {sql}", params)
+        steps = [row[-1] for row in cursor.fetchall()]
+    reads = [step for step in steps if step.startswith(("SCAN", "SEARCH"))]
+    access = next(n for n, step in enumerate(reads) if step.startswith("SEARCH a "))
+    contact = next(n for n, step in enumerate(reads) if step.startswith(("SEARCH c ", "SCAN c")))
+    assert "(user_id=?)" in reads[access] and access < contact, steps
+    assert "USING INTEGER PRIMARY KEY" in reads[contact], steps
