@@ -93,7 +93,7 @@ def test_the_routes_are_served_by_the_app_gunicorn_serves(env: dict[str, str]) -
     probe = (
         "import gc, os, sys; sys.path.insert(0, os.getcwd()); os.environ['SECRET_KEY'] = 'x' * 50;"
         "os.environ['DJANGO_SETTINGS_MODULE'] = 'crm.settings'; import django; django.setup();"
-        "from bench import run; import crm.wsgi; print(run.wsgi_application() is crm.wsgi.application,"
+        "from bench import measure; import crm.wsgi; print(measure.wsgi_application() is crm.wsgi.application,"
         " gc.get_freeze_count() > 0)"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from bench.run import _delete_contacts_after
+from bench.files import _delete_contacts_after
 from contacts.models import Contact, ContactChange, ContactItem
 from contacts.search import SEARCH_TABLE, search_q
 

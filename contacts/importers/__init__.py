@@ -3,8 +3,9 @@
 `reading` tells a file's format, encoding and delimiter and streams its records; `vcards` turns a
 card into import values; `mapping` names the import targets and guesses each column's; `rows`
 checks a row against the contact rules (`cells` reads the words and formats of single cells);
-`writing` writes checked rows in bulk (`tables` holds the tables' columns and inserts the rows);
-`running` runs a whole import (the background task and `manage.py import_contacts` call it). docs/import.md
+`writing` writes checked rows in bulk (`tables` holds the tables' columns and inserts the rows,
+`updating` writes the rows that match existing contacts over them, the update mode); `running` runs
+a whole import (the background task and `manage.py import_contacts` call it). docs/import.md
 describes the columns, the encodings and the update mode.
 """
 
