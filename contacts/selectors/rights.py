@@ -11,12 +11,17 @@ from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 
 from contacts.models import (
     Contact,
@@ -121,20 +126,35 @@ def _contact_rights_expressions(*, user: AnyUser, ref: str, field: Callable[[str
     if user.is_superuser:
         return {"edit": Value(True), "delete": Value(True)}
     links = Contact.projects.through.objects.filter(contact_id=OuterRef(ref))
-    memberships = Membership.objects.filter(user_id=user.pk, project_id=OuterRef("project_id"))
-    writing = links.filter(Exists(memberships.filter(role__in=WRITE_ROLES)))
-    managing = links.filter(Exists(memberships.filter(role=Membership.Role.MANAGER)))
+    writing = _held(links, user=user, roles=WRITE_ROLES)
+    managing = _held(links, user=user, roles=(Membership.Role.MANAGER,))
     shared = Contact.access_list.through.objects.filter(contact_id=OuterRef(ref), user_id=user.pk)
     own = Q(**{field("author_id"): user.pk})
     edit = (
         own
         | Q(**{field("assigned_to_id"): user.pk})
         | Q(Exists(shared))
-        | Q(Exists(writing))
+        | Q(writing)
         | (Q(**{field("visibility"): Visibility.PUBLIC}) & ~Q(Exists(links)))
     )
     # A comparison with a null author or assignee is null in SQL, not false.
     return {
         "edit": Coalesce(ExpressionWrapper(edit, output_field=BooleanField()), Value(False)),
-        "delete": Coalesce(ExpressionWrapper(own | Q(Exists(managing)), output_field=BooleanField()), Value(False)),
+        "delete": Coalesce(ExpressionWrapper(own | Q(managing), output_field=BooleanField()), Value(False)),
     }
+
+
+def _held(links: QuerySet, *, user: AnyUser, roles: Iterable[str]) -> GreaterThan:
+    """Whether one of a contact's project `links` is to a project where the user holds one of
+    `roles`, as a count of such links greater than 0.
+
+    A scalar subquery per contact, read through the contact's links and the membership's unique
+    index. Written as an EXISTS, PostgreSQL may instead hash every link of every project the user
+    holds such a role in, once per statement (it misjudges how many there are): O(contacts) for a
+    page of 100.
+    """
+    held = links.filter(
+        project_id__in=Membership.objects.filter(user_id=user.pk, role__in=list(roles)).values("project_id")
+    )
+    count = held.order_by().annotate(held=Func(F("pk"), function="COUNT")).values("held")
+    return GreaterThan(Subquery(count, output_field=IntegerField()), 0)
