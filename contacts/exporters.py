@@ -9,7 +9,8 @@ per contact, memory stays flat whatever the size of the export, and both formats
 streams (`iter_csv`, `iter_vcard`), for streaming responses and for files written by
 background jobs (`write_export`).
 
-The CSV has the interchange columns of `contacts.columns` (docs/export.md). Cells that a
+The CSV has the interchange columns of `contacts.columns` (docs/export.md), each row as the
+`csv` module writes it (a row that needs no quoting is joined directly). Cells that a
 spreadsheet would run as a formula (those starting with = + - @, a tab or a carriage return)
 get a leading single quote, as OWASP recommends against CSV injection. vCard 3.0 (RFC 2426) is
 written line by line with the RFC's escaping and line folding; vCard keeps every text as it is.
