@@ -134,8 +134,8 @@ class CsvLayout:
     def line(self, row: ExportRow) -> str:
         """The row's text, without its line end, as `csv.writer` writes its neutralized cells.
 
-        The cells are joined with commas as they are: when the row has as many commas as
-        cells, no quote and no line break, and no comma before a formula's first character,
+        The cells are joined with commas as they are: when the join holds no commas but those
+        between cells, no quote, no line break and no comma before a formula's first character,
         no cell needs quoting or a leading quote, and the join is the row (most rows). Item
         values (phones start with "+") are neutralized one by one first, item types once each.
         Any other row goes through `csv.writer`.
