@@ -9,7 +9,8 @@ per contact, memory stays flat whatever the size of the export, and both formats
 streams (`iter_csv`, `iter_vcard`), for streaming responses and for files written by
 background jobs (`write_export`).
 
-The CSV has the interchange columns of `contacts.columns` (docs/export.md). Cells that a
+The CSV has the interchange columns of `contacts.columns` (docs/export.md), each row as the
+`csv` module writes it (a row that needs no quoting is joined directly). Cells that a
 spreadsheet would run as a formula (those starting with = + - @, a tab or a carriage return)
 get a leading single quote, as OWASP recommends against CSV injection. vCard 3.0 (RFC 2426) is
 written line by line with the RFC's escaping and line folding; vCard keeps every text as it is.
@@ -18,10 +19,12 @@ written line by line with the RFC's escaping and line folding; vCard keeps every
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, Any
 
 from django.db.models import QuerySet
@@ -30,7 +33,6 @@ from django_countries import countries
 
 from contacts.columns import (
     ADDRESS_PARTS,
-    FIXED_COLUMNS,
     FORMULA_STARTS,
     ITEM_KINDS,
     KIND_COMPANY,
@@ -87,7 +89,7 @@ def _uuid(value: Any) -> str:
 class CsvLayout:
     """The columns of one CSV export (contacts.columns), sized to the exported set: as many
     numbered items of each kind and addresses as the contact with the most has, and every
-    custom field; `record` turns an ExportRow into the cells of those columns."""
+    custom field; `line` turns an ExportRow into the text of its row."""
 
     def __init__(self, *, item_counts: dict[str, int], address_count: int, fields: Iterable[CustomField]) -> None:
         self.item_counts = {str(kind): item_counts.get(kind, 0) for kind in ITEM_KINDS}
@@ -100,20 +102,22 @@ class CsvLayout:
         )
         self.types = dict(choice_list(model=ContactType).values_list("pk", "code"))
         self.stages = dict(choice_list(model=ContactStage).values_list("pk", "name"))
-        # Where each kind's items start among the cells after the fixed columns (two cells an item).
+        # Where each kind's items start among the item cells (two cells an item).
         self._item_start: dict[str, int] = {}
         offset = 0
         for kind, count in self.item_counts.items():
             self._item_start[kind] = offset
             offset += 2 * count
-        self._item_cells = offset
+        self._empty_items = [""] * offset
         self._empty_address = [""] * len(ADDRESS_PARTS)
         self._item_types: dict[tuple, str] = {}
         # (id, whether the stored text is the cell, field): only booleans and multi-lists are rewritten.
         rewritten = (CustomField.Format.BOOLEAN, CustomField.Format.MULTI_LIST)
         self._custom = [(field.pk, field.field_format not in rewritten, field) for _, field in self.custom]
         self._empty_custom = [""] * len(self._custom)
-        self._fixed = len(FIXED_COLUMNS)
+        self._commas = len(self.headers) - 1
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out)
 
     def item_type(self, item: tuple) -> str:
         """An item's type column, remembered (and neutralized) once: an export has few distinct ones."""
@@ -127,12 +131,16 @@ class CsvLayout:
             )
         return text
 
-    def record(self, row: ExportRow) -> list[str]:
-        # Formula neutralisation (neutralize_cell) costs a test per cell, the largest part of a
-        # row's time if done cell by cell: item values (phones start with "+") are tested one by
-        # one, item types once each, and the other cells together, by one search over them
-        # joined, which finds a formula's first character at the start of no cell in most rows.
-        head = [
+    def line(self, row: ExportRow) -> str:
+        """The row's text, without its line end, as `csv.writer` writes its neutralized cells.
+
+        The cells are joined with commas as they are: when the join holds no commas but those
+        between cells, no quote, no line break and no comma before a formula's first character,
+        no cell needs quoting or a leading quote, and the join is the row (most rows). Item
+        values (phones start with "+") are neutralized one by one first, item types once each.
+        Any other row goes through `csv.writer`.
+        """
+        cells = [
             str(row.pk),
             KIND_COMPANY if row.is_company else KIND_PERSON,
             row.first_name,
@@ -155,25 +163,8 @@ class CsvLayout:
             LIST_SEPARATOR.join(row.projects),
             LIST_SEPARATOR.join(row.tags),
         ]
-        for _, street1, street2, city, region, postcode, country, context, is_primary in row.addresses:
-            head += (street1, street2, city, region, postcode, country or "")
-            head.append(address_type_text(context=context, is_primary=bool(is_primary)))
-        head += self._empty_address * (self.address_count - len(row.addresses))
-        if self._custom:
-            custom = row.custom
-            if custom is None:
-                head += self._empty_custom
-            else:
-                for pk, plain, field in self._custom:
-                    stored = custom.get(pk)
-                    if not stored:
-                        head.append("")
-                    else:
-                        head.append(stored if plain else custom_cell(field=field, stored=stored))
-        if _FORMULA_START.search("\0".join(head)) is not None:
-            head = [neutralize_cell(cell) for cell in head]
-        items = [""] * self._item_cells
         if row.items:
+            items = self._empty_items.copy()
             start, types, item_type, formula = self._item_start, self._item_types, self.item_type, FORMULA_STARTS
             seen: dict[str, int] = {}
             for item in row.items:
@@ -184,18 +175,86 @@ class CsvLayout:
                 value = item[5]
                 items[at] = "'" + value if value[:1] in formula else value
                 items[at + 1] = types.get((kind, item[2], item[3], item[4], item[6])) or item_type(item)
-        fixed = self._fixed
-        return [
-            *head[:fixed],
-            *items,
-            *head[fixed:],
-            _timestamp(row.created_at),
-            _timestamp(row.updated_at),
-        ]
+            cells += items
+        else:
+            cells += self._empty_items
+        for _, street1, street2, city, region, postcode, country, context, is_primary in row.addresses:
+            cells += (street1, street2, city, region, postcode, country or "")
+            cells.append(address_type_text(context=context, is_primary=bool(is_primary)))
+        if len(row.addresses) < self.address_count:
+            cells += self._empty_address * (self.address_count - len(row.addresses))
+        if self._custom:
+            custom = row.custom
+            if custom is None:
+                cells += self._empty_custom
+            else:
+                for pk, plain, field in self._custom:
+                    stored = custom.get(pk)
+                    if not stored:
+                        cells.append("")
+                    else:
+                        cells.append(stored if plain else custom_cell(field=field, stored=stored))
+        cells.append(_timestamp(row.created_at))
+        cells.append(_timestamp(row.updated_at))
+        text = ",".join(cells)
+        if (
+            '"' in text
+            or "\n" in text
+            or "\r" in text
+            or text.count(",") != self._commas
+            or _FORMULA_AFTER_COMMA.search(text) is not None
+        ):
+            return self._written([neutralize_cell(cell) for cell in cells])
+        return text
+
+    def _written(self, cells: list[str]) -> str:
+        self._writer.writerow(cells)
+        text = self._out.getvalue()
+        self._out.seek(0)
+        self._out.truncate()
+        return text[:-2]
 
 
-# A formula's first character at the start of a cell, among cells joined by NUL characters.
-_FORMULA_START = re.compile("(?:^|\0)[" + re.escape("".join(sorted(FORMULA_STARTS))) + "]")
+# A formula's first character at the start of a cell after the first (the first is the id), in a
+# row whose cells hold no comma.
+_FORMULA_AFTER_COMMA = re.compile("," + "[" + re.escape("".join(sorted(FORMULA_STARTS))) + "]")
+
+
+def _chunk_texts(
+    chunks: Iterator[list[ExportRow]], write: Callable[[list[ExportRow]], str], *, progress: Progress | None
+) -> Iterator[str]:
+    """The text `write` makes of each chunk, one chunk in memory at a time (after each, `progress`
+    hears how many rows are written).
+
+    The cyclic garbage collector is paused while a chunk is read and written: a chunk's work makes
+    tens of thousands of tuples, lists and strings, none in a reference cycle (reference counting
+    frees them all), and the collector would otherwise walk them and the whole heap over and over,
+    a sixth of a large export's time. It runs again between chunks, while the text is sent.
+    """
+    done = 0
+    while True:
+        with _collector_paused():
+            chunk = next(chunks, None)
+            if chunk is None:
+                return
+            text = write(chunk)
+            done += len(chunk)
+            del chunk  # one chunk in memory at a time, not the last one while the next is read
+        yield text
+        if progress is not None:
+            progress(done)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def csv_layout(*, contacts: Contacts) -> CsvLayout:
@@ -206,27 +265,16 @@ def csv_layout(*, contacts: Contacts) -> CsvLayout:
 def iter_csv(contacts: Contacts, *, user: AnyUser, progress: Progress | None = None) -> Iterator[str]:
     """CSV text of the interchange columns: a header, then one row per contact, a chunk at a time
     (after each, `progress` hears how many rows are written)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-
-    def flush() -> str:
-        text = out.getvalue()
-        out.seek(0)
-        out.truncate()
-        return text
-
     layout = csv_layout(contacts=contacts)
-    writer.writerow(layout.headers)
-    yield flush()
-    record = layout.record
-    done = 0
-    for chunk in contact_export_chunks(user=user, contacts=contacts):
-        writer.writerows(map(record, chunk))
-        done += len(chunk)
-        del chunk  # one chunk in memory at a time, not the last one while the next is read
-        yield flush()
-        if progress is not None:
-            progress(done)
+    out = io.StringIO()
+    csv.writer(out).writerow(layout.headers)
+    yield out.getvalue()
+    line = layout.line
+    yield from _chunk_texts(
+        contact_export_chunks(user=user, contacts=contacts),
+        lambda chunk: "\r\n".join(map(line, chunk)) + "\r\n",
+        progress=progress,
+    )
 
 
 def contacts_csv(contacts: Contacts, *, user: AnyUser) -> str:
@@ -377,14 +425,11 @@ def _country_name(code: str | None) -> str:
 
 def iter_vcard(contacts: Contacts, *, user: AnyUser, progress: Progress | None = None) -> Iterator[str]:
     """vCard 3.0 texts, a chunk of contacts at a time (after each, `progress` hears how many are written)."""
-    done = 0
-    for chunk in contact_export_chunks(user=user, contacts=contacts, custom=False):
-        text = "".join(map(vcard_of, chunk))
-        done += len(chunk)
-        del chunk  # one chunk in memory at a time, not the last one while the next is read
-        yield text
-        if progress is not None:
-            progress(done)
+    yield from _chunk_texts(
+        contact_export_chunks(user=user, contacts=contacts, custom=False),
+        lambda chunk: "".join(map(vcard_of, chunk)),
+        progress=progress,
+    )
 
 
 def contacts_vcard(contacts: Contacts, *, user: AnyUser) -> str:

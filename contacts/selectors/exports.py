@@ -15,6 +15,7 @@ from django.db.models import (
     CharField,
     Count,
     Max,
+    Q,
     QuerySet,
 )
 from django.db.models.functions import Cast, Lower
@@ -389,22 +390,24 @@ def _export_children(chunk: list[ExportRow], *, queries: _ChildQueries) -> list[
 
 def contact_export_counts(*, contacts: QuerySet[Contact] | Sequence[Contact]) -> tuple[dict[str, int], int]:
     """The largest number of items of each kind one of `contacts` has, and of addresses: the
-    numbered columns a CSV of them needs (two grouped queries over their child rows)."""
+    numbered columns a CSV of them needs.
+
+    Two grouped queries over their child rows. The items are grouped by contact alone, each kind
+    counted by a filter: the rows come in contact order from the contact index, so the database
+    groups them as they come instead of sorting every item by contact and kind first.
+    """
     if isinstance(contacts, QuerySet):
         ids: Any = contacts.select_related(None).prefetch_related(None).order_by().values("pk")
     else:
         ids = [contact.pk for contact in contacts]
-    per_contact = (
+    kinds = ContactItem.Kind.values
+    items = (
         ContactItem.objects.filter(contact_id__in=ids)
         .order_by()
-        .values("contact_id", "kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
+        .values("contact_id")
+        .annotate(**{f"n_{kind}": Count("pk", filter=Q(kind=kind)) for kind in kinds})
+        .aggregate(**{kind: Max(f"n_{kind}") for kind in kinds})
     )
-    sql, params = per_contact.query.get_compiler(using=per_contact.db).as_sql()
-    with connections[per_contact.db].cursor() as cursor:
-        cursor.execute(f"SELECT counts.kind, MAX(counts.n) FROM ({sql}) counts GROUP BY counts.kind", params)
-        items = dict(cursor.fetchall())
     addresses = (
         Address.objects.filter(contact_id__in=ids)
         .order_by()
@@ -412,4 +415,4 @@ def contact_export_counts(*, contacts: QuerySet[Contact] | Sequence[Contact]) ->
         .annotate(n=Count("pk"))
         .aggregate(most=Max("n"))
     )
-    return items, addresses["most"] or 0
+    return {kind: most for kind, most in items.items() if most}, addresses["most"] or 0

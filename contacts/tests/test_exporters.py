@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import uuid
@@ -13,11 +14,13 @@ import pytest
 import vobject
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from contacts.columns import neutralize_cell, restore_cell
-from contacts.exporters import contacts_csv, contacts_vcard, export_response, write_export
+from contacts.exporters import CsvLayout, contacts_csv, contacts_vcard, export_response, write_export
 from contacts.models import Contact, ContactStage, ContactType, CustomField
-from contacts.selectors import contact_list
+from contacts.selectors import ExportRow, contact_list
 
 pytestmark = pytest.mark.django_db
 
@@ -435,6 +438,43 @@ def test_csv_quotes_a_formula_in_any_one_cell_and_in_no_other(fields, header, ra
     assert [name for name, cell in row.items() if cell.startswith("'")] == [header]
 
 
+# Text that the joined row must not carry as it is: the CSV's special characters, formula starts
+# after a comma inside a cell, and plain letters around them.
+_CELL_TEXT = st.text(alphabet=",\"\r\n=+-@\t\x00; aé'", max_size=6)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(_CELL_TEXT, min_size=9, max_size=9), phone=_CELL_TEXT)
+@example(texts=['a"b', "", "", "", "", "", "", "", ""], phone="+1")
+@example(texts=["", "x,y", "", "", "", "", "", "", ""], phone="")
+@example(texts=["", "", "", "", "", "", "", "", "a\nb"], phone="")
+@example(texts=["", "", "", "a\rb", "", "", "", "", ""], phone="")
+@example(texts=["", "", "", "", "", "x,=1", "", "", ""], phone="")
+@example(texts=["", "", "-x", "", "", "", "jabber", "", ""], phone="x,y")
+def test_a_csv_row_is_what_csv_writer_writes_of_its_neutralized_cells(texts, phone, custom_fields):
+    layout = CsvLayout(item_counts={"tel": 1}, address_count=1, fields=[custom_fields["string"]])
+    first, background, tag, street, city, custom, service, department, currency = texts
+    row = ExportRow(
+        7, False, "", first, "", "", "", "", 1, "", department, "", background, None, None, None, currency, None,
+        None, "public", "", "2026-01-01 09:30:00", "2026-01-02 09:30:00", tags=[tag],
+        items=[(7, "tel", "cell", "work", service, phone, 0)],
+        addresses=[(7, street, "", city, "", "", "FR", "home", 1)],
+        custom={custom_fields["string"].pk: custom},
+    )  # fmt: skip
+    line = layout.line(row)
+
+    cells = next(csv.reader([line + "\r\n"]))
+    out = io.StringIO()
+    csv.writer(out).writerow(cells)
+    assert out.getvalue() == line + "\r\n"
+    by_header = dict(zip(layout.headers, cells, strict=True))
+    written = [by_header[h] for h in ("First name", "Background", "Tags", "Address 1 street", "Address 1 city")]
+    assert written == [neutralize_cell(text) for text in (first, background, tag, street, city)]
+    assert by_header["Custom: Nickname"] == neutralize_cell(custom)
+    assert (by_header["Department"], by_header["Currency"]) == (neutralize_cell(department), neutralize_cell(currency))
+    assert by_header["Phone 1"] == neutralize_cell(phone)
+
+
 @pytest.mark.parametrize(("background", "folded"), [("y" * 70, False), ("y" * 71, True), ("word " * 30 + "end", True)])
 def test_vcard_folds_ascii_lines_longer_than_75_octets_and_no_others(background, folded, make_contact, alice):
     contact = make_contact(first_name="Long", background=background)
@@ -491,6 +531,50 @@ def test_write_export_writes_the_same_bytes_as_the_stream(fmt, grace, alice):
     export = contacts_csv if fmt == "csv" else contacts_vcard
     assert out.getvalue() == export(contact_list(user=alice), user=alice).encode()
     assert written == len(out.getvalue())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "vcf"])
+def test_the_garbage_collector_is_paused_while_a_chunk_is_read_and_written_and_only_then(
+    fmt, make_contact, alice, monkeypatch
+):
+    from contacts import exporters
+    from contacts.selectors import exports
+
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 2)
+    for i in range(3):
+        make_contact(first_name=f"P{i}")
+    seen: list[tuple[str, bool]] = []
+    if fmt == "csv":
+        line = exporters.CsvLayout.line
+        monkeypatch.setattr(
+            exporters.CsvLayout, "line", lambda self, row: seen.append(("row", gc.isenabled())) or line(self, row)
+        )
+    else:
+        vcard_of = exporters.vcard_of
+        monkeypatch.setattr(exporters, "vcard_of", lambda row: seen.append(("row", gc.isenabled())) or vcard_of(row))
+    stream = exporters.EXPORT_FORMATS[fmt][0]
+
+    texts = list(
+        stream(contact_list(user=alice), user=alice, progress=lambda done: seen.append(("sent", gc.isenabled())))
+    )
+
+    assert "P2" in "".join(texts)
+    assert seen == [("row", False), ("row", False), ("sent", True), ("row", False), ("sent", True)]
+    assert gc.isenabled()
+
+
+def test_the_garbage_collector_runs_again_when_a_chunk_fails(make_contact, alice, monkeypatch):
+    from contacts import exporters
+
+    make_contact(first_name="P")
+
+    def fail(row):
+        raise RuntimeError("broken row")
+
+    monkeypatch.setattr(exporters, "vcard_of", fail)
+    with pytest.raises(RuntimeError):
+        contacts_vcard(contact_list(user=alice), user=alice)
+    assert gc.isenabled()
 
 
 GOLDEN = Path(__file__).parent / "golden"
