@@ -2,20 +2,22 @@
 
 Sorted by its type's or stage's position or its assignee's username (`contacts.forms.lists.SORTS`),
 the list is its groups one after the other, each group's contacts in id order. A page's ids are then
-one UNION ALL of an arm per group, each reading the group's first rows through the index of the
-contact's foreign key (`contact_type_id = %s ORDER BY id LIMIT n`, SQLite's index holding the id
-after the key), sorted again as a whole: O(groups × page), where the plain ORDER BY sorts every
-match. Sorted by its company's name, the companies drive (in the name order of `contact_order_idx`,
-each one's people through the company index, ties of one name sorted among themselves, in id
-order), with an arm for the contacts without a company and one for the people of companies in the
-trash (their link stays, and so does their name in the order).
+one UNION ALL of an arm per group, each reading the group's first rows in id order
+(`contact_type_id = %s ORDER BY id LIMIT n`: SQLite walks the foreign key's index, which holds the
+id after the key; PostgreSQL the primary key, keeping the group's rows, or for a rare group its
+foreign key's index, sorting those few), sorted again as a whole: O(groups × page), where the plain
+ORDER BY sorts every match. The groups (types, stages, users) are read first, in one query.
+Sorted by its company's name, the companies drive (in the name order of `contact_order_idx`, each
+one's people through the company index, the people of companies of one name sorted among
+themselves, in id order), with an arm for the contacts without a company and one for the people of
+companies in the trash (their link stays, and so does their name in the order).
 
 The rows and their order are those of the ORDER BY, ties by the id in the sort's direction and a
 contact without a type, stage, assignee or company where the database puts a NULL (first when
-ascending on SQLite, last on PostgreSQL). A page `k` reads the first (k + 1) × size rows of each
-arm, so a walk is taken only when the list is long (`WALK_FROM`, where the sort of its matches
-starts to cost more than the walk) and the arms' rows are fewer than its matches; a search leaves
-its own order of work to `contacts.search`, and is sorted. See docs/ui.md, "Sorting".
+ascending on SQLite, last on PostgreSQL). The page at `start` reads the first `start` + size rows
+of each arm, so a walk is taken only when the list is long (`WALK_FROM`, where the sort of its
+matches starts to cost more than the walk) and the arms' rows are fewer than its matches; a search
+leaves its own order of work to `contacts.search`, and is sorted. See docs/ui.md, "Sorting".
 """
 
 from __future__ import annotations
