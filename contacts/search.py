@@ -354,6 +354,11 @@ def search_match(node: Any) -> SearchMatch | None:
     return node if isinstance(node, SearchMatch) else None
 
 
+def search_in(query: Any) -> bool:
+    """Whether a query's conditions hold a search."""
+    return next(_searches(query.where, plain=True), None) is not None
+
+
 def _searches(node: Any, *, plain: bool) -> Iterator[tuple[SearchMatch, bool]]:
     """Every search condition under a WHERE node, each with whether only plain (not negated)
     AND conditions lead to it."""

@@ -33,8 +33,9 @@ def _first_item(kind: str) -> Subquery:
 
 
 # What each sortable column orders by. Name, updated and created read an index that ends with the
-# id and visibility's columns (a page costs O(page) at any size); the others sort the matching rows
-# (see docs/ui.md, "Sorting").
+# id and visibility's columns (a page costs O(page) at any size); a long list sorted by company,
+# type, stage or assignee walks its groups (contacts/selectors/sorts.py); email and phone sort the
+# matching rows (see docs/ui.md, "Sorting").
 SORTS: dict[str, Any] = {
     "name": F("display_name"),
     "company": F("company__display_name"),

@@ -14,6 +14,7 @@ from contacts.search import (
     search_walk_page,
 )
 from contacts.selectors.counting import _contact_count
+from contacts.selectors.sorts import walked_page_ids
 
 
 def contact_page(
@@ -38,6 +39,8 @@ def contact_page(
     a common search walk the sort index instead of reading every match (`search_walk_page`).
     With the ids its search matched (`found`, from a capped count of few matches), the page
     reads them by id instead of reading the search index again (`search_found_page`).
+    A long list sorted by a joined column (type, stage, assignee, company) walks its groups
+    instead of sorting every match (`walked_page_ids`).
     """
     offset, limit = max(offset, 0), max(limit, 0)
     if total is not None:
@@ -52,9 +55,12 @@ def contact_page(
     else:
         start = offset
         ids = ids[offset : offset + limit]
-    if found is not None:
+    known = total if total is not None else least
+    if (walked := walked_page_ids(qs, start=start, limit=limit, reverse=reverse, known=known)) is not None:
+        ids = walked
+    elif found is not None:
         search_found_page(ids.query, found=found)
-    elif (known := total if total is not None else least) is not None:
+    elif known is not None:
         search_walk_page(ids.query, total=known, rows=start + limit)
     return list(_rows_by_ids(qs, ids))
 
