@@ -103,3 +103,22 @@ def test_on_postgresql_a_transaction_may_leave_new_documents_to_itself_and_no_ot
         kept = Contact.objects.create(first_name="Kept", last_name="In")
         cursor.execute(f"SELECT rowid FROM {SEARCH_TABLE} WHERE rowid IN (%s, %s)", [left.pk, kept.pk])
         assert [row[0] for row in cursor.fetchall()] == [kept.pk]
+
+
+def test_a_projects_links_are_indexed_by_project_then_contact_and_by_project_no_more_alone():
+    columns = list(indexes("contacts_contact_projects").values())
+
+    assert ["project_id", "contact_id"] in columns
+    assert ["project_id"] not in columns
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
+def test_a_list_of_one_projects_contacts_reads_its_links_from_the_index_alone(alice, project, make_contact):
+    make_contact(first_name="In", projects=[project])
+    ids = contact_list(user=alice, filters={"project": str(project.pk)}).order_by("pk").values("pk")[:100]
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        steps = [row[-1] for row in cursor.fetchall()]
+
+    assert any("USING COVERING INDEX contact_projects_project_contact_idx" in step for step in steps), steps
