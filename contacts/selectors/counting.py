@@ -172,22 +172,26 @@ def _stored_narrowing(query: Any, conditions: list[Any]) -> tuple[bool | None, i
     (is_company or None, the project's id or None), which the stored counts can count; else None."""
     if query.model is not Contact or query.is_sliced or query.combinator:
         return None
-    where = query.where
-    if where is not None and (where.connector != "AND" or where.negated):
+    if query.where.connector != "AND" or query.where.negated:
         return None
-    kinds = [
-        other
-        for other in conditions
-        if isinstance(other, Exact)
-        and isinstance(other.lhs, Col)
-        and other.lhs.target.name == "is_company"
-        and isinstance(other.rhs, bool)
-    ]
-    projects = [other for other in conditions if _project_of(other) is not None]
-    rest = [other for other in conditions if other not in kinds and other not in projects]
+    kinds: list[bool] = []
+    projects: list[int] = []
+    rest: list[Any] = []
+    for condition in conditions:
+        if (
+            isinstance(condition, Exact)
+            and isinstance(condition.lhs, Col)
+            and condition.lhs.target.name == "is_company"
+            and isinstance(condition.rhs, bool)
+        ):
+            kinds.append(condition.rhs)
+        elif (project := _project_of(condition)) is not None:
+            projects.append(project)
+        else:
+            rest.append(condition)
     if len(kinds) > 1 or len(projects) > 1 or not _is_live_only(WhereNode(rest)):
         return None
-    return (kinds[0].rhs if kinds else None), (_project_of(projects[0]) if projects else None)
+    return (kinds[0] if kinds else None), (projects[0] if projects else None)
 
 
 def _project_of(node: Any) -> int | None:
@@ -204,9 +208,8 @@ def _project_of(node: Any) -> int | None:
         and not node.rhs.combinator
     ):
         return None
-    selected = node.rhs.values_select or tuple(col.target.name for col in node.rhs.select)
     where = node.rhs.where
-    if tuple(selected) != ("contact_id",) and tuple(selected) != ("contact",):
+    if node.rhs.values_select != ("contact_id",):
         return None
     if where.connector != "AND" or where.negated or len(where.children) != 1:
         return None
